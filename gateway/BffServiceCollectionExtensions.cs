@@ -58,6 +58,8 @@ public static class BffServiceCollectionExtensions
             services.AddSingleton(BffStoreKind.InMemory);
         }
 
+        services.AddMetrics();
+        services.TryAddSingleton<BffMetrics>();
         services.AddSingleton<SessionProtector>();
         services.AddSingleton<SessionCookie>();
         services.AddAuthentication(options =>

@@ -1,3 +1,4 @@
+using Bff.Diagnostics;
 using Bff.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace Bff.Antiforgery;
 /// <c>X-CSRF: 1</c>. A cross-site form or image cannot set a custom header, and a cross-site fetch
 /// that sets one needs a CORS preflight this gateway never grants.
 /// </summary>
-internal sealed partial class CsrfMiddleware(RequestDelegate next, ILogger<CsrfMiddleware> logger)
+internal sealed partial class CsrfMiddleware(RequestDelegate next, BffMetrics metrics, ILogger<CsrfMiddleware> logger)
 {
     public const string HeaderName = "X-CSRF";
 
@@ -21,6 +22,7 @@ internal sealed partial class CsrfMiddleware(RequestDelegate next, ILogger<CsrfM
             return next(context);
         }
 
+        metrics.CsrfRejected("missing_header");
         LogRejected(logger, context.Request.Method, context.Request.Path.Value ?? "");
         return BffProblem.WriteAsync(context, StatusCodes.Status403Forbidden, BffProblem.Csrf,
             "The X-CSRF: 1 header is required.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Bff.Diagnostics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed partial class BffSessionHandler(
     ISessionStore store,
     SessionCookie cookie,
     IOptions<BffOptions> bffOptions,
+    BffMetrics metrics,
     TimeProvider time) : SignInAuthenticationHandler<BffSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     // Protocol claims of the ID token that say nothing about the user.
@@ -117,6 +119,7 @@ internal sealed partial class BffSessionHandler(
 
         await store.CreateAsync(session, Context.RequestAborted);
         cookie.Append(Context, cookie.Protect(secret), session.AbsoluteExpiresAt);
+        metrics.SessionCreated();
         LogSessionCreated(Logger, session.Id);
     }
 
