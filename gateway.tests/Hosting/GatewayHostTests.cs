@@ -10,6 +10,7 @@ using WireMock.Server;
 
 namespace Bff.Tests.Hosting;
 
+[Collection(InProcessHostCollection.Name)]
 public sealed class GatewayHostTests : IAsyncLifetime
 {
     private WireMockServer _upstream = null!;

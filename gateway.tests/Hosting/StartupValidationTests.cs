@@ -1,5 +1,6 @@
 namespace Bff.Tests.Hosting;
 
+[Collection(InProcessHostCollection.Name)]
 public class StartupValidationTests
 {
     [Theory]

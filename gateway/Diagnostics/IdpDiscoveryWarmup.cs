@@ -18,6 +18,8 @@ internal sealed partial class IdpDiscoveryWarmup(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the start-up path: options validation must be what reports bad configuration.
+        await Task.Yield();
         var delay = TimeSpan.FromMilliseconds(250);
         var manager = oidcOptions.Get(BffSessionDefaults.OidcScheme).ConfigurationManager;
         if (manager is null)
