@@ -67,6 +67,13 @@ def main():
         before = [int(x) for x in read(path + ".alloc_before", "0 0 0 0").split()]
         after = [int(x) for x in read(path + ".alloc_after", "0 0 0 0").split()]
         res["alloc"] = [a - b for a, b in zip(after, before)]
+        m = [int(x) for x in read(path + ".machine", "0 0 0 0 0 0 0 0").split()]
+        seconds = res["duration_us"] / 1e6 * meta["clk_tck"]
+        ours = sum(cpu.values())
+        res["foreign_server"] = max(0, (m[4] - m[0]) - ours) / seconds if seconds else 0
+        res["steal_server"] = (m[5] - m[1]) / seconds if seconds else 0
+        res["busy_client"] = (m[6] - m[2]) / seconds if seconds else 0
+        res["steal_client"] = (m[7] - m[3]) / seconds if seconds else 0
         rb = json.loads(read(path + ".redis_before", "{}") or "{}")
         ra = json.loads(read(path + ".redis_after", "{}") or "{}")
         # INFO itself (our readings) is not the gateway's.
@@ -199,6 +206,20 @@ def main():
     rss = max(meta["rss_max_kb"]["gateway"], meta["hwm_kb"]["gateway"])
     verdict("gateway RSS ≤ 150 MB", mb(rss) <= 150 if rss else None, f"{mb(rss):.0f} MB (max of sampled and VmHWM)")
     w("")
+
+    every = [x for rs in runs.values() for x in rs]
+    if every:
+        pct = lambda v: f"{100 * med(v):.1f} % (max {100 * max(v):.1f} %)"
+        foreign = [x["foreign_server"] for x in every]
+        w("### Machine during the measured runs")
+        w("")
+        w(f"- Server core busy with anything but the benchmark's servers: {pct(foreign)}.")
+        w(f"- Steal (hypervisor) on the server core: {pct([x['steal_server'] for x in every])}; "
+          f"on the client core: {pct([x['steal_client'] for x in every])}.")
+        w(f"- Client core busy (wrk and whatever else ran there): {pct([x['busy_client'] for x in every])}.")
+        if max(foreign) > 0.05 or max(x["steal_server"] for x in every) > 0.05:
+            w("- **Warning: other work shared the server core during some runs; those numbers are not reliable.**")
+        w("")
 
     if problems:
         w("### Problems")
