@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Summarises `perf record -g -C <server cpu>` samples taken while wrk loaded bare YARP, then the gateway.
 
-usage: profile.py HZ SECONDS TARGET=SCRIPT.gz:WRK_OUTPUT:PID ... [NAME=PID ...]
+usage: profile.py HZ SECONDS TARGET=SCRIPT.gz:WRK_OUTPUT:PID:ALLOC_TYPES.tsv ... [NAME=PID ...]
 
 TARGET=... names one profiled target (its `perf script` output, wrk's output for the request rate, the
-proxy's pid); NAME=PID names other processes on the server core (redis-server, the upstream nginx).
+proxy's pid, the allocation hook's sampled bytes per type over the same window); NAME=PID names other processes on the server core (redis-server, the upstream nginx).
 Prints markdown: the server core split by process; the proxy process's cpu time per request charged to
 the innermost known frame, and by kind of leaf frame, side by side; the hottest leaf functions of the
 last target.
@@ -139,9 +139,9 @@ def main():
     targets, names = [], {}
     for arg in sys.argv[3:]:
         key, _, value = arg.partition("=")
-        if value.count(":") >= 2:
-            script, wrk_out, pid = value.rsplit(":", 2)
-            targets.append((key, script, wrk_out, int(pid)))
+        if value.count(":") >= 3:
+            script, wrk_out, pid, types = value.rsplit(":", 3)
+            targets.append((key, script, wrk_out, int(pid), types))
         else:
             names[int(value)] = key
     us_per_sample = 1e6 / hz
@@ -149,11 +149,18 @@ def main():
     out = []
     w = out.append
     data = {}
-    for label, script, wrk_out, pid in targets:
+    for label, script, wrk_out, pid, types in targets:
         rps, bad = requests_of(wrk_out)
         if bad:
             raise SystemExit(f"{label}: wrk saw {bad} errors during the profile")
-        data[label] = dict(samples=parse(script), pid=pid, requests=rps * seconds, rps=rps)
+        alloc = collections.Counter()
+        try:
+            for line in open(types):
+                amount, _, name = line.rstrip("\n").partition("\t")
+                alloc[name] += int(amount)
+        except (OSError, ValueError):
+            pass
+        data[label] = dict(samples=parse(script), pid=pid, requests=rps * seconds, rps=rps, alloc=alloc)
 
     two = len(targets) == 2
     head = "| " + " | ".join(labels) + " |" + (" difference |" if two else "")
@@ -216,6 +223,19 @@ def main():
                 row(k, vals)
         row("total", [sum(per[label].values()) for label in labels], bold=True)
         w("")
+
+    w("### Allocations by type, sampled (GCAllocationTick: one sample per ~100 KB; bytes / request)")
+    w("")
+    w("| type | " + " | ".join(labels) + " |")
+    w("|---|" + "---:|" * len(labels))
+    types = collections.Counter()
+    for label in labels:
+        for name, amount in data[label]["alloc"].items():
+            types[name] = max(types[name], amount / data[label]["requests"])
+    for name, _ in types.most_common(20):
+        w(f"| `{name}` | " + " | ".join(f"{data[label]['alloc'].get(name, 0) / data[label]['requests']:,.0f}" for label in labels) + " |")
+    w("| **all sampled** | " + " | ".join(f"**{sum(data[label]['alloc'].values()) / data[label]['requests']:,.0f}**" for label in labels) + " |")
+    w("")
 
     last = labels[-1]
     d = data[last]

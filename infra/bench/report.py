@@ -67,8 +67,11 @@ def main():
         before = [int(x) for x in read(path + ".alloc_before", "0 0 0 0").split()]
         after = [int(x) for x in read(path + ".alloc_after", "0 0 0 0").split()]
         res["alloc"] = [a - b for a, b in zip(after, before)]
-        m = [int(x) for x in read(path + ".machine", "0 0 0 0 0 0 0 0").split()]
-        seconds = res["duration_us"] / 1e6 * meta["clk_tck"]
+        # start time, server cpu busy/steal, client cpu busy/steal; end time, the same four again
+        t0, *m0 = read(path + ".machine", "0 0 0 0 0 0 0 0 0 0").split()[:5]
+        t1, *m1 = read(path + ".machine", "0 0 0 0 0 0 0 0 0 0").split()[5:10]
+        m = [int(x) for x in m0] + [int(x) for x in m1]
+        seconds = (float(t1) - float(t0)) * meta["clk_tck"]
         ours = sum(cpu.values())
         res["foreign_server"] = max(0, (m[4] - m[0]) - ours) / seconds if seconds else 0
         res["steal_server"] = (m[5] - m[1]) / seconds if seconds else 0
@@ -213,6 +216,7 @@ def main():
         foreign = [x["foreign_server"] for x in every]
         w("### Machine during the measured runs")
         w("")
+        w(f"- Before the warm-up, other processes used {meta.get('busy_before_pct', 'n/a')} % of the machine's cores.")
         w(f"- Server core busy with anything but the benchmark's servers: {pct(foreign)}.")
         w(f"- Steal (hypervisor) on the server core: {pct([x['steal_server'] for x in every])}; "
           f"on the client core: {pct([x['steal_client'] for x in every])}.")
