@@ -154,15 +154,17 @@ export function createProvider(settings, log) {
         }
       },
     },
-    // First-party client: consent is implied. The grant is extended with whatever is asked for,
-    // so the consent prompt never fires and no consent page exists. The session's grant is
-    // reused, which keeps refresh tokens of earlier logins in the same IdP session valid.
+    // First-party client: consent is implied, so the grant is built from what is asked for and
+    // the consent prompt never fires (there is no consent page). Each authorization gets a grant
+    // of its own: revoking one login's refresh token, or reusing a rotated one (which revokes the
+    // whole grant), then never takes down another gateway session of the same browser.
     async loadExistingGrant(ctx) {
       const { oidc } = ctx;
-      const grantId = oidc.result?.consent?.grantId || oidc.session.grantIdFor(oidc.client.clientId);
-      let grant = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-      if (!isBff(oidc.client)) return grant;
-      grant ??= new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+      if (!isBff(oidc.client)) {
+        const grantId = oidc.result?.consent?.grantId || oidc.session.grantIdFor(oidc.client.clientId);
+        return grantId ? oidc.provider.Grant.find(grantId) : undefined;
+      }
+      const grant = new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
       grant.addOIDCScope([...oidc.requestParamOIDCScopes, 'offline_access'].join(' '));
       if (oidc.requestParamClaims.size) grant.addOIDCClaims([...oidc.requestParamClaims]);
       for (const [indicator, server] of Object.entries(oidc.resourceServers)) {
