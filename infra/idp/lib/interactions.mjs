@@ -81,7 +81,7 @@ export function interactionRoutes(provider, log) {
       return undefined;
     } catch (err) {
       const expired = err instanceof errors.SessionNotFound;
-      log.error(`interaction ${ctx.method} ${ctx.path}: ${err?.message ?? err}`);
+      log.error(`interaction ${ctx.method} ${ctx.path}: ${err?.error_description ?? err?.message ?? err}`);
       return html(ctx, err?.status === 413 ? 413 : 400, errorPage(
         expired ? 'session_not_found' : 'interaction_failed',
         expired ? 'The sign-in request expired or its cookie is missing. Start again from the application.' : 'The sign-in request could not be completed.',

@@ -192,9 +192,9 @@ export function createProvider(settings, log) {
     },
     clientBasedCORS: () => false,
     async renderError(ctx, out, error) {
-      log.error(`render error on ${ctx.method} ${ctx.path}: ${out.error}${out.error_description ? ` (${out.error_description})` : ''}`);
+      // OAuth errors are already logged by the *.error events; only surprises are logged here.
       if (!(error instanceof errors.OIDCProviderError)) {
-        log.error(`unexpected: ${error?.message ?? error}`);
+        log.error(`unexpected error on ${ctx.method} ${ctx.path}: ${error?.message ?? error}`);
       }
       ctx.type = 'html';
       ctx.body = errorPage(out.error, out.error_description);
