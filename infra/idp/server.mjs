@@ -21,8 +21,10 @@ try {
 const provider = createProvider(settings, log);
 provider.use(interactionRoutes(provider, log));
 
-// Error events carry the OAuth error code and description only, never parameters or tokens.
-const describe = (err) => `${err?.error ?? err?.name ?? 'error'}${err?.error_description ? ` (${err.error_description})` : ''}`;
+// Error events carry OAuth error codes and reasons only, never parameters or tokens.
+// error_detail is oidc-provider's own reason (e.g. "refresh token already used"), never a value.
+const describe = (err) => [err?.error ?? err?.name ?? 'error', err?.error_description, err?.error_detail]
+  .filter(Boolean).join(' - ');
 provider.on('server_error', (ctx, err) => log.error(`server error on ${ctx.method} ${ctx.path}: ${err?.message ?? err}`));
 for (const event of ['authorization.error', 'pushed_authorization_request.error', 'grant.error',
   'revocation.error', 'introspection.error', 'end_session.error', 'jwks.error', 'discovery.error', 'userinfo.error']) {

@@ -105,8 +105,9 @@ export function createProvider(settings, log) {
     },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      // One client: it may revoke and introspect its own tokens and nothing else.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, c, token) => token.clientId === c.clientId },
+      introspection: { enabled: true, allowedPolicy: async (_ctx, c, token) => token.clientId === c.clientId },
       backchannelLogout: { enabled: true },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: {
