@@ -1,0 +1,11 @@
+namespace Bff.Antiforgery;
+
+/// <summary>Endpoint metadata: the endpoint is an XHR-only API and needs the CSRF checks.</summary>
+internal sealed class CsrfProtected
+{
+    public static readonly CsrfProtected Instance = new();
+
+    private CsrfProtected()
+    {
+    }
+}

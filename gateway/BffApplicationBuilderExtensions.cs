@@ -1,0 +1,51 @@
+using Bff.Antiforgery;
+using Bff.Diagnostics;
+using Bff.Endpoints;
+using Bff.Proxy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+
+namespace Bff;
+
+/// <summary>The gateway's middleware and endpoints.</summary>
+public static class BffApplicationBuilderExtensions
+{
+    /// <summary>Error handling, response headers, static files of the SPA, routing and the CSRF check, in that order.</summary>
+    public static WebApplication UseBff(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseMiddleware<ResponseHeadersMiddleware>();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseMiddleware<CsrfMiddleware>();
+        return app;
+    }
+
+    /// <summary>Maps <c>/bff/*</c>, the health endpoints and the proxied routes.</summary>
+    public static IEndpointRouteBuilder MapBff(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+
+        // Top-level navigations: no CSRF header can be expected on them.
+        endpoints.MapGet("/bff/login", LoginEndpoint.HandleAsync);
+
+        var api = endpoints.MapGroup("/bff").WithMetadata(CsrfProtected.Instance);
+        api.MapGet("/user", UserEndpoint.HandleAsync);
+
+        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
+
+        endpoints.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<BffProxyMiddleware>();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+
+        return endpoints;
+    }
+}

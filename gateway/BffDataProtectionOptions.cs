@@ -1,0 +1,10 @@
+namespace Bff;
+
+/// <summary>The <c>Bff:DataProtection</c> section: how the key ring kept in Redis is itself protected.</summary>
+public sealed class BffDataProtectionOptions
+{
+    /// <summary>A PKCS#12 certificate that encrypts the key ring at rest.</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+}

@@ -1,0 +1,102 @@
+using System.Security.Cryptography.X509Certificates;
+using Bff.Diagnostics;
+using Bff.Proxy;
+using Bff.Sessions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Bff;
+
+/// <summary>Registers the gateway: sessions, OIDC login, the proxy and its checks.</summary>
+public static class BffServiceCollectionExtensions
+{
+    /// <summary>Adds the BFF from the <c>Bff</c>, <c>ConnectionStrings:Redis</c> and <c>ReverseProxy</c> configuration.</summary>
+    public static IHostApplicationBuilder AddBff(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<BffOptions>().Bind(configuration.GetSection(BffOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        var dataProtection = services.AddDataProtection().SetApplicationName("Bff");
+        var certificatePath = configuration["Bff:DataProtection:CertificatePath"];
+        if (!string.IsNullOrEmpty(certificatePath) && File.Exists(certificatePath))
+        {
+            dataProtection.ProtectKeysWithCertificate(
+                X509CertificateLoader.LoadPkcs12FromFile(certificatePath, configuration["Bff:DataProtection:CertificatePassword"]));
+        }
+
+        var redisConfiguration = configuration.GetConnectionString("Redis");
+        if (!string.IsNullOrWhiteSpace(redisConfiguration))
+        {
+            var redis = CreateRedis(redisConfiguration, configuration.GetValue("Bff:SessionStoreTimeout", TimeSpan.FromSeconds(5)));
+            services.AddSingleton<IConnectionMultiplexer>(_ => redis.Value);
+            dataProtection.PersistKeysToStackExchangeRedis(() => redis.Value.GetDatabase(), "bff:dp:keys");
+            services.TryAddSingleton<ISessionStore, RedisSessionStore>();
+            services.AddSingleton(BffStoreKind.Redis);
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        }
+        else
+        {
+            if (!builder.Environment.IsDevelopment() && !configuration.GetValue<bool>("Bff:Session:AllowInMemoryStore"))
+            {
+                throw new OptionsValidationException(BffOptions.SectionName, typeof(BffOptions),
+                    ["ConnectionStrings:Redis is empty. Set it, or set Bff:Session:AllowInMemoryStore=true to run a single instance with in-memory sessions."]);
+            }
+
+            services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
+            services.AddSingleton(BffStoreKind.InMemory);
+        }
+
+        services.AddMetrics();
+        services.TryAddSingleton<BffMetrics>();
+        services.AddSingleton<SessionProtector>();
+        services.AddSingleton<SessionCookie>();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = BffSessionDefaults.Scheme;
+                options.DefaultChallengeScheme = BffSessionDefaults.Scheme;
+            })
+            .AddScheme<BffSessionSchemeOptions, BffSessionHandler>(BffSessionDefaults.Scheme, _ => { })
+            .AddOpenIdConnect(BffSessionDefaults.OidcScheme, _ => { });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, OidcOptionsSetup>());
+
+        services.AddSingleton<IdpDiscoveryState>();
+        services.AddHostedService<IdpDiscoveryWarmup>();
+        services.AddHostedService<StartupWarnings>();
+        services.AddHealthChecks().AddCheck<IdpDiscoveryHealthCheck>("idp", tags: ["ready"]);
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BffExceptionHandler>();
+
+        services.AddReverseProxy()
+            .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            .AddTransforms<BffProxyTransformProvider>();
+
+        return builder;
+    }
+
+    // The connection is made on first use, so a gateway whose Redis is down still starts (and reports
+    // not ready) instead of crash-looping.
+    private static Lazy<IConnectionMultiplexer> CreateRedis(string configuration, TimeSpan timeout)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = false;
+        options.ClientName ??= "bff-gateway";
+        var milliseconds = (int)Math.Clamp(timeout.TotalMilliseconds, 100, int.MaxValue);
+        options.AsyncTimeout = milliseconds;
+        options.SyncTimeout = milliseconds;
+        options.ConnectTimeout = Math.Min(milliseconds, 5000);
+        return new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(options));
+    }
+}

@@ -1,0 +1,3 @@
+namespace Bff.Endpoints;
+
+internal sealed record UserClaim(string Type, string Value);

@@ -1,0 +1,3 @@
+namespace Bff.Endpoints;
+
+internal sealed record UserSession(string Id, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);

@@ -1,0 +1,52 @@
+using System.Net.Http.Headers;
+using Bff.Antiforgery;
+using Bff.Sessions;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Bff.Proxy;
+
+/// <summary>
+/// Header hygiene for every proxied route: the upstream sees the user's bearer token and nothing of the
+/// browser's credentials; the browser sees no upstream cookie.
+/// </summary>
+internal sealed class BffProxyTransformProvider : ITransformProvider
+{
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+        foreach (var error in BffRouteMetadata.Validate(context.Route))
+        {
+            context.Errors.Add(new InvalidOperationException(error));
+        }
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context)
+    {
+        var mode = BffRouteMetadata.GetAccessTokenMode(context.Route);
+        context.AddRequestTransform(transform =>
+        {
+            RequestTransform.RemoveHeader(transform, "Cookie");
+            RequestTransform.RemoveHeader(transform, "Authorization");
+            RequestTransform.RemoveHeader(transform, CsrfMiddleware.HeaderName);
+            RequestTransform.RemoveHeader(transform, "X-XSRF-TOKEN");
+
+            if (mode is AccessTokenMode.User or AccessTokenMode.UserOptional
+                && transform.HttpContext.Features.Get<BffSessionFeature>()?.Session is { } session)
+            {
+                transform.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.Tokens.AccessToken);
+            }
+
+            return ValueTask.CompletedTask;
+        });
+
+        context.AddResponseTransform(transform =>
+        {
+            transform.HttpContext.Response.Headers.Remove("Set-Cookie");
+            return ValueTask.CompletedTask;
+        });
+    }
+}

@@ -1,0 +1,10 @@
+namespace Bff.Sessions;
+
+public static class BffSessionDefaults
+{
+    /// <summary>The authentication scheme that reads and writes server-side sessions.</summary>
+    public const string Scheme = "BffSession";
+
+    /// <summary>The OpenID Connect scheme that signs users in.</summary>
+    public const string OidcScheme = "oidc";
+}

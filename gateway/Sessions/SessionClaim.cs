@@ -1,0 +1,3 @@
+namespace Bff.Sessions;
+
+internal sealed record SessionClaim(string Type, string Value);

@@ -1,0 +1,68 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Sessions;
+
+/// <summary>
+/// The session cookie holds a random 256-bit secret, protected with Data Protection. The session is
+/// stored under a hash of that secret (its public handle), so someone who reads Redis, or the logs,
+/// learns handles but can never build a working cookie from them.
+/// </summary>
+internal sealed class SessionCookie(IDataProtectionProvider provider, IOptions<BffOptions> options)
+{
+    private const int SecretBytes = 32;
+    private readonly IDataProtector _protector = provider.CreateProtector("Bff.SessionCookie.v1");
+    private readonly BffCookieOptions _cookie = options.Value.Cookie;
+
+    public string Name => _cookie.Name;
+
+    public static byte[] NewSecret() => RandomNumberGenerator.GetBytes(SecretBytes);
+
+    /// <summary>The public handle of a secret: 128 bits of its SHA-256, base64url.</summary>
+    public static string HandleOf(ReadOnlySpan<byte> secret)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(secret, hash);
+        return Base64Url.EncodeToString(hash[..16]);
+    }
+
+    public string Protect(byte[] secret) => Base64Url.EncodeToString(_protector.Protect(secret));
+
+    /// <summary>The handle inside a cookie value, or null when the value is not one this gateway made.</summary>
+    public string? TryReadHandle(string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > 1024)
+        {
+            return null;
+        }
+
+        try
+        {
+            var secret = _protector.Unprotect(Base64Url.DecodeFromChars(value));
+            return secret.Length == SecretBytes ? HandleOf(secret) : null;
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    public void Append(HttpContext context, string value, DateTimeOffset expires) =>
+        context.Response.Cookies.Append(_cookie.Name, value, Build(expires));
+
+    public void Expire(HttpContext context) =>
+        context.Response.Cookies.Delete(_cookie.Name, Build(DateTimeOffset.UnixEpoch));
+
+    private CookieOptions Build(DateTimeOffset expires) => new()
+    {
+        HttpOnly = true,
+        Secure = true,
+        SameSite = _cookie.SameSite,
+        Path = "/",
+        Expires = expires,
+        IsEssential = true,
+    };
+}

@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace Bff.Sessions;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SessionMetadata))]
+[JsonSerializable(typeof(SessionTokens))]
+[JsonSerializable(typeof(BffSession))]
+internal sealed partial class SessionJsonContext : JsonSerializerContext;

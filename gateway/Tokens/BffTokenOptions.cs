@@ -1,0 +1,11 @@
+namespace Bff.Tokens;
+
+/// <summary>The <c>Bff:Tokens</c> section.</summary>
+public sealed class BffTokenOptions
+{
+    /// <summary>Refresh when the access token expires within this.</summary>
+    public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A token, revocation or discovery call slower than this counts as IdP unavailable.</summary>
+    public TimeSpan IdpTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
