@@ -9,6 +9,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly Task _exited;
+    private int _exitNoted;
 
     private ChildProcess(Process process, ProcessOutput output)
     {
@@ -128,11 +129,13 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>SIGKILL to the process and everything it started; waits until it is gone.</summary>
     public async Task KillAsync()
     {
+        var killed = false;
         if (!HasExited)
         {
             try
             {
                 _process.Kill(entireProcessTree: true);
+                killed = true;
             }
             catch (InvalidOperationException)
             {
@@ -141,7 +144,10 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         await WaitForExitAsync();
-        Output.Append($"[fixture] {DateTime.UtcNow:HH:mm:ss.fff} killed (exit code {ExitCode})");
+        if (Interlocked.Exchange(ref _exitNoted, 1) == 0)
+        {
+            Output.Append($"[fixture] {DateTime.UtcNow:HH:mm:ss.fff} {(killed ? "killed" : "exited")} (exit code {ExitCode})");
+        }
     }
 
     /// <summary>SIGTERM, for a graceful shutdown; SIGKILL if that takes longer than <paramref name="grace"/>.</summary>

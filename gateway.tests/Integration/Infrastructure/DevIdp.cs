@@ -153,7 +153,7 @@ public sealed class DevIdp : IAsyncDisposable
         }
 
         await process.KillAsync();
-        if (Output.Contains("EADDRINUSE") && _options.Port is null)
+        if ((Output.Contains("EADDRINUSE") || Output.Contains("already in use")) && _options.Port is null)
         {
             throw new PortTakenException($"Port {Port} was taken.");
         }
