@@ -13,8 +13,8 @@ internal static class TestRun
 {
     public const string MarkerVariable = "BFF_TEST_RUN_ID";
 
-    private const string OwnerFileName = "owner";
-    private static readonly string TempRoot = Path.Combine(Path.GetTempPath(), "bff-tests");
+    internal const string OwnerFileName = "owner";
+    internal static readonly string TempRoot = Path.Combine(Path.GetTempPath(), "bff-tests");
     private static readonly Lazy<State> LazyState = new(Initialize, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string Id => LazyState.Value.Id;
@@ -105,7 +105,7 @@ internal static class TestRun
     /// left behind. Only runs whose owner process is gone are touched, so concurrent runs from other
     /// work trees are safe.
     /// </summary>
-    private static void SweepAbandonedRuns()
+    internal static void SweepAbandonedRuns()
     {
         foreach (var dir in Directory.EnumerateDirectories(TempRoot, "run-*"))
         {
