@@ -5,13 +5,20 @@ namespace Bff.Tests.Integration.Infrastructure;
 /// <summary>Where <see cref="TestBrowser.LoginAsync"/> ended, and what the gateway's callback answered.</summary>
 public sealed class LoginResult : NavigationResult
 {
-    internal LoginResult(HttpResponseMessage response, string body, IReadOnlyList<Uri> chain, Uri? callbackUri, HttpStatusCode? callbackStatusCode, Uri? callbackLocation)
+    internal LoginResult(HttpResponseMessage response, string body, IReadOnlyList<Uri> chain, bool loginFormSubmitted, Uri? callbackUri, HttpStatusCode? callbackStatusCode, Uri? callbackLocation)
         : base(response, body, chain)
     {
+        LoginFormSubmitted = loginFormSubmitted;
         CallbackUri = callbackUri;
         CallbackStatusCode = callbackStatusCode;
         CallbackLocation = callbackLocation;
     }
+
+    /// <summary>
+    /// False when the IdP still had a session for this browser and skipped its login form: the
+    /// user is then whoever signed in before, not necessarily the one passed to LoginAsync.
+    /// </summary>
+    public bool LoginFormSubmitted { get; }
 
     /// <summary>Whether the IdP sent the browser back to the gateway's /signin-oidc.</summary>
     public bool ReachedCallback => CallbackUri is not null;

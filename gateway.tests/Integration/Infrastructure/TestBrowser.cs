@@ -126,7 +126,8 @@ public sealed partial class TestBrowser : IDisposable
     /// <paramref name="returnUrl"/>. A response of the gateway that neither redirects nor is the
     /// callback ends it too (say, 400 for a bad returnUrl), so tests can assert on it. Throws when
     /// the IdP shows its login form again (wrong password), shows any other page, or the chain
-    /// passes <see cref="MaxHops"/>.
+    /// passes <see cref="MaxHops"/>. If the IdP still has a session for this browser it shows no
+    /// form and the earlier user is signed in again: see <see cref="LoginResult.LoginFormSubmitted"/>.
     /// </summary>
     public async Task<LoginResult> LoginAsync(string user, string password, string returnUrl = "/", CancellationToken cancellationToken = default)
     {
@@ -180,7 +181,7 @@ public sealed partial class TestBrowser : IDisposable
 
             if (callback is not null || IsGateway(uri))
             {
-                return new LoginResult(response, body, chain, callback?.Uri, callback?.Status, callback?.Location);
+                return new LoginResult(response, body, chain, credentialsPosted, callback?.Uri, callback?.Status, callback?.Location);
             }
 
             response.Dispose();

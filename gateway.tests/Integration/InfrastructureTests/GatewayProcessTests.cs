@@ -60,6 +60,7 @@ public sealed class GatewayProcessTests
         using var login = await browser.LoginAsync("alice", "alice", "/somewhere");
 
         login.EnsureSuccess();
+        Assert.True(login.LoginFormSubmitted);
         Assert.Equal(new Uri(first.BaseAddress, "/somewhere"), login.CallbackLocation);
         Assert.StartsWith(shared.Idp.Issuer, login.Chain[1].ToString(), StringComparison.Ordinal);
         Assert.Contains(login.Chain, u => u.AbsolutePath.StartsWith("/interaction/", StringComparison.Ordinal));
@@ -70,6 +71,12 @@ public sealed class GatewayProcessTests
 
         Assert.Equal("alice", await SubAsync(browser));
         using var onSecond = browser.WithBaseAddress(second.BaseAddress);
+        Assert.Equal("alice", await SubAsync(onSecond));
+
+        // The IdP remembers the browser: a second login passes straight through, still as alice.
+        using var again = await onSecond.LoginAsync("bob", "bob");
+        again.EnsureSuccess();
+        Assert.False(again.LoginFormSubmitted);
         Assert.Equal("alice", await SubAsync(onSecond));
     }
 
