@@ -81,6 +81,28 @@ public sealed class GatewayProcessTests
     }
 
     [Fact]
+    public async Task Logout_at_the_idp_ends_its_session_so_the_next_login_asks_again()
+    {
+        var shared = await SharedServers.GetAsync();
+        await using var gateway = await GatewayProcess.StartAsync(GatewayConfig.Create(shared.Idp, shared.Redis));
+        using var browser = gateway.CreateBrowser();
+        using (var first = await browser.LoginAsync("bob", "bob"))
+        {
+            first.EnsureSuccess();
+        }
+
+        var postLogout = Uri.EscapeDataString(new Uri(gateway.BaseAddress, "/signout-callback-oidc").ToString());
+        using var logout = await browser.LogoutAtIdpAsync($"{shared.Idp.Issuer}/session/end?client_id={shared.Idp.ClientId}&post_logout_redirect_uri={postLogout}");
+
+        Assert.Contains(logout.Chain, u => u.AbsolutePath.EndsWith("/confirm", StringComparison.Ordinal));
+        Assert.Contains(new Uri(gateway.BaseAddress, "/signout-callback-oidc"), logout.Chain.Select(u => new Uri(u.GetLeftPart(UriPartial.Path))));
+        using var again = await browser.LoginAsync("alice", "alice");
+        again.EnsureSuccess();
+        Assert.True(again.LoginFormSubmitted);
+        Assert.Equal("alice", await SubAsync(browser));
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_reported_not_retried()
     {
         var shared = await SharedServers.GetAsync();
