@@ -2,7 +2,8 @@ using Bff;
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // The content root is the app's own folder, so wwwroot and appsettings are found whatever the working directory.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
     builder.AddBff();
 
