@@ -61,6 +61,7 @@ public static class BffServiceCollectionExtensions
             services.AddSingleton<SessionStoreHealth>();
             services.AddHostedService<SessionInvalidationListener>();
             services.TryAddSingleton<IRefreshLock, RedisRefreshLock>();
+            services.TryAddSingleton<ISharedTokenCache, RedisTokenCache>();
             services.AddSingleton(BffStoreKind.Redis);
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
@@ -68,6 +69,7 @@ public static class BffServiceCollectionExtensions
         {
             services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
             services.TryAddSingleton<IRefreshLock, InProcessRefreshLock>();
+            services.TryAddSingleton<ISharedTokenCache, LocalTokenCache>();
             services.AddSingleton(BffStoreKind.InMemory);
         }
 
@@ -88,6 +90,7 @@ public static class BffServiceCollectionExtensions
         services.AddSingleton<RefreshSignals>();
         services.AddSingleton<IdpMetadata>();
         services.AddSingleton<UserTokenManager>();
+        services.AddSingleton<ClientTokenManager>();
         services.AddHttpClient<IdpTokenClient>(IdpTokenClient.HttpClientName)
             .AddResilienceHandler("idp", pipeline => pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
