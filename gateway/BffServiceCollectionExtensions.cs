@@ -2,6 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using Bff.Diagnostics;
 using Bff.Proxy;
 using Bff.Sessions;
+using Bff.Tokens;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
@@ -9,7 +11,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 using StackExchange.Redis;
 
 namespace Bff;
@@ -26,7 +30,17 @@ public static class BffServiceCollectionExtensions
 
         services.AddOptions<BffOptions>().Bind(configuration.GetSection(BffOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffStoreValidator>());
+
+        // Its Information events carry full request URLs, and the login callback's has the authorization code.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.TryAddSingleton(TimeProvider.System);
+
+        // Data Protection reads its Redis key ring synchronously (on start, on a key it has not seen): with
+        // the default of one thread per core, a burst of requests blocked on that read can starve the
+        // threads that would deliver Redis's answer.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
 
         var dataProtection = services.AddDataProtection().SetApplicationName("Bff");
         var certificatePath = configuration["Bff:DataProtection:CertificatePath"];
@@ -43,23 +57,25 @@ public static class BffServiceCollectionExtensions
             services.AddSingleton<IConnectionMultiplexer>(_ => redis.Value);
             dataProtection.PersistKeysToStackExchangeRedis(() => redis.Value.GetDatabase(), "bff:dp:keys");
             services.TryAddSingleton<ISessionStore, RedisSessionStore>();
+            services.AddSingleton<SessionCache>();
+            services.AddSingleton<SessionStoreHealth>();
+            services.AddHostedService<SessionInvalidationListener>();
+            services.TryAddSingleton<IRefreshLock, RedisRefreshLock>();
+            services.TryAddSingleton<ISharedTokenCache, RedisTokenCache>();
             services.AddSingleton(BffStoreKind.Redis);
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
         else
         {
-            if (!builder.Environment.IsDevelopment() && !configuration.GetValue<bool>("Bff:Session:AllowInMemoryStore"))
-            {
-                throw new OptionsValidationException(BffOptions.SectionName, typeof(BffOptions),
-                    ["ConnectionStrings:Redis is empty. Set it, or set Bff:Session:AllowInMemoryStore=true to run a single instance with in-memory sessions."]);
-            }
-
             services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
+            services.TryAddSingleton<IRefreshLock, InProcessRefreshLock>();
+            services.TryAddSingleton<ISharedTokenCache, LocalTokenCache>();
             services.AddSingleton(BffStoreKind.InMemory);
         }
 
         services.AddMetrics();
         services.TryAddSingleton<BffMetrics>();
+        services.AddHostedService<KeyRingWarmup>();
         services.AddSingleton<SessionProtector>();
         services.AddSingleton<SessionCookie>();
         services.AddAuthentication(options =>
@@ -71,6 +87,19 @@ public static class BffServiceCollectionExtensions
             .AddOpenIdConnect(BffSessionDefaults.OidcScheme, _ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, OidcOptionsSetup>());
 
+        services.AddSingleton<RefreshSignals>();
+        services.AddSingleton<IdpMetadata>();
+        services.AddSingleton<UserTokenManager>();
+        services.AddSingleton<ClientTokenManager>();
+        services.AddHttpClient<IdpTokenClient>(IdpTokenClient.HttpClientName)
+            .AddResilienceHandler("idp", pipeline => pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                // A dead IdP is answered fast instead of every request waiting out IdpTimeout.
+                FailureRatio = 0.5,
+                MinimumThroughput = 5,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(5),
+            }));
         services.AddSingleton<IdpDiscoveryState>();
         services.AddHostedService<IdpDiscoveryWarmup>();
         services.AddHostedService<StartupWarnings>();
