@@ -27,6 +27,8 @@ OWNERS = [
     ("cookie: Data Protection unprotect + SHA-256 (SessionCookie.TryReadHandle)", r"Bff\.Sessions\.SessionCookie::TryReadHandle"),
     ("session metadata: unprotect + JSON (SessionProtector.UnprotectMetadata)", r"SessionProtector::UnprotectMetadata"),
     ("session tokens: unprotect + JSON (SessionProtector.UnprotectTokens)", r"SessionProtector::UnprotectTokens"),
+    ("session cache lookup (SessionCache)", r"Bff\.Sessions\.SessionCache"),
+    ("access-token freshness check (UserTokenManager)", r"Bff\.Tokens\.UserTokenManager"),
     ("ClaimsPrincipal from the session (BffSessionHandler.CreatePrincipal)", r"BffSessionHandler::CreatePrincipal"),
     ("Redis client (StackExchange.Redis: write, read, parse)", r"StackExchange\.Redis|Pipelines\.Sockets\.Unofficial"),
     ("RedisSessionStore, other", r"Bff\.Sessions\.RedisSessionStore"),
