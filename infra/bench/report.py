@@ -95,13 +95,13 @@ def main():
     w("")
     w("### Throughput and latency")
     w("")
-    w("| target | conns | req/s | p50 µs | p99 µs |")
-    w("|---|---:|---:|---:|---:|")
+    w("| target | conns | req/s | p50 µs | p99 µs | other load on the server core, % |")
+    w("|---|---:|---:|---:|---:|---:|")
     for c in conns:
         for t in ORDER:
             rs = runs.get((c, t), [])
             w(f"| {NAMES[t]} | {c} | {spread([x['rps'] for x in rs])} | {spread([x['p50_us'] for x in rs])} | "
-              f"{spread([x['p99_us'] for x in rs])} |")
+              f"{spread([x['p99_us'] for x in rs])} | {spread([100 * x['foreign_server'] for x in rs])} |")
     w("")
 
     def per_round(c, a, b, key, op):
@@ -109,10 +109,17 @@ def main():
         B = {x["round"]: x for x in runs.get((c, b), [])}
         return [op(A[r][key], B[r][key]) for r in sorted(set(A) & set(B))]
 
+    # Requests per second of server-core cpu (all of the target's server processes): what one core
+    # would serve if nothing else ran on it. Less sensitive to other load than req/s, not immune.
+    for rs in runs.values():
+        for x in rs:
+            ticks = sum(x["cpu_ticks"].get(p, 0) for p in PROCESSES[x["target"]])
+            x["capacity"] = x["requests"] * meta["clk_tck"] / ticks if ticks else float("nan")
     ratio = lambda x, y: x / y if y else float("nan")
     diff = lambda x, y: x - y
     rows = [
         ("gateway ÷ bare YARP, req/s", "gateway", "yarp", "rps", ratio, "{:.3f}"),
+        ("gateway ÷ bare YARP, requests per server-core cpu second", "gateway", "yarp", "capacity", ratio, "{:.3f}"),
         ("gateway ÷ nginx proxy, req/s", "gateway", "nginx", "rps", ratio, "{:.3f}"),
         ("bare YARP ÷ direct, req/s", "yarp", "direct", "rps", ratio, "{:.3f}"),
         ("nginx proxy ÷ direct, req/s", "nginx", "direct", "rps", ratio, "{:.3f}"),
