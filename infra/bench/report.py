@@ -67,15 +67,15 @@ def main():
         before = [int(x) for x in read(path + ".alloc_before", "0 0 0 0").split()]
         after = [int(x) for x in read(path + ".alloc_after", "0 0 0 0").split()]
         res["alloc"] = [a - b for a, b in zip(after, before)]
-        # start time, server cpu busy/steal, client cpu busy/steal; end time, the same four again
+        # start time, server cpu idle/steal, client cpu idle/steal; end time, the same four again
         t0, *m0 = read(path + ".machine", "0 0 0 0 0 0 0 0 0 0").split()[:5]
         t1, *m1 = read(path + ".machine", "0 0 0 0 0 0 0 0 0 0").split()[5:10]
         m = [int(x) for x in m0] + [int(x) for x in m1]
         seconds = (float(t1) - float(t0)) * meta["clk_tck"]
         ours = sum(cpu.values())
-        res["foreign_server"] = max(0, (m[4] - m[0]) - ours) / seconds if seconds else 0
+        res["foreign_server"] = max(0, seconds - (m[4] - m[0]) - ours) / seconds if seconds else 0
         res["steal_server"] = (m[5] - m[1]) / seconds if seconds else 0
-        res["busy_client"] = (m[6] - m[2]) / seconds if seconds else 0
+        res["busy_client"] = (seconds - (m[6] - m[2])) / seconds if seconds else 0
         res["steal_client"] = (m[7] - m[3]) / seconds if seconds else 0
         rb = json.loads(read(path + ".redis_before", "{}") or "{}")
         ra = json.loads(read(path + ".redis_after", "{}") or "{}")
