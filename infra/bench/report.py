@@ -90,7 +90,7 @@ def main():
     w(f"## Bff gateway benchmark — {meta['date']}, commit {meta['commit']}")
     w("")
     w(f"Mode `{meta['mode']}`: {rounds} interleaved rounds × {meta['duration']} s per target and connection count, "
-      f"warm-up {meta['warmup']} s per target; wrk (1 thread) on cpu {meta['client_cpu']}, every server on cpu "
+      f"warm-up {meta['warmup']} s per .NET target (nginx: 5 s at most); wrk (1 thread) on cpu {meta['client_cpu']}, every server on cpu "
       f"{meta['server_cpu']}; {meta['cpu_model']}. Medians over rounds, (min–max) across rounds.")
     w("")
     w("### Throughput and latency")
