@@ -12,6 +12,7 @@ last target.
 import collections
 import gzip
 import json
+import os
 import re
 import sys
 
@@ -175,7 +176,7 @@ def main():
             name = f"**{name}**"
         w(f"| {name} | " + " | ".join(cells) + " |")
 
-    w(f"### Server core by process (perf, cpu-clock at {hz} Hz, {seconds} s at 32 connections)")
+    w(f"### Server core by process (perf, cpu-clock at {hz} Hz, {seconds} s at {os.environ.get('BENCH_PROFILE_CONNECTIONS', '32')} connections)")
     w("")
     w("| process | " + " | ".join(f"while loading {label}" for label in labels) + " |")
     w("|---|" + "---:|" * len(labels))
