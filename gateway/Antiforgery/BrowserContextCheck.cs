@@ -78,7 +78,8 @@ internal sealed class BrowserContextCheck
         if (string.IsNullOrEmpty(value)
             || !Uri.TryCreate(value, UriKind.Absolute, out var origin)
             // An Origin is scheme://host[:port] and nothing else; anything more is not a browser's.
-            || !string.Equals(origin.GetLeftPart(UriPartial.Authority), value, StringComparison.OrdinalIgnoreCase))
+            || !string.Equals(origin.GetLeftPart(UriPartial.Authority), value, StringComparison.OrdinalIgnoreCase)
+            || origin.UserInfo.Length > 0)
         {
             return false;
         }
