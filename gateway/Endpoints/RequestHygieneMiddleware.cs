@@ -1,5 +1,8 @@
+using Bff.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Model;
 
 namespace Bff.Endpoints;
@@ -12,10 +15,14 @@ namespace Bff.Endpoints;
 /// <c>X-Original-*</c>, ...): nothing vouches for them, and an upstream must not take a browser's word for
 /// its IP address or the URL it asked for. The proxy sets X-Forwarded-* itself;</description></item>
 /// <item><description>a body whose declared length is over the limit (413), before the upstream receives
-/// a byte of it. A chunked body over the limit fails while it is read.</description></item>
+/// a byte of it. A chunked body over the limit fails while it is read;</description></item>
+/// <item><description>the session or antiforgery cookie sent twice (400). A browser never does (one name,
+/// one path, no domain), and which copy the cookie parser keeps is not something security should hang on:
+/// a copy planted by a sibling subdomain (possible when the cookie name lacks the <c>__Host-</c> prefix)
+/// must not be able to win.</description></item>
 /// </list>
 /// </summary>
-internal sealed class RequestHygieneMiddleware(RequestDelegate next)
+internal sealed class RequestHygieneMiddleware(RequestDelegate next, IOptions<BffOptions> options)
 {
     internal const string AllowedMethods = "GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE";
 
@@ -38,6 +45,12 @@ internal sealed class RequestHygieneMiddleware(RequestDelegate next)
 
         RemoveUntrustedHeaders(request.Headers);
 
+        if (DuplicatedCookie(request.Headers.Cookie) is { } cookie)
+        {
+            return BffProblem.WriteAsync(context, StatusCodes.Status400BadRequest, BffProblem.BadRequest,
+                $"The {cookie} cookie was sent more than once.");
+        }
+
         if (request.ContentLength is { } length && length > MaxBodySizeOf(context))
         {
             return BffProblem.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, BffProblem.BadRequest,
@@ -45,6 +58,33 @@ internal sealed class RequestHygieneMiddleware(RequestDelegate next)
         }
 
         return next(context);
+    }
+
+    private string? DuplicatedCookie(StringValues headers)
+    {
+        var sessionCookie = options.Value.Cookie.Name;
+        int sessions = 0, antiforgery = 0;
+        foreach (var header in headers)
+        {
+            var value = header.AsSpan();
+            // The same separators and the same case-insensitive names as the framework's cookie parser.
+            foreach (var range in value.SplitAny(';', ','))
+            {
+                var pair = value[range];
+                var equals = pair.IndexOf('=');
+                var name = (equals < 0 ? pair : pair[..equals]).Trim();
+                if (name.Equals(sessionCookie, StringComparison.OrdinalIgnoreCase))
+                {
+                    sessions++;
+                }
+                else if (name.Equals(BffAntiforgeryDefaults.CookieName, StringComparison.OrdinalIgnoreCase))
+                {
+                    antiforgery++;
+                }
+            }
+        }
+
+        return sessions > 1 ? sessionCookie : antiforgery > 1 ? BffAntiforgeryDefaults.CookieName : null;
     }
 
     private static Task SetAllow(HttpResponse response)
