@@ -7,10 +7,11 @@ namespace Bff.Endpoints;
 /// <summary>
 /// Tighter request limits than Kestrel's defaults: a browser talking to a BFF sends a few cookies and
 /// JSON bodies, so oversized headers, URLs and bodies are refused (431, 414, 413) before they cost more.
-/// An operator's own <c>Kestrel:Limits:*</c> setting wins over each of these.
+/// <c>Kestrel:Limits:*</c> in configuration (which Kestrel itself does not read) overrides any of them.
 /// </summary>
 internal sealed class KestrelLimitsSetup(IConfiguration configuration) : IConfigureOptions<KestrelServerOptions>
 {
+    public const string SectionName = "Kestrel:Limits";
     public const int MaxRequestHeadersTotalSize = 32 * 1024;
     public const int MaxRequestLineSize = 8 * 1024;
     public const long MaxRequestBodySize = 10 * 1024 * 1024;
@@ -18,21 +19,9 @@ internal sealed class KestrelLimitsSetup(IConfiguration configuration) : IConfig
     public void Configure(KestrelServerOptions options)
     {
         var limits = options.Limits;
-        if (!IsConfigured(nameof(limits.MaxRequestHeadersTotalSize)))
-        {
-            limits.MaxRequestHeadersTotalSize = MaxRequestHeadersTotalSize;
-        }
-
-        if (!IsConfigured(nameof(limits.MaxRequestLineSize)))
-        {
-            limits.MaxRequestLineSize = MaxRequestLineSize;
-        }
-
-        if (!IsConfigured(nameof(limits.MaxRequestBodySize)))
-        {
-            limits.MaxRequestBodySize = MaxRequestBodySize;
-        }
+        limits.MaxRequestHeadersTotalSize = MaxRequestHeadersTotalSize;
+        limits.MaxRequestLineSize = MaxRequestLineSize;
+        limits.MaxRequestBodySize = MaxRequestBodySize;
+        configuration.GetSection(SectionName).Bind(limits);
     }
-
-    private bool IsConfigured(string limit) => configuration["Kestrel:Limits:" + limit] is not null;
 }
