@@ -81,7 +81,7 @@ public sealed class ResponseHeadersTests : IClassFixture<ProxyGatewayFixture>
     public async Task Response_SessionStoreDown_503ProblemWithContractHeaders(string path)
     {
         await using var factory = new GatewayFactory(GatewayFactory.BaseSettings(_gateway.Upstream.Url + "/"))
-            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton<ISessionStore, UnavailableSessionStore>())));
+            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton(UnavailableSessionStore.Create()))));
         using var client = factory.CreateClient();
         var cookie = factory.Services.GetRequiredService<SessionCookie>();
         _gateway.Upstream.ResetLogEntries();
@@ -100,7 +100,7 @@ public sealed class ResponseHeadersTests : IClassFixture<ProxyGatewayFixture>
     public async Task Response_SessionStoreDown_StaticFilesStillServed()
     {
         await using var factory = new GatewayFactory(GatewayFactory.BaseSettings())
-            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton<ISessionStore, UnavailableSessionStore>())));
+            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton(UnavailableSessionStore.Create()))));
         using var client = factory.CreateClient();
         var cookie = factory.Services.GetRequiredService<SessionCookie>();
 

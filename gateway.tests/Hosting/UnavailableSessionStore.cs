@@ -1,17 +1,16 @@
+using System.Reflection;
 using Bff.Sessions;
 
 namespace Bff.Tests.Hosting;
 
-/// <summary>A session store whose every call fails as an unreachable Redis does.</summary>
-internal sealed class UnavailableSessionStore : ISessionStore
+/// <summary>
+/// A session store whose every call fails as an unreachable Redis does. A proxy rather than a class, so
+/// it keeps up with the interface as that grows.
+/// </summary>
+public class UnavailableSessionStore : DispatchProxy
 {
-    public Task CreateAsync(BffSession session, CancellationToken cancellationToken) => throw Down();
+    internal static ISessionStore Create() => Create<ISessionStore, UnavailableSessionStore>();
 
-    public Task<BffSession?> GetAsync(string id, CancellationToken cancellationToken) => throw Down();
-
-    public Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken) => throw Down();
-
-    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => throw Down();
-
-    private static SessionStoreUnavailableException Down() => new("Session store read failed.");
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+        throw new SessionStoreUnavailableException($"Session store {targetMethod?.Name} failed.");
 }
