@@ -30,7 +30,7 @@ internal sealed partial class CsrfMiddleware(
 {
     public const string HeaderName = BffAntiforgeryDefaults.CsrfHeaderName;
 
-    // A real token is about 150 characters; anything far longer is not worth decrypting.
+    // A real token is a few hundred characters; anything far longer is not worth decrypting.
     private const int MaxTokenLength = 2048;
 
     private readonly BrowserContextCheck _browserContext = new(options.Value.PublicOrigin);
