@@ -36,6 +36,7 @@ public static class BffApplicationBuilderExtensions
         api.MapGet("/user", UserEndpoint.HandleAsync);
 
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+        endpoints.MapBffTelemetry();
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
 
         endpoints.MapReverseProxy(proxy =>

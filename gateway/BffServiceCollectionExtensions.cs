@@ -59,6 +59,7 @@ public static class BffServiceCollectionExtensions
         }
 
         services.AddMetrics();
+        builder.AddBffTelemetry();
         services.TryAddSingleton<BffMetrics>();
         services.AddSingleton<SessionProtector>();
         services.AddSingleton<SessionCookie>();

@@ -1,4 +1,7 @@
 using Bff;
+using Bff.Diagnostics;
+
+if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
@@ -8,6 +11,7 @@ var app = builder.Build();
 app.UseBff();
 app.MapBff();
 app.Run();
+return 0;
 
 /// <summary>Entry point; public so tests can host it.</summary>
 public partial class Program;
