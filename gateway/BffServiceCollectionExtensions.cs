@@ -43,6 +43,9 @@ public static class BffServiceCollectionExtensions
             services.AddSingleton<IConnectionMultiplexer>(_ => redis.Value);
             dataProtection.PersistKeysToStackExchangeRedis(() => redis.Value.GetDatabase(), "bff:dp:keys");
             services.TryAddSingleton<ISessionStore, RedisSessionStore>();
+            services.AddSingleton<SessionCache>();
+            services.AddSingleton<SessionStoreHealth>();
+            services.AddHostedService<SessionInvalidationListener>();
             services.AddSingleton(BffStoreKind.Redis);
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }

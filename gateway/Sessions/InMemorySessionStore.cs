@@ -18,35 +18,70 @@ internal sealed class InMemorySessionStore(IOptions<BffOptions> options, TimePro
         return Task.CompletedTask;
     }
 
-    public Task<BffSession?> GetAsync(string id, CancellationToken cancellationToken)
+    public Task<BffSession?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult(Get(id));
+
+    public Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken) => Task.FromResult(Get(id));
+
+    public Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
+    {
+        Update(id, s => s with { LastSeenAt = lastSeenAt });
+        return Task.CompletedTask;
+    }
+
+    public Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, SessionTokens tokens, CancellationToken cancellationToken)
+    {
+        while (_sessions.TryGetValue(id, out var current))
+        {
+            if (current.Version != expectedVersion)
+            {
+                return Task.FromResult(TokenWriteResult.Conflict);
+            }
+
+            var next = current with { Tokens = tokens, Version = current.Version + 1 };
+            if (_sessions.TryUpdate(id, next, current))
+            {
+                return Task.FromResult(TokenWriteResult.Written(next.Version));
+            }
+        }
+
+        return Task.FromResult(TokenWriteResult.Missing);
+    }
+
+    public Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_sessions.TryRemove(id, out var session) ? session : null);
+
+    public Task<IReadOnlyList<BffSession>> ListBySubjectAsync(string subject, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<BffSession>>(Live().Where(s => s.Subject == subject).ToArray());
+
+    public Task<IReadOnlyList<string>> FindByIdpSessionAsync(string idpSessionId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(Live().Where(s => s.IdpSessionId == idpSessionId).Select(s => s.Id).ToArray());
+
+    private IEnumerable<BffSession> Live() => _sessions.Keys.Select(Get).OfType<BffSession>();
+
+    private BffSession? Get(string id)
     {
         if (!_sessions.TryGetValue(id, out var session))
         {
-            return Task.FromResult<BffSession?>(null);
+            return null;
         }
 
         if (time.GetUtcNow() >= session.ExpiresAt(_idle))
         {
             _sessions.TryRemove(new KeyValuePair<string, BffSession>(id, session));
-            return Task.FromResult<BffSession?>(null);
+            return null;
         }
 
-        return Task.FromResult<BffSession?>(session);
+        return session;
     }
 
-    public Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
+    private void Update(string id, Func<BffSession, BffSession> change)
     {
         while (_sessions.TryGetValue(id, out var current))
         {
-            if (_sessions.TryUpdate(id, current with { LastSeenAt = lastSeenAt }, current))
+            if (_sessions.TryUpdate(id, change(current), current))
             {
-                break;
+                return;
             }
         }
-
-        return Task.CompletedTask;
     }
-
-    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult(_sessions.TryRemove(id, out _));
 }

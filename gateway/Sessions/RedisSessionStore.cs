@@ -6,22 +6,36 @@ using StackExchange.Redis;
 namespace Bff.Sessions;
 
 /// <summary>
-/// Sessions in Redis, one hash per session under <c>bff:s:{id}</c>. The braces are a hash tag, so every
-/// key of one session lands in one Redis Cluster slot.
-/// Fields: <c>m</c> protected metadata, <c>t</c> protected tokens, <c>v</c> token version, <c>seen</c>
-/// last use and <c>abs</c> absolute deadline (unix ms, plain so scripts can compute the TTL).
-/// The key's TTL is the earlier of the idle and absolute deadlines, so Redis itself forgets dead sessions.
+/// Sessions in Redis, one hash per session (<see cref="SessionKeys.Session"/>), with fields
+/// <c>m</c> protected metadata, <c>t</c> protected tokens, <c>v</c> token version, <c>seen</c> last use,
+/// <c>abs</c> absolute deadline (unix ms, plain so scripts can compute the TTL), and <c>u</c> / <c>i</c>
+/// the hashes of the user and IdP session it is indexed under. The key's TTL is the earlier of the idle
+/// and absolute deadlines, so Redis itself forgets dead sessions.
+/// Every change is published on <see cref="SessionKeys.InvalidationChannel"/> by the same script that
+/// makes it, so no instance can miss a change without also noticing its subscription is gone.
+/// Indexes live in other slots (Redis Cluster), so they are kept up to date with separate commands and
+/// cleaned lazily: an entry whose session is gone is dropped when the index is read.
 /// </summary>
 internal sealed partial class RedisSessionStore(
     IConnectionMultiplexer redis,
     SessionProtector protector,
+    SessionCache cache,
+    SessionStoreHealth health,
     IOptions<BffOptions> options,
     TimeProvider time,
     ILogger<RedisSessionStore> logger) : ISessionStore
 {
+    private const int MaxSessionsPerUser = 1000;
+
     private static readonly LuaScript CreateScript = LuaScript.Prepare("""
-        redis.call('HSET', @key, 'm', @m, 't', @t, 'v', @v, 'seen', @seen, 'abs', @abs)
+        redis.call('HSET', @key, 'm', @m, 't', @t, 'v', @v, 'seen', @seen, 'abs', @abs, 'u', @u, 'i', @i)
         redis.call('PEXPIRE', @key, @ttl)
+        return 1
+        """);
+
+    private static readonly LuaScript IndexAddScript = LuaScript.Prepare("""
+        redis.call('ZADD', @key, @score, @member)
+        if redis.call('PTTL', @key) < tonumber(@ttl) then redis.call('PEXPIRE', @key, @ttl) end
         return 1
         """);
 
@@ -33,6 +47,7 @@ internal sealed partial class RedisSessionStore(
         local deadline = math.min(now + tonumber(@idle), abs)
         if deadline <= now then
           redis.call('DEL', @key)
+          redis.call('PUBLISH', @channel, @message)
           return 0
         end
         redis.call('HSET', @key, 'seen', now)
@@ -40,11 +55,29 @@ internal sealed partial class RedisSessionStore(
         return 1
         """);
 
+    private static readonly LuaScript UpdateTokensScript = LuaScript.Prepare("""
+        local v = redis.call('HGET', @key, 'v')
+        if not v then return -1 end
+        if v ~= @expected then return 0 end
+        local next = tonumber(v) + 1
+        redis.call('HSET', @key, 't', @t, 'v', next)
+        redis.call('PUBLISH', @channel, @message)
+        return next
+        """);
+
+    private static readonly LuaScript DeleteScript = LuaScript.Prepare("""
+        local f = redis.call('HMGET', @key, 'm', 't', 'v', 'seen', 'abs', 'u', 'i')
+        if not f[5] then return false end
+        redis.call('DEL', @key)
+        redis.call('PUBLISH', @channel, @message)
+        return f
+        """);
+
     private static readonly RedisValue[] ReadFields = ["m", "t", "v", "seen", "abs"];
 
     private readonly BffOptions _options = options.Value;
 
-    internal static RedisKey KeyOf(string id) => $"bff:s:{{{id}}}";
+    internal static string InvalidationMessage(string id) => "s:" + id;
 
     public async Task CreateAsync(BffSession session, CancellationToken cancellationToken)
     {
@@ -55,74 +88,207 @@ internal sealed partial class RedisSessionStore(
             return;
         }
 
+        var ttlMs = (long)Math.Ceiling(ttl.TotalMilliseconds);
+        var subjectHash = SessionKeys.Hash(session.Subject);
+        var idpHash = session.IdpSessionId is { Length: > 0 } sid ? SessionKeys.Hash(sid) : "";
         var args = new
         {
-            key = KeyOf(session.Id),
+            key = SessionKeys.Session(session.Id),
             m = (RedisValue)protector.Protect(SessionProtector.MetadataOf(session)),
             t = (RedisValue)protector.Protect(session.Tokens),
             v = session.Version,
             seen = session.LastSeenAt.ToUnixTimeMilliseconds(),
             abs = session.AbsoluteExpiresAt.ToUnixTimeMilliseconds(),
-            ttl = (long)Math.Ceiling(ttl.TotalMilliseconds),
+            u = subjectHash,
+            i = idpHash,
+            ttl = ttlMs,
         };
         await Guard(Database.ScriptEvaluateAsync(CreateScript, args), "create", cancellationToken);
+
+        var absoluteTtl = (long)Math.Ceiling((session.AbsoluteExpiresAt - now).TotalMilliseconds);
+        var score = session.AbsoluteExpiresAt.ToUnixTimeMilliseconds();
+        await Guard(Database.ScriptEvaluateAsync(IndexAddScript,
+            new { key = SessionKeys.SubjectIndex(subjectHash), score, member = session.Id, ttl = absoluteTtl }), "index", cancellationToken);
+        if (idpHash.Length > 0)
+        {
+            await Guard(Database.ScriptEvaluateAsync(IndexAddScript,
+                new { key = SessionKeys.IdpSessionIndex(idpHash), score, member = session.Id, ttl = absoluteTtl }), "index", cancellationToken);
+        }
     }
 
-    public async Task<BffSession?> GetAsync(string id, CancellationToken cancellationToken)
+    public Task<BffSession?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var values = await Guard(Database.HashGetAsync(KeyOf(id), ReadFields), "read", cancellationToken);
-        if (values[0].IsNull || values[1].IsNull || values[3].IsNull || values[4].IsNull)
+        health.ThrowIfUnavailable();
+        var cached = cache.TryGet(id);
+        return cached is not null ? Task.FromResult<BffSession?>(cached) : ReadAsync(id, cancellationToken);
+    }
+
+    public Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken) => ReadAsync(id, cancellationToken);
+
+    private async Task<BffSession?> ReadAsync(string id, CancellationToken cancellationToken)
+    {
+        var epoch = cache.Epoch;
+        var values = await Guard(Database.HashGetAsync(SessionKeys.Session(id), ReadFields), "read", cancellationToken);
+        if (values[0].IsNull || values[1].IsNull || values[2].IsNull || values[3].IsNull || values[4].IsNull)
         {
             return null;
         }
 
-        var now = time.GetUtcNow();
         var lastSeen = DateTimeOffset.FromUnixTimeMilliseconds((long)values[3]);
-        var absolute = DateTimeOffset.FromUnixTimeMilliseconds((long)values[4]);
-        if (now >= absolute || now >= lastSeen + _options.Session.IdleTimeout)
+        var session = await DecodeAsync(id, (byte[])values[0]!, (byte[])values[1]!, (long)values[2], lastSeen, cancellationToken);
+        if (session is null || time.GetUtcNow() >= session.ExpiresAt(_options.Session.IdleTimeout))
         {
             return null;
         }
 
-        try
-        {
-            var metadata = protector.UnprotectMetadata((byte[])values[0]!);
-            var tokens = protector.UnprotectTokens((byte[])values[1]!);
-            return SessionProtector.Compose(id, metadata, tokens, lastSeen, (long)values[2]);
-        }
-        catch (CryptographicException ex)
-        {
-            // A key ring that lost the key, or tampered data: the session cannot be used, so it is gone.
-            LogUnreadable(logger, id, ex.GetType().Name);
-            await DeleteAsync(id, cancellationToken);
-            return null;
-        }
+        cache.Set(session, epoch);
+        return session;
     }
 
     public async Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
     {
         var args = new
         {
-            key = KeyOf(id),
+            key = SessionKeys.Session(id),
             now = lastSeenAt.ToUnixTimeMilliseconds(),
             idle = (long)_options.Session.IdleTimeout.TotalMilliseconds,
+            channel = SessionKeys.InvalidationChannel.ToString(),
+            message = InvalidationMessage(id),
         };
-        await Guard(Database.ScriptEvaluateAsync(TouchScript, args), "touch", cancellationToken);
+        var touched = (long)await Guard(Database.ScriptEvaluateAsync(TouchScript, args), "touch", cancellationToken);
+        if (touched == 1)
+        {
+            cache.Update(id, s => s with { LastSeenAt = lastSeenAt });
+        }
     }
 
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
-        await Guard(Database.KeyDeleteAsync(KeyOf(id)), "delete", cancellationToken);
+    public async Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, SessionTokens tokens, CancellationToken cancellationToken)
+    {
+        var args = new
+        {
+            key = SessionKeys.Session(id),
+            expected = expectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            t = (RedisValue)protector.Protect(tokens),
+            channel = SessionKeys.InvalidationChannel.ToString(),
+            message = InvalidationMessage(id),
+        };
+        var result = (long)await Guard(Database.ScriptEvaluateAsync(UpdateTokensScript, args), "update", cancellationToken);
+        cache.Invalidate(id);
+        return result switch
+        {
+            -1 => TokenWriteResult.Missing,
+            0 => TokenWriteResult.Conflict,
+            _ => TokenWriteResult.Written(result),
+        };
+    }
+
+    public async Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        var args = new
+        {
+            key = SessionKeys.Session(id),
+            channel = SessionKeys.InvalidationChannel.ToString(),
+            message = InvalidationMessage(id),
+        };
+        var result = await Guard(Database.ScriptEvaluateAsync(DeleteScript, args), "delete", cancellationToken);
+        cache.Invalidate(id);
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        var f = (RedisValue[])result!;
+        await RemoveFromIndexAsync(SessionKeys.SubjectIndex(f[5]!), id, cancellationToken);
+        if (!f[6].IsNullOrEmpty)
+        {
+            await RemoveFromIndexAsync(SessionKeys.IdpSessionIndex(f[6]!), id, cancellationToken);
+        }
+
+        if (f[0].IsNull || f[1].IsNull || f[2].IsNull || f[3].IsNull)
+        {
+            return null;
+        }
+
+        return await DecodeAsync(id, (byte[])f[0]!, (byte[])f[1]!, (long)f[2], DateTimeOffset.FromUnixTimeMilliseconds((long)f[3]), cancellationToken, deleteIfUnreadable: false);
+    }
+
+    public async Task<IReadOnlyList<BffSession>> ListBySubjectAsync(string subject, CancellationToken cancellationToken)
+    {
+        var ids = await ReadIndexAsync(SessionKeys.SubjectIndex(SessionKeys.Hash(subject)), cancellationToken);
+        var sessions = new List<BffSession>(ids.Count);
+        foreach (var id in ids)
+        {
+            var session = await GetFreshAsync(id, cancellationToken);
+            if (session is null)
+            {
+                await RemoveFromIndexAsync(SessionKeys.SubjectIndex(SessionKeys.Hash(subject)), id, cancellationToken);
+            }
+            else if (session.Subject == subject)
+            {
+                sessions.Add(session);
+            }
+        }
+
+        return sessions;
+    }
+
+    public Task<IReadOnlyList<string>> FindByIdpSessionAsync(string idpSessionId, CancellationToken cancellationToken) =>
+        ReadIndexAsync(SessionKeys.IdpSessionIndex(SessionKeys.Hash(idpSessionId)), cancellationToken);
+
+    private async Task<IReadOnlyList<string>> ReadIndexAsync(RedisKey index, CancellationToken cancellationToken)
+    {
+        // Entries are scored by absolute deadline: those past it are stragglers whatever else happened.
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await Guard(Database.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, now), "index", cancellationToken);
+        var members = await Guard(Database.SortedSetRangeByRankAsync(index, 0, MaxSessionsPerUser - 1), "index", cancellationToken);
+        return members.Select(m => m.ToString()).ToArray();
+    }
+
+    private async Task RemoveFromIndexAsync(RedisKey index, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Guard(Database.SortedSetRemoveAsync(index, id), "index", cancellationToken);
+        }
+        catch (SessionStoreUnavailableException)
+        {
+            // The session itself is gone; a stale index entry is dropped the next time the index is read.
+        }
+    }
+
+    private async Task<BffSession?> DecodeAsync(string id, byte[] metadata, byte[] tokens, long version, DateTimeOffset lastSeen,
+        CancellationToken cancellationToken, bool deleteIfUnreadable = true)
+    {
+        try
+        {
+            return SessionProtector.Compose(id, protector.UnprotectMetadata(metadata), protector.UnprotectTokens(tokens), lastSeen, version);
+        }
+        catch (CryptographicException ex)
+        {
+            // A key ring that lost the key, or tampered data: the session cannot be used, so it is gone.
+            LogUnreadable(logger, id, ex.GetType().Name);
+            if (deleteIfUnreadable)
+            {
+                await DeleteAsync(id, cancellationToken);
+            }
+
+            return null;
+        }
+    }
 
     private IDatabase Database => redis.GetDatabase();
 
     private async Task<T> Guard<T>(Task<T> call, string operation, CancellationToken cancellationToken)
     {
+        health.ThrowIfUnavailable();
         try
         {
             return await call.WaitAsync(_options.SessionStoreTimeout, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
+            health.MarkFailed();
+            cache.Disable();
             LogStoreFailed(logger, operation, ex.GetType().Name);
             throw new SessionStoreUnavailableException($"Session store {operation} failed.", ex);
         }

@@ -1,0 +1,8 @@
+namespace Bff.Sessions;
+
+internal enum TokenWriteOutcome
+{
+    Written,
+    VersionConflict,
+    SessionMissing,
+}
