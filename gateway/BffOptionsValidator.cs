@@ -60,6 +60,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         RequireNotNegative(errors, "Bff:Session:SlidingWriteInterval", options.Session.SlidingWriteInterval);
         RequireNotNegative(errors, "Bff:Tokens:RefreshBeforeExpiry", options.Tokens.RefreshBeforeExpiry);
         RequirePositive(errors, "Bff:Tokens:IdpTimeout", options.Tokens.IdpTimeout);
+        if (options.Tokens.RefreshLockLifetime < TimeSpan.FromMilliseconds(300))
+        {
+            errors.Add("Bff:Tokens:RefreshLockLifetime must be at least 00:00:00.3.");
+        }
+
         RequirePositive(errors, "Bff:SessionStoreTimeout", options.SessionStoreTimeout);
 
         if (options.Session.IdleTimeout > options.Session.AbsoluteLifetime)

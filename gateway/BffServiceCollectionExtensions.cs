@@ -2,6 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using Bff.Diagnostics;
 using Bff.Proxy;
 using Bff.Sessions;
+using Bff.Tokens;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
@@ -10,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Polly;
 using StackExchange.Redis;
 
 namespace Bff;
@@ -46,6 +49,7 @@ public static class BffServiceCollectionExtensions
             services.AddSingleton<SessionCache>();
             services.AddSingleton<SessionStoreHealth>();
             services.AddHostedService<SessionInvalidationListener>();
+            services.TryAddSingleton<IRefreshLock, RedisRefreshLock>();
             services.AddSingleton(BffStoreKind.Redis);
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
@@ -58,6 +62,7 @@ public static class BffServiceCollectionExtensions
             }
 
             services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
+            services.TryAddSingleton<IRefreshLock, InProcessRefreshLock>();
             services.AddSingleton(BffStoreKind.InMemory);
         }
 
@@ -75,6 +80,18 @@ public static class BffServiceCollectionExtensions
             .AddOpenIdConnect(BffSessionDefaults.OidcScheme, _ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, OidcOptionsSetup>());
 
+        services.AddSingleton<RefreshSignals>();
+        services.AddSingleton<IdpMetadata>();
+        services.AddSingleton<UserTokenManager>();
+        services.AddHttpClient<IdpTokenClient>(IdpTokenClient.HttpClientName)
+            .AddResilienceHandler("idp", pipeline => pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                // A dead IdP is answered fast instead of every request waiting out IdpTimeout.
+                FailureRatio = 0.5,
+                MinimumThroughput = 5,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(5),
+            }));
         services.AddSingleton<IdpDiscoveryState>();
         services.AddHostedService<IdpDiscoveryWarmup>();
         services.AddHostedService<StartupWarnings>();

@@ -1,4 +1,5 @@
 using Bff.Sessions;
+using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Model;
@@ -6,10 +7,11 @@ using Yarp.ReverseProxy.Model;
 namespace Bff.Proxy;
 
 /// <summary>
-/// First step of the YARP pipeline: loads the session for routes that send the user's token, and
-/// answers 401 problem+json (never a redirect to the IdP) when a required session is missing.
+/// First step of the YARP pipeline: loads the session for routes that send the user's token, makes
+/// sure its access token is fresh, and answers with problem+json (never a redirect to the IdP) when the
+/// request cannot be forwarded with a valid token.
 /// </summary>
-internal sealed class BffProxyMiddleware(RequestDelegate next)
+internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager tokens)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -18,10 +20,31 @@ internal sealed class BffProxyMiddleware(RequestDelegate next)
         if (mode is AccessTokenMode.User or AccessTokenMode.UserOptional)
         {
             var result = await context.AuthenticateAsync(BffSessionDefaults.Scheme);
-            if (!result.Succeeded && mode == AccessTokenMode.User)
+            var feature = context.Features.Get<BffSessionFeature>();
+            if (!result.Succeeded || feature is null)
             {
-                await context.ChallengeAsync(BffSessionDefaults.Scheme);
-                return;
+                if (mode == AccessTokenMode.User)
+                {
+                    await context.ChallengeAsync(BffSessionDefaults.Scheme);
+                    return;
+                }
+            }
+            else
+            {
+                var token = await tokens.GetAsync(feature.Session, context.RequestAborted);
+                switch (token.Status)
+                {
+                    case AccessTokenStatus.Usable:
+                        feature.Session = token.Session!;
+                        break;
+                    case AccessTokenStatus.SessionEnded:
+                        await BffProblem.WriteAsync(context, StatusCodes.Status401Unauthorized, BffProblem.SessionExpired, "The session has ended.");
+                        return;
+                    default:
+                        // Never forward an expired token, never end the session for an IdP outage.
+                        await BffProblem.IdpUnavailableAsync(context);
+                        return;
+                }
             }
         }
 

@@ -21,7 +21,17 @@ internal interface ISessionStore
     /// Replaces the tokens only if the session's version is still <paramref name="expectedVersion"/>, so a
     /// writer that lost a race can never overwrite newer tokens. The new version on success.
     /// </summary>
-    Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, SessionTokens tokens, CancellationToken cancellationToken);
+    /// <remarks>
+    /// <paramref name="replacedRefreshToken"/>, when given, is remembered briefly with the new tokens (see
+    /// <see cref="GetGraceTokensAsync"/>), whether or not the write wins.
+    /// </remarks>
+    Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, SessionTokens tokens, string? replacedRefreshToken, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The tokens a refresh with <paramref name="refreshToken"/> produced in the last minute, if any: lets a
+    /// refresh whose outcome looked lost recover the result instead of replaying a rotated refresh token.
+    /// </summary>
+    Task<SessionTokens?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken);
 
     /// <summary>Ends a session on every instance. The session as it was, or null when it did not exist.</summary>
     Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken);

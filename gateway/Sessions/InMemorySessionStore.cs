@@ -10,6 +10,7 @@ namespace Bff.Sessions;
 internal sealed class InMemorySessionStore(IOptions<BffOptions> options, TimeProvider time) : ISessionStore
 {
     private readonly ConcurrentDictionary<string, BffSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Id, string RefreshToken), (SessionTokens Tokens, DateTimeOffset Until)> _grace = new();
     private readonly TimeSpan _idle = options.Value.Session.IdleTimeout;
 
     public Task CreateAsync(BffSession session, CancellationToken cancellationToken)
@@ -28,8 +29,13 @@ internal sealed class InMemorySessionStore(IOptions<BffOptions> options, TimePro
         return Task.CompletedTask;
     }
 
-    public Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, SessionTokens tokens, CancellationToken cancellationToken)
+    public Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, SessionTokens tokens, string? replacedRefreshToken, CancellationToken cancellationToken)
     {
+        if (replacedRefreshToken is not null)
+        {
+            _grace[(id, replacedRefreshToken)] = (tokens, time.GetUtcNow() + TimeSpan.FromSeconds(60));
+        }
+
         while (_sessions.TryGetValue(id, out var current))
         {
             if (current.Version != expectedVersion)
@@ -46,6 +52,9 @@ internal sealed class InMemorySessionStore(IOptions<BffOptions> options, TimePro
 
         return Task.FromResult(TokenWriteResult.Missing);
     }
+
+    public Task<SessionTokens?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken) =>
+        Task.FromResult(_grace.TryGetValue((id, refreshToken), out var entry) && entry.Until > time.GetUtcNow() ? entry.Tokens : null);
 
     public Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(_sessions.TryRemove(id, out var session) ? session : null);

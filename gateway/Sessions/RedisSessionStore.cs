@@ -27,6 +27,9 @@ internal sealed partial class RedisSessionStore(
 {
     private const int MaxSessionsPerUser = 1000;
 
+    /// <summary>How long the result of a refresh stays findable by the refresh token it replaced.</summary>
+    internal static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(60);
+
     private static readonly LuaScript CreateScript = LuaScript.Prepare("""
         redis.call('HSET', @key, 'm', @m, 't', @t, 'v', @v, 'seen', @seen, 'abs', @abs, 'u', @u, 'i', @i)
         redis.call('PEXPIRE', @key, @ttl)
@@ -56,6 +59,7 @@ internal sealed partial class RedisSessionStore(
         """);
 
     private static readonly LuaScript UpdateTokensScript = LuaScript.Prepare("""
+        if @grace ~= '' then redis.call('SET', @graceKey, @t, 'PX', @graceTtl) end
         local v = redis.call('HGET', @key, 'v')
         if not v then return -1 end
         if v ~= @expected then return 0 end
@@ -162,11 +166,15 @@ internal sealed partial class RedisSessionStore(
         }
     }
 
-    public async Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, SessionTokens tokens, CancellationToken cancellationToken)
+    public async Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, SessionTokens tokens, string? replacedRefreshToken, CancellationToken cancellationToken)
     {
+        var graceHash = replacedRefreshToken is null ? "" : SessionKeys.Hash(replacedRefreshToken);
         var args = new
         {
             key = SessionKeys.Session(id),
+            graceKey = SessionKeys.RefreshGrace(id, graceHash),
+            grace = graceHash,
+            graceTtl = (long)GracePeriod.TotalMilliseconds,
             expected = expectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
             t = (RedisValue)protector.Protect(tokens),
             channel = SessionKeys.InvalidationChannel.ToString(),
@@ -180,6 +188,24 @@ internal sealed partial class RedisSessionStore(
             0 => TokenWriteResult.Conflict,
             _ => TokenWriteResult.Written(result),
         };
+    }
+
+    public async Task<SessionTokens?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken)
+    {
+        var value = await Guard(Database.StringGetAsync(SessionKeys.RefreshGrace(id, SessionKeys.Hash(refreshToken))), "read", cancellationToken);
+        if (value.IsNull)
+        {
+            return null;
+        }
+
+        try
+        {
+            return protector.UnprotectTokens((byte[])value!);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
     }
 
     public async Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Bff.Tokens;
 using StackExchange.Redis;
 
 namespace Bff.Sessions;
@@ -16,12 +17,14 @@ internal sealed partial class SessionInvalidationListener(
     IConnectionMultiplexer redis,
     SessionCache cache,
     SessionStoreHealth health,
+    RefreshSignals signals,
     IOptions<BffOptions> options,
     TimeProvider time,
     ILogger<SessionInvalidationListener> logger) : BackgroundService
 {
     private const string PingPrefix = "p:";
     private const string SessionPrefix = "s:";
+    private const string LockReleasedPrefix = "r:";
 
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private long _sent;
@@ -120,7 +123,13 @@ internal sealed partial class SessionInvalidationListener(
 
         if (text.StartsWith(SessionPrefix, StringComparison.Ordinal))
         {
-            cache.Invalidate(text[SessionPrefix.Length..]);
+            var id = text[SessionPrefix.Length..];
+            cache.Invalidate(id);
+            signals.Signal(id);
+        }
+        else if (text.StartsWith(LockReleasedPrefix, StringComparison.Ordinal))
+        {
+            signals.Signal(text[LockReleasedPrefix.Length..]);
         }
         else if (text.StartsWith(PingPrefix, StringComparison.Ordinal)
             && text.AsSpan(PingPrefix.Length).StartsWith(_instance, StringComparison.Ordinal)

@@ -1,0 +1,29 @@
+namespace Bff.Tests.Integration.Infrastructure;
+
+/// <summary>How to start a <see cref="DevIdp"/>; anything left null keeps the IdP's own default.</summary>
+public sealed class DevIdpOptions
+{
+    /// <summary>Whole seconds (IDP_ACCESS_TOKEN_TTL); the IdP's default is 300 s.</summary>
+    public TimeSpan? AccessTokenLifetime { get; init; }
+
+    public TimeSpan? RefreshTokenLifetime { get; init; }
+
+    public TimeSpan? IdTokenLifetime { get; init; }
+
+    /// <summary>The gateway's back-channel logout endpoint; reserve the gateway's port with <see cref="FreePort"/> first.</summary>
+    public Uri? BackchannelLogoutUri { get; init; }
+
+    public string ClientId { get; init; } = "bff";
+
+    public string ClientSecret { get; init; } = "bff-secret";
+
+    public string? ApiResource { get; init; }
+
+    /// <summary>A fixed port, say to come back on the same issuer; null picks a free one.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>More IDP_* variables, for settings this type does not name.</summary>
+    public IDictionary<string, string> ExtraEnvironment { get; init; } = new Dictionary<string, string>();
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

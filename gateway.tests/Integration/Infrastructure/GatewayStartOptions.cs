@@ -1,0 +1,23 @@
+namespace Bff.Tests.Integration.Infrastructure;
+
+/// <summary>How to start a <see cref="GatewayProcess"/>.</summary>
+public sealed class GatewayStartOptions
+{
+    /// <summary>
+    /// Configuration keys as in appsettings (<c>Bff:Authority</c>, <c>ReverseProxy:Routes:api:ClusterId</c>),
+    /// passed as environment variables with <c>:</c> turned into <c>__</c>. A null value sets the
+    /// key to the empty string.
+    /// </summary>
+    public IDictionary<string, string?> Config { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>ASPNETCORE_ENVIRONMENT; null means Production.</summary>
+    public string? Environment { get; init; }
+
+    /// <summary>A fixed port (say, one reserved with <see cref="FreePort"/> for the IdP's back-channel URI); null picks one.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>Raw environment variables on top of the config; a null value removes one.</summary>
+    public IDictionary<string, string?> ExtraEnvironment { get; init; } = new Dictionary<string, string?>();
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

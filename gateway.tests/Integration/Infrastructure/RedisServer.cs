@@ -1,0 +1,247 @@
+using System.Globalization;
+
+namespace Bff.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// A redis-server of the test's own on 127.0.0.1 with no persistence, in its own temp folder.
+/// Open connections with your own ConnectionMultiplexer from <see cref="ConnectionString"/>.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    private static readonly Lazy<Task> Installed = new(() => EnsureInstalledAsync(CancellationToken.None));
+
+    private readonly string _directory;
+    private readonly ProcessOutput _launcherOutput;
+    private bool _disposed;
+
+    private RedisServer(int port, string directory, string logFilePath, ProcessOutput launcherOutput)
+    {
+        Port = port;
+        _directory = directory;
+        LogFilePath = logFilePath;
+        _launcherOutput = launcherOutput;
+    }
+
+    public int Port { get; }
+
+    /// <summary>StackExchange.Redis configuration string.</summary>
+    public string ConnectionString => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
+
+    /// <summary>The daemon's pid; changes on <see cref="RestartAsync"/>.</summary>
+    public int Pid { get; private set; }
+
+    public bool IsRunning => Pid > 0 && Native.IsAlive(Pid);
+
+    /// <summary>Redis's own log, kept with the run's artifacts.</summary>
+    public string LogFilePath { get; }
+
+    /// <summary>The shared instance (see <see cref="SharedServers"/>) cannot be killed, restarted or disposed by one test.</summary>
+    internal bool IsShared { get; set; }
+
+    private string PidFile => Path.Combine(_directory, "redis.pid");
+
+    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        await Installed.Value.WaitAsync(cancellationToken);
+
+        Exception? last = null;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var port = FreePort.Next();
+            var directory = TestRun.CreateTempDirectory($"redis-{port}");
+            var server = new RedisServer(
+                port,
+                directory,
+                TestRun.LogFilePath($"redis-{port}"),
+                new ProcessOutput($"redis-{port} launcher"));
+            try
+            {
+                await server.LaunchAsync(cancellationToken);
+                return server;
+            }
+            catch (PortTakenException e)
+            {
+                // Someone else bound the port between our check and Redis's bind; try another.
+                last = e;
+                await server.DisposeAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
+
+        throw new InvalidOperationException("Redis could not bind a free port in 3 attempts.", last);
+    }
+
+    /// <summary>SIGKILL, as in a crash or an outage; the port stops answering at once.</summary>
+    public async Task KillAsync()
+    {
+        ThrowIfShared();
+        await StopAsync();
+    }
+
+    /// <summary>Starts Redis again on the same port (empty: nothing was persisted), killing it first if it runs.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfShared();
+        await StopAsync();
+        await LaunchAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (IsShared || _disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await StopAsync();
+        TestRun.TryDeleteDirectory(_directory);
+        _launcherOutput.Dispose();
+    }
+
+    private void ThrowIfShared()
+    {
+        if (IsShared)
+        {
+            throw new InvalidOperationException("This is the shared Redis of the test run; start a RedisServer of your own to kill or restart it.");
+        }
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        File.Delete(PidFile);
+        string[] arguments =
+        [
+            "--bind", "127.0.0.1",
+            "--port", Port.ToString(CultureInfo.InvariantCulture),
+            "--daemonize", "yes",
+            "--pidfile", PidFile,
+            "--save", string.Empty,
+            "--appendonly", "no",
+            "--dir", _directory,
+            "--logfile", LogFilePath,
+            // Redis writes its process title over the memory of its environment, which would wipe
+            // the run marker that TestRun finds leaked processes by.
+            "--set-proc-title", "no",
+        ];
+
+        // With --daemonize the command returns once Redis has forked; binding happens in the daemon.
+        await ChildProcess.RunAsync("redis-server", arguments, _directory, [], _launcherOutput, StartTimeout, cancellationToken);
+
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var pid = ReadPidFile();
+            if (pid > 0)
+            {
+                Pid = pid;
+                // INFO rather than PING: it proves the answer comes from our daemon, not from
+                // another server that holds the port.
+                var info = await RedisProbe.TryCommandAsync(Port, TimeSpan.FromSeconds(1), "INFO", "server");
+                if (info is not null && info.Contains($"process_id:{pid}\r\n", StringComparison.Ordinal))
+                {
+                    return;
+                }
+
+                if (!Native.IsAlive(pid))
+                {
+                    break;
+                }
+            }
+            else if (ReadLog().Contains("Address already in use", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            await Task.Delay(25, cancellationToken);
+        }
+
+        var log = ReadLog();
+        Native.Signal(Pid, Native.SigKill);
+        if (log.Contains("Address already in use", StringComparison.Ordinal))
+        {
+            throw new PortTakenException($"Port {Port} was taken.");
+        }
+
+        throw new InvalidOperationException($"Redis on port {Port} did not become ready within {StartTimeout}. Its log:\n{log}\nLauncher:\n{_launcherOutput}");
+    }
+
+    private async Task StopAsync()
+    {
+        var pid = Pid > 0 ? Pid : ReadPidFile();
+        if (pid <= 0)
+        {
+            return;
+        }
+
+        Native.Signal(pid, Native.SigKill);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Native.IsAlive(pid))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Redis (pid {pid}) did not die within 10 s of SIGKILL.");
+            }
+
+            await Task.Delay(10);
+        }
+
+        Pid = 0;
+    }
+
+    private int ReadPidFile()
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    private string ReadLog()
+    {
+        try
+        {
+            return File.ReadAllText(LogFilePath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "(no log)";
+        }
+    }
+
+    private static async Task EnsureInstalledAsync(CancellationToken cancellationToken)
+    {
+        if (ExecutableLocator.IsOnPath("redis-server"))
+        {
+            return;
+        }
+
+        if (!Native.IsRoot)
+        {
+            throw new InvalidOperationException("redis-server is not on PATH and the tests do not run as root; install it: apt-get install -y redis-server");
+        }
+
+        using var gate = await FileLock.AcquireAsync("apt-get", TimeSpan.FromMinutes(10), cancellationToken);
+        if (ExecutableLocator.IsOnPath("redis-server"))
+        {
+            return;
+        }
+
+        using var output = new ProcessOutput("apt-get", TestRun.LogFilePath("apt-get"));
+        KeyValuePair<string, string?>[] environment = [new("DEBIAN_FRONTEND", "noninteractive")];
+        await ChildProcess.RunAsync("apt-get", ["update"], "/", environment, output, TimeSpan.FromMinutes(5), cancellationToken);
+        await ChildProcess.RunAsync("apt-get", ["install", "-y", "redis-server"], "/", environment, output, TimeSpan.FromMinutes(5), cancellationToken);
+    }
+
+    private sealed class PortTakenException(string message) : Exception(message);
+}

@@ -1,0 +1,202 @@
+using Bff.Diagnostics;
+using Bff.Sessions;
+using Bff.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bff.Tests.Tokens;
+
+public sealed class UserTokenManagerTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeIdp _idp = new();
+    private readonly BffOptions _options = new() { ClientId = "bff", ClientSecret = "secret" };
+    private readonly InMemorySessionStore _store;
+    private readonly UserTokenManager _manager;
+    private readonly ServiceProvider _services;
+
+    public UserTokenManagerTests()
+    {
+        var options = Options.Create(_options);
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        _store = new InMemorySessionStore(options, _time);
+        var client = new IdpTokenClient(new HttpClient(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        _manager = new UserTokenManager(_store, client, new InProcessRefreshLock(), new RefreshSignals(), options, metrics, _time,
+            NullLogger<UserTokenManager>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _idp.Dispose();
+        _services.Dispose();
+    }
+
+    private async Task<BffSession> SeedAsync(TimeSpan accessTokenLifetime, string refreshToken = "rt-1")
+    {
+        var now = _time.GetUtcNow();
+        var session = new BffSession
+        {
+            Id = "s1",
+            Subject = "alice",
+            Claims = [new SessionClaim("sub", "alice")],
+            Tokens = new SessionTokens("at-1", refreshToken, "id", now + accessTokenLifetime),
+            CreatedAt = now,
+            LastSeenAt = now,
+            AbsoluteExpiresAt = now.AddHours(8),
+            Version = 1,
+        };
+        await _store.CreateAsync(session, default);
+        return session;
+    }
+
+    [Fact]
+    public async Task GetAsync_FreshToken_NoIdpCall()
+    {
+        var session = await SeedAsync(TimeSpan.FromMinutes(5));
+        _idp.RespondTokens("at-2", "rt-2");
+
+        var result = await _manager.GetAsync(session, default);
+
+        Assert.Equal(AccessTokenStatus.Usable, result.Status);
+        Assert.Equal("at-1", result.Session!.Tokens.AccessToken);
+        Assert.Equal(0, _idp.TokenCalls);
+    }
+
+    [Fact]
+    public async Task GetAsync_WithinRefreshWindow_ConcurrentRequestsShareOneRefresh()
+    {
+        var session = await SeedAsync(TimeSpan.FromSeconds(30));
+        _idp.RespondTokens("at-2", "rt-2", delayMs: 300);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => _manager.GetAsync(session, default).AsTask()));
+
+        Assert.Equal(1, _idp.TokenCalls);
+        Assert.All(results, r => Assert.Equal("at-2", r.Session!.Tokens.AccessToken));
+        var body = Assert.Single(_idp.TokenRequestBodies);
+        Assert.Contains("grant_type=refresh_token", body, StringComparison.Ordinal);
+        Assert.Contains("refresh_token=rt-1", body, StringComparison.Ordinal);
+        var stored = await _store.GetFreshAsync("s1", default);
+        Assert.Equal("rt-2", stored!.Tokens.RefreshToken);
+        Assert.Equal(2, stored.Version);
+    }
+
+    [Fact]
+    public async Task GetAsync_StaleCopyAfterAnotherRefresh_UsesStoredTokensWithoutIdpCall()
+    {
+        var stale = await SeedAsync(TimeSpan.FromSeconds(30));
+        // Another instance refreshed already: the stored session is newer than the caller's copy.
+        await _store.TryUpdateTokensAsync("s1", 1, new SessionTokens("at-2", "rt-2", "id", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+        _idp.RespondTokens("at-3", "rt-3");
+
+        var result = await _manager.GetAsync(stale, default);
+
+        Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
+        Assert.Equal(0, _idp.TokenCalls);
+    }
+
+    [Fact]
+    public async Task GetAsync_ShortLivedTokens_RefreshedOncePerVersionNotPerRequest()
+    {
+        // The IdP's tokens live shorter than RefreshBeforeExpiry: a fresh token is still "due".
+        _options.Tokens.RefreshBeforeExpiry = TimeSpan.FromMinutes(10);
+        var session = await SeedAsync(TimeSpan.FromSeconds(30));
+        _idp.RespondTokens("at-2", "rt-2", expiresIn: 60);
+
+        var first = await _manager.GetAsync(session, default);
+        Assert.Equal(1, _idp.TokenCalls);
+
+        // A request holding the old copy joins after the refresh: it gets the new tokens.
+        var second = await _manager.GetAsync(session, default);
+        Assert.Equal(1, _idp.TokenCalls);
+        Assert.Equal("at-2", second.Session!.Tokens.AccessToken);
+        Assert.Equal(first.Session!.Version, second.Session.Version);
+    }
+
+    [Fact]
+    public async Task GetAsync_InvalidGrant_EndsSession()
+    {
+        var session = await SeedAsync(TimeSpan.FromSeconds(-1));
+        _idp.RespondError(400, "invalid_grant");
+
+        var result = await _manager.GetAsync(session, default);
+
+        Assert.Equal(AccessTokenStatus.SessionEnded, result.Status);
+        Assert.Null(await _store.GetFreshAsync("s1", default));
+    }
+
+    [Theory]
+    [InlineData(503, null)]
+    [InlineData(500, "server_error")]
+    [InlineData(401, "invalid_client")]
+    public async Task GetAsync_IdpFailing_ValidTokenStillUsed_SessionKept(int status, string? error)
+    {
+        var session = await SeedAsync(TimeSpan.FromSeconds(30));
+        _idp.RespondError(status, error);
+
+        var result = await _manager.GetAsync(session, default);
+
+        Assert.Equal(AccessTokenStatus.Usable, result.Status);
+        Assert.Equal("at-1", result.Session!.Tokens.AccessToken);
+        Assert.NotNull(await _store.GetFreshAsync("s1", default));
+    }
+
+    [Fact]
+    public async Task GetAsync_IdpDownAndTokenExpired_UnavailableThenRecovers()
+    {
+        var session = await SeedAsync(TimeSpan.FromSeconds(30));
+        _idp.RespondError(503);
+        _time.Advance(TimeSpan.FromSeconds(31));
+
+        var down = await _manager.GetAsync(session, default);
+
+        Assert.Equal(AccessTokenStatus.IdpUnavailable, down.Status);
+        Assert.NotNull(await _store.GetFreshAsync("s1", default));
+
+        _idp.RespondTokens("at-2", "rt-2");
+        var back = await _manager.GetAsync(session, default);
+
+        Assert.Equal(AccessTokenStatus.Usable, back.Status);
+        Assert.Equal("at-2", back.Session!.Tokens.AccessToken);
+    }
+
+    [Fact]
+    public async Task GetAsync_RefreshTokenAlreadyUsedByLostHolder_RecoversFromGraceWithoutIdpCall()
+    {
+        var session = await SeedAsync(TimeSpan.FromSeconds(-1));
+        // A holder used rt-1, recorded the result, then lost its write (its version check failed).
+        await _store.TryUpdateTokensAsync("s1", 99, new SessionTokens("at-2", "rt-2", "id", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+        _idp.RespondError(400, "invalid_grant");
+
+        var result = await _manager.GetAsync(session, default);
+
+        Assert.Equal(AccessTokenStatus.Usable, result.Status);
+        Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
+        Assert.Equal(0, _idp.TokenCalls);
+    }
+
+    [Fact]
+    public async Task GetAsync_NoRefreshTokenAndExpired_EndsSession()
+    {
+        var now = _time.GetUtcNow();
+        var session = new BffSession
+        {
+            Id = "s2",
+            Subject = "alice",
+            Claims = [],
+            Tokens = new SessionTokens("at-1", null, null, now.AddSeconds(-1)),
+            CreatedAt = now,
+            LastSeenAt = now,
+            AbsoluteExpiresAt = now.AddHours(1),
+            Version = 1,
+        };
+        await _store.CreateAsync(session, default);
+
+        var result = await _manager.GetAsync(session, default);
+
+        Assert.Equal(AccessTokenStatus.SessionEnded, result.Status);
+        Assert.Equal(0, _idp.TokenCalls);
+    }
+}

@@ -1,0 +1,13 @@
+namespace Bff.Tokens;
+
+internal enum AccessTokenStatus
+{
+    /// <summary>The session's access token is valid (possibly just refreshed): forward it.</summary>
+    Usable,
+
+    /// <summary>The grant is dead and the session was ended: 401 <c>session_expired</c>.</summary>
+    SessionEnded,
+
+    /// <summary>The token has expired and the IdP cannot renew it now: 503 <c>idp_unavailable</c>; the session stays.</summary>
+    IdpUnavailable,
+}

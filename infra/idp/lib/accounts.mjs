@@ -1,0 +1,30 @@
+// Fixed demo users. Passwords are the user names: this IdP only ever runs on a developer's
+// machine or in CI, and tests log in as these users by name.
+const USERS = new Map([
+  ['alice', { password: 'alice', name: 'Alice Liddell', email: 'alice@example.com' }],
+  ['bob', { password: 'bob', name: 'Bob Builder', email: 'bob@example.com' }],
+]);
+
+export function verifyPassword(login, password) {
+  const user = USERS.get(login);
+  // Only the two fixed users exist, so a timing-safe comparison would buy nothing here.
+  return user !== undefined && user.password === password ? login : undefined;
+}
+
+// The shape oidc-provider's findAccount expects; sub is the login so it stays stable across restarts.
+export async function findAccount(_ctx, id) {
+  const user = USERS.get(id);
+  if (!user) return undefined;
+  return {
+    accountId: id,
+    async claims() {
+      return {
+        sub: id,
+        name: user.name,
+        preferred_username: id,
+        email: user.email,
+        email_verified: true,
+      };
+    },
+  };
+}

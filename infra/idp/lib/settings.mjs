@@ -1,0 +1,67 @@
+// Reads the IdP's environment once; a bad value stops start-up with the variable's name.
+function text(name, fallback) {
+  const value = process.env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function positiveInteger(name, fallback) {
+  const raw = text(name, undefined);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  }
+  return value;
+}
+
+function list(name) {
+  return text(name, '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+// Keeps the value as written: URL normalisation would add a trailing slash to a bare origin,
+// and an audience or redirect URI is compared as an exact string.
+function absoluteUrl(name, value) {
+  if (!URL.canParse(value)) {
+    throw new Error(`${name} must hold absolute URLs, got "${value}"`);
+  }
+  return value;
+}
+
+export function readSettings() {
+  const port = positiveInteger('IDP_PORT', 5010);
+  if (port > 65535) throw new Error(`IDP_PORT must be a TCP port, got "${port}"`);
+
+  const issuer = absoluteUrl('IDP_ISSUER', text('IDP_ISSUER', `http://127.0.0.1:${port}`));
+
+  const redirectUris = list('IDP_REDIRECT_URIS').map((u) => absoluteUrl('IDP_REDIRECT_URIS', u));
+  // A demo on a real host name needs its sign-out callback too; derive it from the sign-in one
+  // unless given explicitly.
+  const postLogoutRedirectUris = process.env.IDP_POST_LOGOUT_REDIRECT_URIS !== undefined
+    ? list('IDP_POST_LOGOUT_REDIRECT_URIS').map((u) => absoluteUrl('IDP_POST_LOGOUT_REDIRECT_URIS', u))
+    : redirectUris
+      .filter((u) => new URL(u).pathname.endsWith('/signin-oidc'))
+      .map((u) => u.replace(/\/signin-oidc$/, '/signout-callback-oidc'));
+
+  const backchannelLogoutUri = text('IDP_BACKCHANNEL_LOGOUT_URI', undefined);
+  if (backchannelLogoutUri !== undefined) absoluteUrl('IDP_BACKCHANNEL_LOGOUT_URI', backchannelLogoutUri);
+
+  const refreshTokenTtl = positiveInteger('IDP_REFRESH_TOKEN_TTL', 86400);
+  const sessionTtl = positiveInteger('IDP_SESSION_TTL', 86400);
+
+  return {
+    port,
+    issuer,
+    clientId: text('IDP_CLIENT_ID', 'bff'),
+    clientSecret: text('IDP_CLIENT_SECRET', 'bff-secret'),
+    redirectUris,
+    postLogoutRedirectUris,
+    backchannelLogoutUri,
+    apiResource: absoluteUrl('IDP_API_RESOURCE', text('IDP_API_RESOURCE', 'https://api.bff.example')),
+    accessTokenTtl: positiveInteger('IDP_ACCESS_TOKEN_TTL', 300),
+    idTokenTtl: positiveInteger('IDP_ID_TOKEN_TTL', 3600),
+    refreshTokenTtl,
+    sessionTtl,
+    // A grant that lapses takes every refresh token with it, so it outlives both.
+    grantTtl: Math.max(refreshTokenTtl, sessionTtl) * 4,
+  };
+}
