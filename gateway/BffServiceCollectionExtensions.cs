@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using StackExchange.Redis;
@@ -29,6 +30,10 @@ public static class BffServiceCollectionExtensions
 
         services.AddOptions<BffOptions>().Bind(configuration.GetSection(BffOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffStoreValidator>());
+
+        // Its Information events carry full request URLs, and the login callback's has the authorization code.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.TryAddSingleton(TimeProvider.System);
 
         var dataProtection = services.AddDataProtection().SetApplicationName("Bff");
@@ -55,12 +60,6 @@ public static class BffServiceCollectionExtensions
         }
         else
         {
-            if (!builder.Environment.IsDevelopment() && !configuration.GetValue<bool>("Bff:Session:AllowInMemoryStore"))
-            {
-                throw new OptionsValidationException(BffOptions.SectionName, typeof(BffOptions),
-                    ["ConnectionStrings:Redis is empty. Set it, or set Bff:Session:AllowInMemoryStore=true to run a single instance with in-memory sessions."]);
-            }
-
             services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
             services.TryAddSingleton<IRefreshLock, InProcessRefreshLock>();
             services.AddSingleton(BffStoreKind.InMemory);
