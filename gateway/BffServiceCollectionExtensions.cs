@@ -44,6 +44,8 @@ public static class BffServiceCollectionExtensions
                 X509CertificateLoader.LoadPkcs12FromFile(certificatePath, configuration["Bff:DataProtection:CertificatePassword"]));
         }
 
+        dataProtection.UnprotectKeysWithPreviousCertificate(configuration);
+
         var redisConfiguration = configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(redisConfiguration))
         {

@@ -78,6 +78,37 @@ public sealed class DataProtectionKeyRingTests : IAsyncLifetime
         Assert.DoesNotContain("EncryptedKey", key, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CertificateRotated_PreviousCertificateKept_KeysWrittenUnderTheOldOneStillRead()
+    {
+        var old = CreateCertificate("old.pfx", "old-password");
+        var current = CreateCertificate("new.pfx", "pfx-password");
+        await using var before = Gateway(old, "old-password");
+        var payload = Protect(before, "hello");
+
+        await using var after = Gateway(current, "pfx-password", previousCertificatePath: old);
+        await using var afterWithoutPrevious = Gateway(current, "pfx-password");
+
+        Assert.Equal("hello", Unprotect(after, payload));
+        Assert.ThrowsAny<CryptographicException>(() => Unprotect(afterWithoutPrevious, payload));
+    }
+
+    [Fact]
+    public async Task PreviousCertificateUnreadable_ProcessExitsNamingTheKey()
+    {
+        var notAPfx = Path.Combine(_directory, "not-a.pfx");
+        File.WriteAllText(notAPfx, "not a certificate");
+        var settings = GatewayFactory.BaseSettings();
+        settings["Bff:Session:AllowInMemoryStore"] = "true";
+        settings["Bff:DataProtection:PreviousCertificatePath"] = notAPfx;
+
+        var error = await Assert.ThrowsAsync<GatewayStartException>(() => GatewayProcess.StartAsync(settings));
+
+        Assert.Equal(2, error.ExitCode);
+        Assert.Contains("Bff:DataProtection:PreviousCertificatePath", error.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Production", false, true)]
     [InlineData("Staging", false, true)]
@@ -100,9 +131,16 @@ public sealed class DataProtectionKeyRingTests : IAsyncLifetime
         string? certificatePath,
         string? password,
         string environment = "Production",
-        CapturingLoggerProvider? logs = null)
+        CapturingLoggerProvider? logs = null,
+        string? previousCertificatePath = null)
     {
         var settings = GatewayFactory.BaseSettings();
+        if (previousCertificatePath is not null)
+        {
+            settings["Bff:DataProtection:PreviousCertificatePath"] = previousCertificatePath;
+            settings["Bff:DataProtection:PreviousCertificatePassword"] = "old-password";
+        }
+
         settings["ConnectionStrings:Redis"] = _redis.ConnectionString;
         if (certificatePath is not null)
         {
