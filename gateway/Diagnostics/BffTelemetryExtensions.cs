@@ -33,6 +33,8 @@ public static class BffTelemetryExtensions
         "Microsoft.AspNetCore.Diagnostics",
         "System.Net.Http",
         "System.Runtime",
+        // Resilience events of the IdP token client: its circuit breaker opening and closing.
+        "Polly",
     ];
 
     internal static readonly string[] ActivitySources = [BffActivitySource.Name, "Yarp.ReverseProxy"];
