@@ -1,8 +1,9 @@
-# syntax=docker/dockerfile:1
 # The gateway's image: built with the SDK, run on the ASP.NET Core runtime image as its non-root
 # user, configured only through environment variables (docs/operations.md lists them).
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The build output is plain IL (framework-dependent, no app host), so the SDK runs natively on the
+# build machine whatever the target platform of a multi-platform build.
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files alone, so a source-only change reuses the package layer.
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./

@@ -1,5 +1,5 @@
 # The demo API (infra/demo-api) for the compose demo.
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY infra/demo-api/DemoApi.csproj infra/demo-api/
