@@ -21,6 +21,10 @@ public static class BffApplicationBuilderExtensions
         app.UseStaticFiles();
         app.UseRouting();
         app.UseMiddleware<CsrfMiddleware>();
+
+        // Here rather than where the framework would add it by itself (first, outside the exception
+        // handler): it also completes the OIDC callback, and its errors must become problem+json.
+        app.UseAuthentication();
         return app;
     }
 

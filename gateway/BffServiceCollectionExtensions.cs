@@ -36,6 +36,12 @@ public static class BffServiceCollectionExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.TryAddSingleton(TimeProvider.System);
 
+        // Data Protection reads its Redis key ring synchronously (on start, on a key it has not seen): with
+        // the default of one thread per core, a burst of requests blocked on that read can starve the
+        // threads that would deliver Redis's answer.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
+
         var dataProtection = services.AddDataProtection().SetApplicationName("Bff");
         var certificatePath = configuration["Bff:DataProtection:CertificatePath"];
         if (!string.IsNullOrEmpty(certificatePath) && File.Exists(certificatePath))
@@ -57,6 +63,7 @@ public static class BffServiceCollectionExtensions
             services.AddSingleton<SessionStoreHealth>();
             services.AddHostedService<SessionInvalidationListener>();
             services.TryAddSingleton<IRefreshLock, RedisRefreshLock>();
+            services.TryAddSingleton<ISharedTokenCache, RedisTokenCache>();
             services.AddSingleton(BffStoreKind.Redis);
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
@@ -64,12 +71,14 @@ public static class BffServiceCollectionExtensions
         {
             services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
             services.TryAddSingleton<IRefreshLock, InProcessRefreshLock>();
+            services.TryAddSingleton<ISharedTokenCache, LocalTokenCache>();
             services.AddSingleton(BffStoreKind.InMemory);
         }
 
         services.AddMetrics();
         builder.AddBffTelemetry();
         services.TryAddSingleton<BffMetrics>();
+        services.AddHostedService<KeyRingWarmup>();
         services.AddSingleton<SessionProtector>();
         services.AddSingleton<SessionCookie>();
         services.AddAuthentication(options =>
@@ -84,6 +93,7 @@ public static class BffServiceCollectionExtensions
         services.AddSingleton<RefreshSignals>();
         services.AddSingleton<IdpMetadata>();
         services.AddSingleton<UserTokenManager>();
+        services.AddSingleton<ClientTokenManager>();
         services.AddHttpClient<IdpTokenClient>(IdpTokenClient.HttpClientName)
             .AddResilienceHandler("idp", pipeline => pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {

@@ -5,7 +5,8 @@ if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // The content root is the app's own folder, so wwwroot and appsettings are found whatever the working directory.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
     builder.AddBff();
 

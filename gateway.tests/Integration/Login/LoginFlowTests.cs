@@ -188,6 +188,22 @@ public sealed class LoginFlowTests(TwoGatewaysFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public async Task ClientRoute_SendsTheGatewaysOwnClientCredentialsToken_SharedByInstances()
+    {
+        using var browser = fixture.First.CreateBrowser();
+        using var other = browser.WithBaseAddress(fixture.Second.BaseAddress);
+
+        var first = await ForwardedBearerAsync(browser, "/svc/one");
+        var second = await ForwardedBearerAsync(other, "/svc/two");
+
+        var claims = JwtPayload(first);
+        Assert.Equal("https://api.bff.example", claims.GetProperty("aud").GetString());
+        Assert.Equal("bff", claims.GetProperty("client_id").GetString());
+        Assert.False(claims.TryGetProperty("sub", out var sub) && sub.GetString() == "alice");
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
     public async Task Proxy_WithoutSession_401NotRedirect()
     {
         using var browser = fixture.First.CreateBrowser();

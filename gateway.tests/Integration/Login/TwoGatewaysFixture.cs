@@ -23,6 +23,9 @@ public sealed class TwoGatewaysFixture : IAsyncLifetime
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("{\"ok\":true}"));
         Servers = await SharedServers.GetAsync();
         var config = GatewayConfig.Create(Servers.Idp, Servers.Redis, new Uri(Upstream.Url + "/"));
+        config["ReverseProxy:Routes:svc:ClusterId"] = "api";
+        config["ReverseProxy:Routes:svc:Match:Path"] = "/svc/{**catch-all}";
+        config["ReverseProxy:Routes:svc:Metadata:Bff.AccessToken"] = "Client";
         var started = await Task.WhenAll(GatewayProcess.StartAsync(config), GatewayProcess.StartAsync(config));
         (First, Second) = (started[0], started[1]);
     }
