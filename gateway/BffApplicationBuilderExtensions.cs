@@ -11,7 +11,10 @@ namespace Bff;
 /// <summary>The gateway's middleware and endpoints.</summary>
 public static class BffApplicationBuilderExtensions
 {
-    /// <summary>Error handling, response headers, static files of the SPA, routing and the CSRF check, in that order.</summary>
+    /// <summary>
+    /// Error handling, response headers, static files of the SPA, routing, request hygiene, the CSRF checks
+    /// and authentication, in that order.
+    /// </summary>
     public static WebApplication UseBff(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -20,6 +23,7 @@ public static class BffApplicationBuilderExtensions
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseMiddleware<RequestHygieneMiddleware>();
         app.UseMiddleware<CsrfMiddleware>();
 
         // Here rather than where the framework would add it by itself (first, outside the exception
@@ -34,10 +38,11 @@ public static class BffApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
 
         // Top-level navigations: no CSRF header can be expected on them.
-        endpoints.MapGet("/bff/login", LoginEndpoint.HandleAsync);
+        endpoints.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf();
 
-        var api = endpoints.MapGroup("/bff").WithMetadata(CsrfProtected.Instance);
+        var api = endpoints.MapGroup("/bff").RequireCsrf();
         api.MapGet("/user", UserEndpoint.HandleAsync);
+        api.MapGet("/csrf", CsrfEndpoint.HandleAsync);
 
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
         endpoints.MapBffTelemetry();

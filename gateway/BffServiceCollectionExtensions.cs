@@ -1,5 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
+using Bff.Antiforgery;
 using Bff.Diagnostics;
+using Bff.Endpoints;
 using Bff.Proxy;
 using Bff.Sessions;
 using Bff.Tokens;
@@ -8,6 +10,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -107,6 +110,9 @@ public static class BffServiceCollectionExtensions
         services.AddHostedService<IdpDiscoveryWarmup>();
         services.AddHostedService<StartupWarnings>();
         services.AddHealthChecks().AddCheck<IdpDiscoveryHealthCheck>("idp", tags: ["ready"]);
+
+        services.AddBffAntiforgery();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>());
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BffExceptionHandler>();
