@@ -53,6 +53,8 @@ public static class BffServiceCollectionExtensions
                 X509CertificateLoader.LoadPkcs12FromFile(certificatePath, configuration["Bff:DataProtection:CertificatePassword"]));
         }
 
+        dataProtection.UnprotectKeysWithPreviousCertificate(configuration);
+
         var redisConfiguration = configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(redisConfiguration))
         {
@@ -77,6 +79,7 @@ public static class BffServiceCollectionExtensions
         }
 
         services.AddMetrics();
+        builder.AddBffTelemetry();
         services.TryAddSingleton<BffMetrics>();
         services.AddHostedService<KeyRingWarmup>();
         services.AddSingleton<SessionProtector>();
