@@ -7,10 +7,13 @@ namespace Bff.Tests.Browser;
 /// <summary>
 /// The demo SPA (gateway/wwwroot) in one tab, driven the way a person would: clicking its buttons and
 /// typing into the dev IdP's login form. Waits on the app's <c>data-state</c> (<c>loading</c>,
-/// <c>anonymous</c>, <c>signed-in</c>, <c>expired</c>), never on the clock.
+/// <c>anonymous</c>, <c>signed-in</c>, <c>expired</c>) and on elements, never on the clock, and not on
+/// load events either: navigations are awaited until they commit, then the page itself says when it is ready.
 /// </summary>
 internal sealed class DemoSpa(IPage page, SpaFixture fixture)
 {
+    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+
     public IPage Page => page;
 
     public ILocator App => page.Locator("#app");
@@ -26,7 +29,8 @@ internal sealed class DemoSpa(IPage page, SpaFixture fixture)
     /// <summary>Opens <paramref name="path"/> and waits until the app has asked the gateway who is signed in.</summary>
     public async Task OpenAsync(string path = "/")
     {
-        await page.GotoAsync(path);
+        await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+        await App.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         await Expect(App).Not.ToHaveAttributeAsync("data-state", "loading");
     }
 
@@ -36,11 +40,11 @@ internal sealed class DemoSpa(IPage page, SpaFixture fixture)
     public async Task LogInAsync(string user, string loginButton = "#login")
     {
         await page.Locator(loginButton).ClickAsync();
-        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(fixture.Idp.Issuer) + "/interaction/"));
+        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(fixture.Idp.Issuer) + "/interaction/"), Committed);
         await page.Locator("#login").FillAsync(user);
         await page.Locator("#password").FillAsync(user);
         await page.Locator("#submit").ClickAsync();
-        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(Root)));
+        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(Root)), Committed);
         await WaitForStateAsync("signed-in");
     }
 
@@ -53,7 +57,7 @@ internal sealed class DemoSpa(IPage page, SpaFixture fixture)
         await page.RunAndWaitForResponseAsync(
             () => page.Locator("#logout").ClickAsync(),
             response => response.Url.StartsWith(Root + "signout-callback-oidc", StringComparison.Ordinal));
-        await page.WaitForURLAsync(Root);
+        await page.WaitForURLAsync(Root, Committed);
         await WaitForStateAsync("anonymous");
     }
 

@@ -180,7 +180,7 @@ public sealed class SpaBrowserTests : IClassFixture<SpaFixture>
     [Fact]
     public async Task BackButtonAfterLogout_ShowsNothingOfTheUser_AndAsksTheGatewayAgain()
     {
-        await using var context = await _fixture.NewContextAsync();
+        await using var context = await _fixture.NewContextAsync(backForwardCache: true);
         var spa = new DemoSpa(await context.NewPageAsync(), _fixture);
         await spa.OpenAsync();
         await spa.LogInAsync("alice");
@@ -255,7 +255,7 @@ public sealed class SpaBrowserTests : IClassFixture<SpaFixture>
 
         // Another tab logs in again (the IdP remembers bob): the cookie now names a new session.
         var other = await context.NewPageAsync();
-        await other.GotoAsync("/bff/login?returnUrl=/");
+        await other.GotoAsync("/bff/login?returnUrl=/", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
         await new DemoSpa(other, _fixture).WaitForStateAsync("signed-in");
 
         Assert.Equal(405, await spa.Page.EvaluateAsync<int>("async () => (await isolated.fetch('/api/notes', { method: 'POST', body: 'three' })).status"));

@@ -19,6 +19,8 @@ public sealed class SpaFixture : IAsyncLifetime
     private GatewayProcess? _gateway;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private IBrowser? _browserWithBackForwardCache;
+    private string? _chromium;
 
     public GatewayProcess Gateway => _gateway ?? throw new InvalidOperationException("Not started.");
 
@@ -32,6 +34,7 @@ public sealed class SpaFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var chromium = ChromiumInstall.EnsureAsync(CancellationToken.None);
+        Directory.CreateDirectory(ScreenshotDirectory);
         Idp = await SharedServers.GetIdpAsync();
         _redis = await RedisServer.StartAsync();
         _api = await DemoApiProcess.StartAsync(Idp);
@@ -42,27 +45,27 @@ public sealed class SpaFixture : IAsyncLifetime
         // should the test host be killed before it can close them.
         Environment.SetEnvironmentVariable(TestRun.MarkerVariable, TestRun.Id);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = await chromium,
-            Headless = true,
-            Timeout = 60_000,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-quic",
-            ],
-            // Playwright turns the back/forward cache off; browsers have it on, and a page restored from it
-            // is exactly how stale data could reappear after a logout.
-            IgnoreDefaultArgs = ["--disable-back-forward-cache"],
-        });
-        Directory.CreateDirectory(ScreenshotDirectory);
+        _chromium = await chromium;
+        _browser = await LaunchAsync(backForwardCache: false);
     }
 
-    /// <summary>A fresh profile: no cookies, storage or cache. Dispose it at the end of the test.</summary>
-    public async Task<IBrowserContext> NewContextAsync()
+    /// <summary>
+    /// A fresh profile: no cookies, storage or cache. Dispose it at the end of the test.
+    /// </summary>
+    /// <param name="backForwardCache">
+    /// Playwright turns Chromium's back/forward cache off, for steadier navigation events; browsers have it
+    /// on, and a page restored from it is exactly how stale data could reappear after a logout. True runs
+    /// the context in a second Chromium that keeps it on (started on first use).
+    /// </param>
+    public async Task<IBrowserContext> NewContextAsync(bool backForwardCache = false)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var browser = Browser;
+        if (backForwardCache)
+        {
+            browser = _browserWithBackForwardCache ??= await LaunchAsync(backForwardCache: true);
+        }
+
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Gateway.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1100, Height = 760 },
@@ -74,11 +77,28 @@ public sealed class SpaFixture : IAsyncLifetime
         return context;
     }
 
+    private Task<IBrowser> LaunchAsync(bool backForwardCache) =>
+        _playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = _chromium,
+            Headless = true,
+            Timeout = 60_000,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic",
+            ],
+            IgnoreDefaultArgs = backForwardCache ? ["--disable-back-forward-cache"] : [],
+        });
+
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        foreach (var browser in new[] { _browserWithBackForwardCache, _browser })
         {
-            await _browser.CloseAsync();
+            if (browser is not null)
+            {
+                await browser.CloseAsync();
+            }
         }
 
         _playwright?.Dispose();
