@@ -5,6 +5,7 @@ using Bff.Proxy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 
 namespace Bff;
 
@@ -15,6 +16,14 @@ public static class BffApplicationBuilderExtensions
     public static WebApplication UseBff(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // First, so everything after sees the client's address; only when proxies are configured, because
+        // the middleware with no known proxies would believe every client.
+        if (HasTrustedProxies(app.Configuration))
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseMiddleware<ResponseHeadersMiddleware>();
         app.UseDefaultFiles();
@@ -32,8 +41,17 @@ public static class BffApplicationBuilderExtensions
         // Top-level navigations: no CSRF header can be expected on them.
         endpoints.MapGet("/bff/login", LoginEndpoint.HandleAsync);
 
+        endpoints.MapGet("/bff/logout", LogoutEndpoint.GetAsync);
+
+        // Server to server from the IdP: it sends neither a CSRF header nor an Origin of the app's.
+        endpoints.MapPost("/bff/backchannel-logout", BackchannelLogoutEndpoint.HandleAsync);
+
         var api = endpoints.MapGroup("/bff").WithMetadata(CsrfProtected.Instance);
         api.MapGet("/user", UserEndpoint.HandleAsync);
+        api.MapPost("/logout", LogoutEndpoint.PostAsync);
+        api.MapGet("/sessions", SessionsEndpoints.ListAsync);
+        api.MapDelete("/sessions/{id}", SessionsEndpoints.DeleteAsync);
+        api.MapPost("/sessions/revoke-others", SessionsEndpoints.RevokeOthersAsync);
 
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
@@ -47,5 +65,11 @@ public static class BffApplicationBuilderExtensions
         });
 
         return endpoints;
+    }
+
+    private static bool HasTrustedProxies(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Bff:ForwardedHeaders");
+        return section.GetSection("KnownProxies").GetChildren().Any() || section.GetSection("KnownNetworks").GetChildren().Any();
     }
 }

@@ -66,6 +66,17 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
             return Task.CompletedTask;
         };
 
+        options.Events.OnTokenResponseReceived = RefreshTokenLifetime.CaptureAsync;
+
+        // The post-logout redirect: the session ended before the browser went to the IdP, so there is nothing
+        // to look up here (and no state to trust); the browser only needs to get back to the app.
+        options.Events.OnSignedOutCallbackRedirect = context =>
+        {
+            context.Response.Redirect(context.Request.PathBase + "/");
+            context.HandleResponse();
+            return Task.CompletedTask;
+        };
+
         options.Events.OnRemoteFailure = async context =>
         {
             context.HandleResponse();
