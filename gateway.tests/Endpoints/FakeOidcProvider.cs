@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bff.Sessions;
 using WireMock.RequestBuilders;
@@ -119,7 +118,7 @@ internal sealed class FakeOidcProvider : IDisposable
     /// A valid logout token for <paramref name="subject"/> and <paramref name="sid"/> (either may be null), as
     /// <paramref name="change"/> leaves it: set a claim to null to remove it.
     /// </summary>
-    public string LogoutToken(string? subject, string? sid, Action<JsonObject>? change = null, RSA? key = null, string alg = "RS256")
+    public string LogoutToken(string? subject, string? sid, Action<JsonObject>? change = null, RSA? key = null, string alg = "RS256", string kid = KeyId)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var claims = new JsonObject
@@ -147,15 +146,15 @@ internal sealed class FakeOidcProvider : IDisposable
             claims.Remove(name);
         }
 
-        return Sign(claims, key, alg, "logout+jwt");
+        return Sign(claims, key, alg, "logout+jwt", kid);
     }
 
-    public string Sign(JsonObject claims, RSA? key = null, string alg = "RS256", string typ = "JWT")
+    public string Sign(JsonObject claims, RSA? key = null, string alg = "RS256", string typ = "JWT", string kid = KeyId)
     {
         var header = new JsonObject { ["alg"] = alg, ["typ"] = typ };
         if (alg != "none")
         {
-            header["kid"] = KeyId;
+            header["kid"] = kid;
         }
 
         var signingInput = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString()))
@@ -178,10 +177,4 @@ internal sealed class FakeOidcProvider : IDisposable
 
     private static IResponseBuilder Json(string body) =>
         Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body);
-
-    internal static JsonElement ParseJson(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    }
 }
