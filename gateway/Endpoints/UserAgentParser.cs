@@ -48,10 +48,18 @@ internal static class UserAgentParser
             return major is null ? name : name + " " + major;
         }
 
-        // A non-browser client usually leads with its product token: "curl/8.5.0".
-        var product = ua.Split(' ', 2)[0];
-        var slash = product.IndexOf('/', StringComparison.Ordinal);
-        return slash > 0 ? product[..slash] : Unknown;
+        // Other clients name themselves in a product token: "curl/8.5.0", "(compatible; Googlebot/2.1; ...)".
+        foreach (var token in ua.Split([' ', ';', '(', ')'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var slash = token.IndexOf('/', StringComparison.Ordinal);
+            var name = slash > 0 ? token[..slash] : "";
+            if (name.Length > 0 && name != "Mozilla" && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+            {
+                return name;
+            }
+        }
+
+        return Unknown;
     }
 
     private static string OsOf(string ua)
