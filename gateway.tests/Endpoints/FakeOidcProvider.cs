@@ -19,6 +19,10 @@ internal sealed class FakeOidcProvider : IDisposable
     public const string ClientId = "bff";
     public const string KeyId = "test-key-1";
 
+    // Fixed mapping ids, so answering again replaces the earlier answer.
+    private static readonly Guid TokenMapping = Guid.Parse("5f0c2a59-0000-4000-8000-000000000001");
+    private static readonly Guid RevocationMapping = Guid.Parse("5f0c2a59-0000-4000-8000-000000000002");
+
     public FakeOidcProvider(bool endSessionEndpoint = true, bool revocationEndpoint = true)
     {
         Server = WireMockServer.Start();
@@ -74,7 +78,8 @@ internal sealed class FakeOidcProvider : IDisposable
         [.. Server.LogEntries.Where(e => e.RequestMessage.Path == "/revoke").Select(e => e.RequestMessage.Body ?? "")];
 
     public void RespondToRevocation(int status) =>
-        Server.Given(Request.Create().WithPath("/revoke").UsingPost()).RespondWith(Response.Create().WithStatusCode(status));
+        Server.Given(Request.Create().WithPath("/revoke").UsingPost()).WithGuid(RevocationMapping)
+            .RespondWith(Response.Create().WithStatusCode(status));
 
     /// <summary>The token endpoint's answer to the next code exchange.</summary>
     public void RespondTokens(string idToken, string accessToken, string refreshToken, long? refreshExpiresIn = null)
@@ -92,7 +97,7 @@ internal sealed class FakeOidcProvider : IDisposable
             body["refresh_expires_in"] = seconds;
         }
 
-        Server.Given(Request.Create().WithPath("/token").UsingPost()).RespondWith(Json(body.ToJsonString()));
+        Server.Given(Request.Create().WithPath("/token").UsingPost()).WithGuid(TokenMapping).RespondWith(Json(body.ToJsonString()));
     }
 
     public string IdToken(string subject, string sid, string nonce, string accessToken)

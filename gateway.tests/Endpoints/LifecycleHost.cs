@@ -1,8 +1,8 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Bff.Sessions;
 using Bff.Tests.Hosting;
 using Bff.Tests.Integration.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -94,6 +94,20 @@ internal sealed class LifecycleHost : IAsyncDisposable
         return (session, browser);
     }
 
+    /// <summary>
+    /// A whole login through the fake IdP, as the browser would make it: /bff/login, then the callback with the
+    /// state and a code, which the gateway redeems at the fake token endpoint for an ID token carrying the nonce.
+    /// </summary>
+    public async Task<HttpResponseMessage> LoginAsync(TestBrowser browser, string subject, string sid, long? refreshExpiresIn = null)
+    {
+        using var start = await browser.GetAsync("/bff/login?returnUrl=/");
+        Assert.Equal(System.Net.HttpStatusCode.Found, start.StatusCode);
+        var authorize = QueryHelpers.ParseQuery(start.Headers.Location!.Query);
+        var accessToken = "at-" + Guid.NewGuid().ToString("N");
+        Idp.RespondTokens(Idp.IdToken(subject, sid, authorize["nonce"]!, accessToken), accessToken, "rt-" + Guid.NewGuid().ToString("N"), refreshExpiresIn);
+        return await browser.GetAsync("/signin-oidc?code=code-1&state=" + Uri.EscapeDataString(authorize["state"]!));
+    }
+
     /// <summary>Whether the store still has the session (read past any cache).</summary>
     public async Task<bool> IsAliveAsync(string id) => await Store.GetFreshAsync(id, default) is not null;
 
@@ -124,6 +138,4 @@ internal sealed class LifecycleHost : IAsyncDisposable
         using var document = JsonDocument.Parse(text);
         return document.RootElement.Clone();
     }
-
-    internal static Task<T?> ReadAsync<T>(HttpResponseMessage response) => response.Content.ReadFromJsonAsync<T>();
 }

@@ -1,0 +1,37 @@
+using Bff.Tests.Hosting;
+
+namespace Bff.Tests.Endpoints;
+
+[Collection(InProcessHostCollection.Name)]
+public sealed class ForwardedHeadersConfigurationTests
+{
+    [Theory]
+    [InlineData("Bff:ForwardedHeaders:KnownProxies:0", "10.0.0.300")]
+    [InlineData("Bff:ForwardedHeaders:KnownProxies:0", "proxy.internal")]
+    [InlineData("Bff:ForwardedHeaders:KnownNetworks:0", "10.0.0.0")]
+    [InlineData("Bff:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33")]
+    public void Start_BadEntry_FailsNamingIt(string key, string value)
+    {
+        var settings = GatewayFactory.BaseSettings();
+        settings[key] = value;
+        using var factory = new GatewayFactory(settings);
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains(key, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_ValidEntries_Starts()
+    {
+        var settings = GatewayFactory.BaseSettings();
+        settings["Bff:ForwardedHeaders:KnownProxies:0"] = "10.0.0.5";
+        settings["Bff:ForwardedHeaders:KnownProxies:1"] = "::1";
+        settings["Bff:ForwardedHeaders:KnownNetworks:0"] = "10.1.0.0/16";
+        using var factory = new GatewayFactory(settings);
+
+        using var client = factory.CreateClient();
+
+        Assert.NotNull(client);
+    }
+}
