@@ -12,7 +12,10 @@ namespace Bff;
 /// <summary>The gateway's middleware and endpoints.</summary>
 public static class BffApplicationBuilderExtensions
 {
-    /// <summary>Error handling, response headers, static files of the SPA, routing and the CSRF check, in that order.</summary>
+    /// <summary>
+    /// Forwarded headers (from configured proxies only), error handling, response headers, static files of the
+    /// SPA, routing, the CSRF check and authentication, in that order.
+    /// </summary>
     public static WebApplication UseBff(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -30,6 +33,9 @@ public static class BffApplicationBuilderExtensions
         app.UseStaticFiles();
         app.UseRouting();
         app.UseMiddleware<CsrfMiddleware>();
+        // Placed explicitly: left out, WebApplication puts it first, ahead of the forwarded headers, so the
+        // OIDC callback (which it runs) recorded the proxy's address as the session's.
+        app.UseAuthentication();
         return app;
     }
 

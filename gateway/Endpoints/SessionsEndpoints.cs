@@ -36,9 +36,9 @@ internal static class SessionsEndpoints
             .Select(s => new SessionInfo(
                 s.Id,
                 s.Id == current.Id,
-                s.CreatedAt,
-                s.LastSeenAt,
-                s.ExpiresAt(idle),
+                Milliseconds(s.CreatedAt),
+                Milliseconds(s.LastSeenAt),
+                Milliseconds(s.ExpiresAt(idle)),
                 s.UserAgent,
                 s.IpAddress,
                 UserAgentParser.Parse(s.UserAgent)))
@@ -87,6 +87,11 @@ internal static class SessionsEndpoints
 
         await context.Response.WriteAsJsonAsync(new RevokeOthersResponse(revoked), LifecycleJsonContext.Default.RevokeOthersResponse, cancellationToken: context.RequestAborted);
     }
+
+    // Redis keeps the last use to the millisecond and the creation time to the tick: without this, a session
+    // used only at login would show lastSeenAt a fraction of a millisecond before createdAt.
+    private static DateTimeOffset Milliseconds(DateTimeOffset value) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
 
     private static async Task<BffSession?> AuthenticateAsync(HttpContext context)
     {
