@@ -13,8 +13,8 @@ namespace Bff;
 public static class BffApplicationBuilderExtensions
 {
     /// <summary>
-    /// Forwarded headers (from configured proxies only), error handling, response headers, static files of the
-    /// SPA, routing, the CSRF check and authentication, in that order.
+    /// Forwarded headers (from configured proxies only), error handling, response headers, static files of
+    /// the SPA, routing, request hygiene, the CSRF checks and authentication, in that order.
     /// </summary>
     public static WebApplication UseBff(this WebApplication app)
     {
@@ -32,9 +32,12 @@ public static class BffApplicationBuilderExtensions
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseMiddleware<RequestHygieneMiddleware>();
         app.UseMiddleware<CsrfMiddleware>();
-        // Placed explicitly: left out, WebApplication puts it first, ahead of the forwarded headers, so the
-        // OIDC callback (which it runs) recorded the proxy's address as the session's.
+
+        // Here rather than where the framework would add it by itself (first, outside the exception
+        // handler and ahead of the forwarded headers): it also completes the OIDC callback, whose errors must
+        // become problem+json and whose session must record the client's address, not the proxy's.
         app.UseAuthentication();
         return app;
     }
@@ -45,15 +48,16 @@ public static class BffApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
 
         // Top-level navigations: no CSRF header can be expected on them.
-        endpoints.MapGet("/bff/login", LoginEndpoint.HandleAsync);
+        endpoints.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf();
 
-        endpoints.MapGet("/bff/logout", LogoutEndpoint.GetAsync);
+        endpoints.MapGet("/bff/logout", LogoutEndpoint.GetAsync).ExemptFromCsrf();
 
         // Server to server from the IdP: it sends neither a CSRF header nor an Origin of the app's.
-        endpoints.MapPost("/bff/backchannel-logout", BackchannelLogoutEndpoint.HandleAsync);
+        endpoints.MapPost("/bff/backchannel-logout", BackchannelLogoutEndpoint.HandleAsync).ExemptFromCsrf();
 
-        var api = endpoints.MapGroup("/bff").WithMetadata(CsrfProtected.Instance);
+        var api = endpoints.MapGroup("/bff").RequireCsrf();
         api.MapGet("/user", UserEndpoint.HandleAsync);
+        api.MapGet("/csrf", CsrfEndpoint.HandleAsync);
         api.MapPost("/logout", LogoutEndpoint.PostAsync);
         api.MapGet("/sessions", SessionsEndpoints.ListAsync);
         api.MapDelete("/sessions/{id}", SessionsEndpoints.DeleteAsync);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Bff.Antiforgery;
 using Bff.Diagnostics;
 using Bff.Endpoints;
 using Bff.Proxy;
@@ -10,9 +11,11 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using StackExchange.Redis;
@@ -31,7 +34,17 @@ public static class BffServiceCollectionExtensions
 
         services.AddOptions<BffOptions>().Bind(configuration.GetSection(BffOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffStoreValidator>());
+
+        // Its Information events carry full request URLs, and the login callback's has the authorization code.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.TryAddSingleton(TimeProvider.System);
+
+        // Data Protection reads its Redis key ring synchronously (on start, on a key it has not seen): with
+        // the default of one thread per core, a burst of requests blocked on that read can starve the
+        // threads that would deliver Redis's answer.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
 
         var dataProtection = services.AddDataProtection().SetApplicationName("Bff");
         var certificatePath = configuration["Bff:DataProtection:CertificatePath"];
@@ -52,24 +65,21 @@ public static class BffServiceCollectionExtensions
             services.AddSingleton<SessionStoreHealth>();
             services.AddHostedService<SessionInvalidationListener>();
             services.TryAddSingleton<IRefreshLock, RedisRefreshLock>();
+            services.TryAddSingleton<ISharedTokenCache, RedisTokenCache>();
             services.AddSingleton(BffStoreKind.Redis);
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
         else
         {
-            if (!builder.Environment.IsDevelopment() && !configuration.GetValue<bool>("Bff:Session:AllowInMemoryStore"))
-            {
-                throw new OptionsValidationException(BffOptions.SectionName, typeof(BffOptions),
-                    ["ConnectionStrings:Redis is empty. Set it, or set Bff:Session:AllowInMemoryStore=true to run a single instance with in-memory sessions."]);
-            }
-
             services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
             services.TryAddSingleton<IRefreshLock, InProcessRefreshLock>();
+            services.TryAddSingleton<ISharedTokenCache, LocalTokenCache>();
             services.AddSingleton(BffStoreKind.InMemory);
         }
 
         services.AddMetrics();
         services.TryAddSingleton<BffMetrics>();
+        services.AddHostedService<KeyRingWarmup>();
         services.AddSingleton<SessionProtector>();
         services.AddSingleton<SessionCookie>();
         services.AddAuthentication(options =>
@@ -84,6 +94,7 @@ public static class BffServiceCollectionExtensions
         services.AddSingleton<RefreshSignals>();
         services.AddSingleton<IdpMetadata>();
         services.AddSingleton<UserTokenManager>();
+        services.AddSingleton<ClientTokenManager>();
         services.AddHttpClient<IdpTokenClient>(IdpTokenClient.HttpClientName)
             .AddResilienceHandler("idp", pipeline => pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
@@ -113,6 +124,9 @@ public static class BffServiceCollectionExtensions
         services.AddHostedService<IdpDiscoveryWarmup>();
         services.AddHostedService<StartupWarnings>();
         services.AddHealthChecks().AddCheck<IdpDiscoveryHealthCheck>("idp", tags: ["ready"]);
+
+        services.AddBffAntiforgery();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>());
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BffExceptionHandler>();

@@ -1,13 +1,24 @@
 using Bff;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-builder.AddBff();
+try
+{
+    // The content root is the app's own folder, so wwwroot and appsettings are found whatever the working directory.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+    builder.AddBff();
 
-var app = builder.Build();
-app.UseBff();
-app.MapBff();
-app.Run();
+    var app = builder.Build();
+    app.UseBff();
+    app.MapBff();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (BffConfigurationError.TryDescribe(ex, out var problems))
+{
+    // A configuration mistake is the operator's to fix: say which keys, without a stack trace.
+    await Console.Error.WriteLineAsync("Invalid configuration:" + Environment.NewLine + problems);
+    return 2;
+}
 
 /// <summary>Entry point; public so tests can host it.</summary>
 public partial class Program;

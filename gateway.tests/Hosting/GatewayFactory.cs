@@ -29,6 +29,9 @@ public sealed class GatewayFactory(
         ["ReverseProxy:Routes:open:ClusterId"] = "api",
         ["ReverseProxy:Routes:open:Match:Path"] = "/open/{**rest}",
         ["ReverseProxy:Routes:open:Metadata:Bff.AccessToken"] = "UserOptional",
+        ["ReverseProxy:Routes:client:ClusterId"] = "api",
+        ["ReverseProxy:Routes:client:Match:Path"] = "/client/{**rest}",
+        ["ReverseProxy:Routes:client:Metadata:Bff.AccessToken"] = "Client",
         ["ReverseProxy:Clusters:api:Destinations:d1:Address"] = upstream,
     };
 

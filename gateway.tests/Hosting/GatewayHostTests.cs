@@ -195,6 +195,15 @@ public sealed class GatewayHostTests : IAsyncLifetime
         Assert.False(forwarded.Headers!.ContainsKey("Authorization"));
     }
 
+    [Fact]
+    public async Task Proxy_ClientRouteWithIdpUnreachable_503_UpstreamUntouched()
+    {
+        var response = await _client.SendAsync(Get("/client/data"));
+
+        await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "idp_unavailable");
+        Assert.Empty(_upstream.LogEntries);
+    }
+
     [Theory]
     [InlineData("//evil.example")]
     [InlineData("https://evil.example")]

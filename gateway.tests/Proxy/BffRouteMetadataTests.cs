@@ -24,6 +24,7 @@ public class BffRouteMetadataTests
     [InlineData("User", AccessTokenMode.User)]
     [InlineData("useroptional", AccessTokenMode.UserOptional)]
     [InlineData("None", AccessTokenMode.None)]
+    [InlineData("Client", AccessTokenMode.Client)]
     public void GetAccessTokenMode_Value_Parsed(string value, AccessTokenMode expected)
     {
         Assert.Equal(expected, BffRouteMetadata.GetAccessTokenMode(Route((BffRouteMetadata.AccessToken, value))));
@@ -41,7 +42,6 @@ public class BffRouteMetadataTests
     [Theory]
     [InlineData(BffRouteMetadata.AccessToken, "Usr")]
     [InlineData(BffRouteMetadata.AccessToken, "1")]
-    [InlineData(BffRouteMetadata.AccessToken, "Client")]
     [InlineData(BffRouteMetadata.Antiforgery, "no")]
     public void Validate_BadValue_ReportsRouteAndKey(string key, string value)
     {

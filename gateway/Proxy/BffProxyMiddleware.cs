@@ -8,10 +8,10 @@ namespace Bff.Proxy;
 
 /// <summary>
 /// First step of the YARP pipeline: loads the session for routes that send the user's token, makes
-/// sure its access token is fresh, and answers with problem+json (never a redirect to the IdP) when the
+/// sure its access token is fresh (or fetches the gateway's own token for Client routes), and answers with problem+json (never a redirect to the IdP) when the
 /// request cannot be forwarded with a valid token.
 /// </summary>
-internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager tokens)
+internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager tokens, ClientTokenManager clientTokens)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -36,6 +36,7 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
                 {
                     case AccessTokenStatus.Usable:
                         feature.Session = token.Session!;
+                        context.Features.Set(new UpstreamToken(token.Session!.Tokens.AccessToken));
                         break;
                     case AccessTokenStatus.SessionEnded:
                         await BffProblem.WriteAsync(context, StatusCodes.Status401Unauthorized, BffProblem.SessionExpired, "The session has ended.");
@@ -46,6 +47,18 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
                         return;
                 }
             }
+        }
+
+        else if (mode == AccessTokenMode.Client)
+        {
+            var token = await clientTokens.GetAsync(context.RequestAborted);
+            if (token is null)
+            {
+                await BffProblem.IdpUnavailableAsync(context);
+                return;
+            }
+
+            context.Features.Set(new UpstreamToken(token));
         }
 
         await next(context);

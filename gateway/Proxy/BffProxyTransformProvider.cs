@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using Bff.Antiforgery;
-using Bff.Sessions;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -26,7 +25,6 @@ internal sealed class BffProxyTransformProvider : ITransformProvider
 
     public void Apply(TransformBuilderContext context)
     {
-        var mode = BffRouteMetadata.GetAccessTokenMode(context.Route);
         context.AddRequestTransform(transform =>
         {
             RequestTransform.RemoveHeader(transform, "Cookie");
@@ -34,10 +32,9 @@ internal sealed class BffProxyTransformProvider : ITransformProvider
             RequestTransform.RemoveHeader(transform, CsrfMiddleware.HeaderName);
             RequestTransform.RemoveHeader(transform, "X-XSRF-TOKEN");
 
-            if (mode is AccessTokenMode.User or AccessTokenMode.UserOptional
-                && transform.HttpContext.Features.Get<BffSessionFeature>()?.Session is { } session)
+            if (transform.HttpContext.Features.Get<UpstreamToken>() is { } token)
             {
-                transform.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.Tokens.AccessToken);
+                transform.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
             }
 
             return ValueTask.CompletedTask;

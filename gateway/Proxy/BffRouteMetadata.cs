@@ -30,13 +30,9 @@ internal static class BffRouteMetadata
 
         if (route.Metadata.TryGetValue(AccessToken, out var mode))
         {
-            if (!Enum.TryParse<AccessTokenMode>(mode, ignoreCase: true, out var parsed) || int.TryParse(mode, out _))
+            if (!Enum.TryParse<AccessTokenMode>(mode, ignoreCase: true, out _) || int.TryParse(mode, out _))
             {
                 yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{AccessToken} must be User, UserOptional, Client or None (was '{mode}').";
-            }
-            else if (parsed == AccessTokenMode.Client)
-            {
-                yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{AccessToken}: Client (client-credentials tokens) is not supported by this version.";
             }
         }
 

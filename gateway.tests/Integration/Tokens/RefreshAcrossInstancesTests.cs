@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Bff.Tests.Integration.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Bff.Tests.Integration.Tokens;
+
+/// <summary>
+/// Token refresh against separate gateway processes sharing one Redis: nothing in-process can stand in
+/// for the Redis lock. The IdP's token endpoint is WireMock, so its delay and answers are ours to set.
+/// </summary>
+public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
+{
+    private readonly WireMockIdp _idp = new();
+    private readonly WireMockServer _upstream = WireMockServer.Start();
+    private RedisServer _redis = null!;
+    private SessionSeeder _seeder = null!;
+    private readonly List<GatewayProcess> _gateways = [];
+    private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+
+    public async Task InitializeAsync()
+    {
+        _upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
+        _redis = await RedisServer.StartAsync();
+        _seeder = await SessionSeeder.ConnectAsync(_redis.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var gateway in _gateways)
+        {
+            await gateway.DisposeAsync();
+        }
+
+        await _seeder.DisposeAsync();
+        await _redis.DisposeAsync();
+        _http.Dispose();
+        _upstream.Stop();
+        _idp.Dispose();
+    }
+
+    private async Task StartGatewaysAsync(int count, string lockLifetime = "00:00:05")
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Bff:Authority"] = _idp.Issuer,
+            ["Bff:ClientId"] = "bff",
+            ["Bff:ClientSecret"] = "bff-secret",
+            ["Bff:RequireHttpsMetadata"] = "false",
+            ["Bff:Tokens:IdpTimeout"] = "00:00:15",
+            ["Bff:Tokens:RefreshLockLifetime"] = lockLifetime,
+            ["ConnectionStrings:Redis"] = _redis.ConnectionString,
+            ["ReverseProxy:Routes:api:ClusterId"] = "api",
+            ["ReverseProxy:Routes:api:Match:Path"] = "/api/{**catch-all}",
+            ["ReverseProxy:Clusters:api:Destinations:d1:Address"] = _upstream.Url + "/",
+        };
+        _gateways.AddRange(await Task.WhenAll(Enumerable.Range(0, count).Select(_ => GatewayProcess.StartAsync(config))));
+    }
+
+    private async Task<HttpResponseMessage> CallAsync(GatewayProcess gateway, string cookie, string path = "/api/data")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway.BaseAddress, path));
+        request.Headers.Add("X-CSRF", "1");
+        request.Headers.Add("Cookie", cookie);
+        return await _http.SendAsync(request);
+    }
+
+    private IEnumerable<string> ForwardedAuthorizations() =>
+        _upstream.LogEntries.Select(e => e.RequestMessage.Headers!.TryGetValue("Authorization", out var v) ? v.Single() : "");
+
+    [Fact]
+    public async Task Stampede_200RequestsOver3Instances_ExactlyOneRefreshGrant()
+    {
+        await StartGatewaysAsync(3);
+        var (_, cookie) = await _seeder.CreateAsync("alice", "at-old", "rt-1", DateTimeOffset.UtcNow.AddSeconds(-5));
+        _idp.TokenEndpointReturns("at-new", "rt-2", delayMs: 1000);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => CallAsync(_gateways[i % 3], cookie, $"/api/data/{i}")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var grant = Assert.Single(_idp.TokenRequests);
+        Assert.Contains("grant_type=refresh_token", grant, StringComparison.Ordinal);
+        Assert.Contains("refresh_token=rt-1", grant, StringComparison.Ordinal);
+        var forwarded = ForwardedAuthorizations().ToList();
+        Assert.Equal(200, forwarded.Count);
+        Assert.All(forwarded, a => Assert.Equal("Bearer at-new", a));
+    }
+
+    [Fact]
+    public async Task HolderKilledMidRefresh_AnotherInstanceRetriesSameToken_InvalidGrantEndsSessionCleanly()
+    {
+        await StartGatewaysAsync(2, lockLifetime: "00:00:01");
+        var (id, cookie) = await _seeder.CreateAsync("alice", "at-old", "rt-1", DateTimeOffset.UtcNow.AddSeconds(-5));
+        _idp.TokenEndpointReturns("at-lost", "rt-lost", delayMs: 30_000);
+
+        // The first instance takes the lock and waits on the IdP; then it dies without an answer.
+        var doomed = CallAsync(_gateways[0], cookie);
+        await WaitUntilAsync(() => _seeder.Database.KeyExists($"bff:s:{{{id}}}:lock"), TimeSpan.FromSeconds(10));
+        await _gateways[0].KillAsync();
+        _ = doomed.ContinueWith(t => t.Exception, TaskScheduler.Default);
+
+        // Whether the dead holder's grant reached the IdP is unknown: the IdP says the token is spent.
+        _idp.Server.Reset();
+        _idp.TokenEndpointFails(400, "invalid_grant");
+        var watch = Stopwatch.StartNew();
+        using var response = await CallAsync(_gateways[1], cookie);
+        watch.Stop();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("session_expired", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+        var retried = Assert.Single(_idp.TokenRequests);
+        Assert.Contains("refresh_token=rt-1", retried, StringComparison.Ordinal);
+        Assert.Null(await _seeder.ReadAsync(id));
+        Assert.Empty(_upstream.LogEntries);
+    }
+
+    [Fact]
+    public async Task HolderKilledMidRefresh_RetryWithSameTokenSucceeds_SessionContinues()
+    {
+        await StartGatewaysAsync(2, lockLifetime: "00:00:01");
+        var (id, cookie) = await _seeder.CreateAsync("alice", "at-old", "rt-1", DateTimeOffset.UtcNow.AddSeconds(-5));
+        _idp.TokenEndpointReturns("at-lost", "rt-lost", delayMs: 30_000);
+
+        var doomed = CallAsync(_gateways[0], cookie);
+        await WaitUntilAsync(() => _seeder.Database.KeyExists($"bff:s:{{{id}}}:lock"), TimeSpan.FromSeconds(10));
+        await _gateways[0].KillAsync();
+        _ = doomed.ContinueWith(t => t.Exception, TaskScheduler.Default);
+
+        _idp.Server.Reset();
+        _idp.TokenEndpointReturns("at-new", "rt-2");
+        using var response = await CallAsync(_gateways[1], cookie);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Bearer at-new", Assert.Single(ForwardedAuthorizations()));
+        Assert.Equal("rt-2", (await _seeder.ReadAsync(id))!.Tokens.RefreshToken);
+    }
+
+    [Fact]
+    public async Task IdpDown_ValidTokenStillUsed_ExpiredGets503RetryAfter_SessionSurvives_ThenRecovers()
+    {
+        await StartGatewaysAsync(1);
+        _idp.TokenEndpointFails(503);
+
+        // Inside the refresh window but still valid: used as is.
+        var (_, valid) = await _seeder.CreateAsync("alice", "at-valid", "rt-v", DateTimeOffset.UtcNow.AddSeconds(30));
+        using (var response = await CallAsync(_gateways[0], valid))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal("Bearer at-valid", ForwardedAuthorizations().Last());
+
+        // Expired: never forwarded; 503 with Retry-After; the session stays.
+        var (id, expired) = await _seeder.CreateAsync("alice", "at-expired", "rt-e", DateTimeOffset.UtcNow.AddSeconds(-5));
+        using (var response = await CallAsync(_gateways[0], expired))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Equal("idp_unavailable", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        }
+
+        Assert.DoesNotContain("Bearer at-expired", ForwardedAuthorizations());
+        Assert.NotNull(await _seeder.ReadAsync(id));
+
+        // The IdP is back (the circuit breaker may hold it off for a few seconds).
+        _idp.Server.Reset();
+        _idp.TokenEndpointReturns("at-back", "rt-back");
+        await WaitUntilAsync(async () =>
+        {
+            using var response = await CallAsync(_gateways[0], expired);
+            return response.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(15));
+        Assert.Equal("Bearer at-back", ForwardedAuthorizations().Last());
+    }
+
+    [Fact]
+    public async Task InvalidGrant_401SessionExpired_SessionGoneOnEveryInstance()
+    {
+        await StartGatewaysAsync(2);
+        var (id, cookie) = await _seeder.CreateAsync("alice", "at-old", "rt-revoked", DateTimeOffset.UtcNow.AddSeconds(-5));
+        _idp.TokenEndpointFails(400, "invalid_grant");
+
+        using var first = await CallAsync(_gateways[0], cookie);
+        using var second = await CallAsync(_gateways[1], cookie);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
+        Assert.Single(_idp.TokenRequests);
+        Assert.Null(await _seeder.ReadAsync(id));
+        Assert.Empty(_upstream.LogEntries);
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), timeout);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Condition not met in " + timeout);
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Bff.Diagnostics;
+using Bff.Sessions;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Bff.Tests.Integration.Tokens;
+
+/// <summary>
+/// Writes a session into Redis exactly as a gateway would, with the key ring the gateways share there,
+/// so tests can start from a session in a chosen state (an expired access token, a known refresh token)
+/// that a real IdP would not hand out on demand.
+/// </summary>
+internal sealed class SessionSeeder : IAsyncDisposable
+{
+    private readonly ConnectionMultiplexer _redis;
+    private readonly ServiceProvider _services;
+    private readonly RedisSessionStore _store;
+    private readonly SessionCookie _cookie;
+
+    private SessionSeeder(ConnectionMultiplexer redis)
+    {
+        _redis = redis;
+        _services = new ServiceCollection()
+            .AddDataProtection().SetApplicationName("Bff").PersistKeysToStackExchangeRedis(redis, "bff:dp:keys").Services
+            .BuildServiceProvider();
+        var provider = _services.GetRequiredService<IDataProtectionProvider>();
+        var options = Options.Create(new BffOptions());
+        _cookie = new SessionCookie(provider, options);
+        _store = new RedisSessionStore(redis, new SessionProtector(provider), new SessionCache(options, TimeProvider.System),
+            new SessionStoreHealth(), options, TimeProvider.System, NullLogger<RedisSessionStore>.Instance);
+    }
+
+    public static async Task<SessionSeeder> ConnectAsync(string redisConnectionString) =>
+        new(await ConnectionMultiplexer.ConnectAsync(redisConnectionString));
+
+    public IDatabase Database => _redis.GetDatabase();
+
+    /// <summary>Creates a session for <paramref name="subject"/> and returns its id and the cookie header value.</summary>
+    public async Task<(string Id, string Cookie)> CreateAsync(string subject, string accessToken, string refreshToken, DateTimeOffset accessTokenExpiresAt)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var secret = SessionCookie.NewSecret();
+        var session = new BffSession
+        {
+            Id = SessionCookie.HandleOf(secret),
+            Subject = subject,
+            Claims = [new SessionClaim("sub", subject)],
+            Tokens = new SessionTokens(accessToken, refreshToken, null, accessTokenExpiresAt),
+            CreatedAt = now,
+            LastSeenAt = now,
+            AbsoluteExpiresAt = now.AddHours(1),
+            Version = 1,
+        };
+        await _store.CreateAsync(session, default);
+        return (session.Id, "__Host-bff=" + _cookie.Protect(secret));
+    }
+
+    public Task<BffSession?> ReadAsync(string id) => _store.GetFreshAsync(id, default);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+}

@@ -1,0 +1,72 @@
+using Bff.Diagnostics;
+using Bff.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bff.Tests.Tokens;
+
+public sealed class ClientTokenManagerTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeIdp _idp = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly ClientTokenManager _manager;
+
+    public ClientTokenManagerTests()
+    {
+        var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
+        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var client = new IdpTokenClient(new HttpClient(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        _manager = new ClientTokenManager(new LocalTokenCache(), client, new InProcessRefreshLock(), new RefreshSignals(), options, metrics, _time,
+            NullLogger<ClientTokenManager>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _idp.Dispose();
+        _services.Dispose();
+    }
+
+    [Fact]
+    public async Task GetAsync_Concurrent_OneClientCredentialsGrant()
+    {
+        _idp.RespondTokens("cc-1", refreshToken: null, expiresIn: 300, delayMs: 200);
+
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => _manager.GetAsync(default).AsTask()));
+
+        Assert.All(tokens, t => Assert.Equal("cc-1", t));
+        var body = Assert.Single(_idp.TokenRequestBodies);
+        Assert.Contains("grant_type=client_credentials", body, StringComparison.Ordinal);
+        Assert.Contains("client_id=bff", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_NearExpiry_Renewed()
+    {
+        _idp.RespondTokens("cc-1", refreshToken: null, expiresIn: 120);
+        Assert.Equal("cc-1", await _manager.GetAsync(default));
+
+        _idp.RespondTokens("cc-2", refreshToken: null, expiresIn: 120);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal("cc-1", await _manager.GetAsync(default));
+
+        _time.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal("cc-2", await _manager.GetAsync(default));
+    }
+
+    [Fact]
+    public async Task GetAsync_IdpDown_ValidTokenKept_ExpiredGivesNull()
+    {
+        _idp.RespondTokens("cc-1", refreshToken: null, expiresIn: 120);
+        Assert.Equal("cc-1", await _manager.GetAsync(default));
+        _idp.RespondError(503);
+
+        _time.Advance(TimeSpan.FromSeconds(90));
+        Assert.Equal("cc-1", await _manager.GetAsync(default));
+
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.Null(await _manager.GetAsync(default));
+    }
+}
