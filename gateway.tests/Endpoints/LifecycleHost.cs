@@ -114,8 +114,9 @@ internal sealed class LifecycleHost : IAsyncDisposable
     public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
 
     /// <summary>
-    /// The headers an unsafe /bff call needs: <c>X-CSRF: 1</c>, and <c>X-XSRF-TOKEN</c> from <c>GET /bff/csrf</c>
-    /// where the gateway has that endpoint (the antiforgery work); without it the header alone is enough.
+    /// The headers an unsafe /bff call needs: <c>X-CSRF: 1</c>, and the session's <c>X-XSRF-TOKEN</c> from
+    /// <c>GET /bff/csrf</c> (which also sets the antiforgery cookie in the browser's jar). Without a session
+    /// there is no token to get, and none is needed.
     /// </summary>
     public static async Task<KeyValuePair<string, string>[]> UnsafeHeadersAsync(TestBrowser browser)
     {
