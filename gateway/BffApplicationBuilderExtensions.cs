@@ -64,6 +64,7 @@ public static class BffApplicationBuilderExtensions
         api.MapPost("/sessions/revoke-others", SessionsEndpoints.RevokeOthersAsync);
 
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+        endpoints.MapBffTelemetry();
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
 
         endpoints.MapReverseProxy(proxy =>

@@ -54,6 +54,8 @@ public static class BffServiceCollectionExtensions
                 X509CertificateLoader.LoadPkcs12FromFile(certificatePath, configuration["Bff:DataProtection:CertificatePassword"]));
         }
 
+        dataProtection.UnprotectKeysWithPreviousCertificate(configuration);
+
         var redisConfiguration = configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(redisConfiguration))
         {
@@ -78,6 +80,7 @@ public static class BffServiceCollectionExtensions
         }
 
         services.AddMetrics();
+        builder.AddBffTelemetry();
         services.TryAddSingleton<BffMetrics>();
         services.AddHostedService<KeyRingWarmup>();
         services.AddSingleton<SessionProtector>();
