@@ -102,43 +102,6 @@ public sealed class SessionLifetimeTests : IDisposable
         Assert.Equal("session_expired", (await LifecycleHost.JsonAsync(expired)).GetProperty("code").GetString());
     }
 
-    [Fact]
-    public async Task Login_RefreshExpiresIn_CapsTheSession()
-    {
-        await using var host = await LifecycleHost.StartAsync(_idp, time: _time, settings: Lifetimes);
-        var start = _time.GetUtcNow();
-        using var browser = host.CreateBrowser();
-
-        using var callback = await host.LoginAsync(browser, "alice", "idp-sid-1", refreshExpiresIn: 1200);
-
-        Assert.Equal(HttpStatusCode.Found, callback.StatusCode);
-        var cookie = browser.Cookies.LastSetCookie("__Host-bff");
-        Assert.NotNull(cookie);
-        Assert.Equal((start + TimeSpan.FromMinutes(20)).ToUnixTimeSeconds(), cookie.Expires?.ToUnixTimeSeconds());
-        _time.Advance(TimeSpan.FromMinutes(9));
-        Assert.Equal(HttpStatusCode.OK, await UserStatusAsync(browser));
-        _time.Advance(TimeSpan.FromMinutes(9));
-        Assert.Equal(HttpStatusCode.OK, await UserStatusAsync(browser));
-        _time.Advance(TimeSpan.FromMinutes(2));
-        Assert.Equal(HttpStatusCode.Unauthorized, await UserStatusAsync(browser));
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData(0L)]
-    [InlineData(7200L)]
-    public async Task Login_NoShorterRefreshLifetime_AbsoluteLifetimeStands(long? refreshExpiresIn)
-    {
-        await using var host = await LifecycleHost.StartAsync(_idp, time: _time, settings: Lifetimes);
-        var start = _time.GetUtcNow();
-        using var browser = host.CreateBrowser();
-
-        using var callback = await host.LoginAsync(browser, "alice", "idp-sid-1", refreshExpiresIn);
-
-        Assert.Equal(HttpStatusCode.Found, callback.StatusCode);
-        Assert.Equal((start + TimeSpan.FromMinutes(30)).ToUnixTimeSeconds(), browser.Cookies.LastSetCookie("__Host-bff")?.Expires?.ToUnixTimeSeconds());
-    }
-
     private static async Task<HttpStatusCode> UserStatusAsync(TestBrowser browser)
     {
         using var response = await browser.GetAsync("/bff/user", LifecycleHost.Xhr);

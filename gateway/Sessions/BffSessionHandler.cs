@@ -113,7 +113,7 @@ internal sealed partial class BffSessionHandler(
                 ParseExpiry(properties.GetTokenValue("expires_at"), now)),
             CreatedAt = now,
             LastSeenAt = now,
-            AbsoluteExpiresAt = RefreshTokenLifetime.Cap(properties, now, now + _options.Session.AbsoluteLifetime),
+            AbsoluteExpiresAt = now + _options.Session.AbsoluteLifetime,
             UserAgent = Truncate(Request.Headers.UserAgent.ToString(), 512),
             IpAddress = Context.Connection.RemoteIpAddress?.ToString(),
             Version = 1,
