@@ -9,6 +9,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,6 +107,22 @@ public static class BffServiceCollectionExtensions
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(5),
             }));
+        // Session lifecycle: logout, back-channel logout, the sessions API, refresh-token revocation with
+        // retries, and which proxies may tell the client's IP address.
+        services.TryAddSingleton<IRevocationQueue>(sp => sp.GetRequiredService<BffStoreKind>() == BffStoreKind.Redis
+            ? ActivatorUtilities.CreateInstance<RedisRevocationQueue>(sp)
+            : new InMemoryRevocationQueue());
+        services.TryAddSingleton<ILogoutTokenReplayCache>(sp => sp.GetRequiredService<BffStoreKind>() == BffStoreKind.Redis
+            ? ActivatorUtilities.CreateInstance<RedisLogoutTokenReplayCache>(sp)
+            : ActivatorUtilities.CreateInstance<InMemoryLogoutTokenReplayCache>(sp));
+        services.TryAddSingleton<RefreshTokenRevoker>();
+        services.TryAddSingleton<SessionRevoker>();
+        services.AddHostedService<RevocationRetryService>();
+        services.TryAddSingleton<LogoutTokenValidator>();
+        services.TryAddSingleton<BrowserLogout>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, ForwardedHeadersValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>());
+
         services.AddSingleton<IdpDiscoveryState>();
         services.AddHostedService<IdpDiscoveryWarmup>();
         services.AddHostedService<StartupWarnings>();

@@ -12,7 +12,7 @@ using WireMock.Server;
 
 namespace Bff.Tests.Diagnostics;
 
-[Collection(InProcessHostCollection.Name)]
+[Collection(IsolatedHostCollection.Name)]
 public sealed class TelemetryTests : IDisposable
 {
     private readonly WireMockServer _upstream;

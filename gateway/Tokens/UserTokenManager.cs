@@ -25,7 +25,7 @@ internal sealed partial class UserTokenManager(
     TimeProvider time,
     ILogger<UserTokenManager> logger)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly ConcurrentDictionary<string, Task<AccessTokenResult>> _flights = new(StringComparer.Ordinal);
     private readonly BffOptions _options = options.Value;
