@@ -30,7 +30,11 @@ public static class BffApplicationBuilderExtensions
         app.UseExceptionHandler();
         app.UseMiddleware<ResponseHeadersMiddleware>();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // Revalidate every time, so a browser never runs an old bff-client.js after a deploy.
+            OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+        });
         app.UseRouting();
         app.UseMiddleware<RequestHygieneMiddleware>();
         app.UseMiddleware<CsrfMiddleware>();
