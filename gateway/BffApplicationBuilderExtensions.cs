@@ -5,25 +5,43 @@ using Bff.Proxy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 
 namespace Bff;
 
 /// <summary>The gateway's middleware and endpoints.</summary>
 public static class BffApplicationBuilderExtensions
 {
-    /// <summary>Error handling, response headers, static files of the SPA, routing and the CSRF check, in that order.</summary>
+    /// <summary>
+    /// Forwarded headers (from configured proxies only), error handling, response headers, static files of
+    /// the SPA, routing, request hygiene, the CSRF checks and authentication, in that order.
+    /// </summary>
     public static WebApplication UseBff(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // First, so everything after sees the client's address; only when proxies are configured, because
+        // the middleware with no known proxies would believe every client.
+        if (HasTrustedProxies(app.Configuration))
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseMiddleware<ResponseHeadersMiddleware>();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // Revalidate every time, so a browser never runs an old bff-client.js after a deploy.
+            OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+        });
         app.UseRouting();
+        app.UseMiddleware<RequestHygieneMiddleware>();
         app.UseMiddleware<CsrfMiddleware>();
 
         // Here rather than where the framework would add it by itself (first, outside the exception
-        // handler): it also completes the OIDC callback, and its errors must become problem+json.
+        // handler and ahead of the forwarded headers): it also completes the OIDC callback, whose errors must
+        // become problem+json and whose session must record the client's address, not the proxy's.
         app.UseAuthentication();
         return app;
     }
@@ -34,12 +52,23 @@ public static class BffApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
 
         // Top-level navigations: no CSRF header can be expected on them.
-        endpoints.MapGet("/bff/login", LoginEndpoint.HandleAsync);
+        endpoints.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf();
 
-        var api = endpoints.MapGroup("/bff").WithMetadata(CsrfProtected.Instance);
+        endpoints.MapGet("/bff/logout", LogoutEndpoint.GetAsync).ExemptFromCsrf();
+
+        // Server to server from the IdP: it sends neither a CSRF header nor an Origin of the app's.
+        endpoints.MapPost("/bff/backchannel-logout", BackchannelLogoutEndpoint.HandleAsync).ExemptFromCsrf();
+
+        var api = endpoints.MapGroup("/bff").RequireCsrf();
         api.MapGet("/user", UserEndpoint.HandleAsync);
+        api.MapGet("/csrf", CsrfEndpoint.HandleAsync);
+        api.MapPost("/logout", LogoutEndpoint.PostAsync);
+        api.MapGet("/sessions", SessionsEndpoints.ListAsync);
+        api.MapDelete("/sessions/{id}", SessionsEndpoints.DeleteAsync);
+        api.MapPost("/sessions/revoke-others", SessionsEndpoints.RevokeOthersAsync);
 
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+        endpoints.MapBffTelemetry();
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
 
         endpoints.MapReverseProxy(proxy =>
@@ -51,5 +80,11 @@ public static class BffApplicationBuilderExtensions
         });
 
         return endpoints;
+    }
+
+    private static bool HasTrustedProxies(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Bff:ForwardedHeaders");
+        return section.GetSection("KnownProxies").GetChildren().Any() || section.GetSection("KnownNetworks").GetChildren().Any();
     }
 }

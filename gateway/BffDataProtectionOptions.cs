@@ -7,4 +7,12 @@ public sealed class BffDataProtectionOptions
     public string? CertificatePath { get; set; }
 
     public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// The certificate <see cref="CertificatePath"/> named before a rotation: it still decrypts the keys
+    /// written under it, and encrypts nothing.
+    /// </summary>
+    public string? PreviousCertificatePath { get; set; }
+
+    public string? PreviousCertificatePassword { get; set; }
 }

@@ -1,3 +1,4 @@
+using Bff.Endpoints;
 using Bff.Sessions;
 using Bff.Tokens;
 
@@ -36,6 +37,10 @@ public sealed class BffOptions
     public TimeSpan SessionStoreTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public BffDataProtectionOptions DataProtection { get; set; } = new();
+
+    public BffLogoutOptions Logout { get; set; } = new();
+
+    public BffForwardedHeadersOptions ForwardedHeaders { get; set; } = new();
 
     internal static readonly string[] DefaultScopes = ["openid", "profile", "offline_access"];
 

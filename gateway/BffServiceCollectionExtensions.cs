@@ -1,5 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
+using Bff.Antiforgery;
 using Bff.Diagnostics;
+using Bff.Endpoints;
 using Bff.Proxy;
 using Bff.Sessions;
 using Bff.Tokens;
@@ -7,7 +9,9 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -50,6 +54,8 @@ public static class BffServiceCollectionExtensions
                 X509CertificateLoader.LoadPkcs12FromFile(certificatePath, configuration["Bff:DataProtection:CertificatePassword"]));
         }
 
+        dataProtection.UnprotectKeysWithPreviousCertificate(configuration);
+
         var redisConfiguration = configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(redisConfiguration))
         {
@@ -74,6 +80,7 @@ public static class BffServiceCollectionExtensions
         }
 
         services.AddMetrics();
+        builder.AddBffTelemetry();
         services.TryAddSingleton<BffMetrics>();
         services.AddHostedService<KeyRingWarmup>();
         services.AddSingleton<SessionProtector>();
@@ -100,10 +107,29 @@ public static class BffServiceCollectionExtensions
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(5),
             }));
+        // Session lifecycle: logout, back-channel logout, the sessions API, refresh-token revocation with
+        // retries, and which proxies may tell the client's IP address.
+        services.TryAddSingleton<IRevocationQueue>(sp => sp.GetRequiredService<BffStoreKind>() == BffStoreKind.Redis
+            ? ActivatorUtilities.CreateInstance<RedisRevocationQueue>(sp)
+            : new InMemoryRevocationQueue());
+        services.TryAddSingleton<ILogoutTokenReplayCache>(sp => sp.GetRequiredService<BffStoreKind>() == BffStoreKind.Redis
+            ? ActivatorUtilities.CreateInstance<RedisLogoutTokenReplayCache>(sp)
+            : ActivatorUtilities.CreateInstance<InMemoryLogoutTokenReplayCache>(sp));
+        services.TryAddSingleton<RefreshTokenRevoker>();
+        services.TryAddSingleton<SessionRevoker>();
+        services.AddHostedService<RevocationRetryService>();
+        services.TryAddSingleton<LogoutTokenValidator>();
+        services.TryAddSingleton<BrowserLogout>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, ForwardedHeadersValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>());
+
         services.AddSingleton<IdpDiscoveryState>();
         services.AddHostedService<IdpDiscoveryWarmup>();
         services.AddHostedService<StartupWarnings>();
         services.AddHealthChecks().AddCheck<IdpDiscoveryHealthCheck>("idp", tags: ["ready"]);
+
+        services.AddBffAntiforgery();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>());
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BffExceptionHandler>();

@@ -1,4 +1,7 @@
 using Bff;
+using Bff.Diagnostics;
+
+if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 
 try
 {

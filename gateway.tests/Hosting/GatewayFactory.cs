@@ -1,13 +1,19 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bff.Tests.Hosting;
 
 /// <summary>
 /// The gateway in-process, for tests that need no IdP round trip: configuration goes in as settings so
-/// AddBff sees it while registering services.
+/// AddBff sees it while registering services. <paramref name="configureServices"/> runs after AddBff, to
+/// replace a service (a fake <see cref="TimeProvider"/>, say).
 /// </summary>
-public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, string environment = "Development")
+public sealed class GatewayFactory(
+    IReadOnlyDictionary<string, string?> settings,
+    string environment = "Development",
+    Action<IServiceCollection>? configureServices = null)
     : WebApplicationFactory<Program>
 {
     public static Dictionary<string, string?> BaseSettings(string upstream = "http://127.0.0.1:9/") => new()
@@ -35,6 +41,11 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
         }
     }
 }

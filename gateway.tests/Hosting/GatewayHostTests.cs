@@ -63,27 +63,10 @@ public sealed class GatewayHostTests : IAsyncLifetime
         Assert.Equal((int)status, body.RootElement.GetProperty("status").GetInt32());
     }
 
-    /// <summary>Creates a session the way the sign-in handler would, and returns the cookie header for it.</summary>
     private async Task<(string Cookie, BffSession Session)> CreateSessionAsync(string subject = "alice")
     {
-        var services = _factory.Services;
-        var cookie = services.GetRequiredService<SessionCookie>();
-        var store = services.GetRequiredService<ISessionStore>();
-        var now = DateTimeOffset.UtcNow;
-        var secret = SessionCookie.NewSecret();
-        var session = new BffSession
-        {
-            Id = SessionCookie.HandleOf(secret),
-            Subject = subject,
-            Claims = [new SessionClaim("sub", subject), new SessionClaim("name", "Alice Liddell")],
-            Tokens = new SessionTokens("access-" + subject, "refresh", "id", now.AddMinutes(5)),
-            CreatedAt = now,
-            LastSeenAt = now,
-            AbsoluteExpiresAt = now.AddHours(1),
-            Version = 1,
-        };
-        await store.CreateAsync(session, default);
-        return ($"{cookie.Name}={cookie.Protect(secret)}", session);
+        var created = await TestSession.CreateAsync(_factory.Services, subject);
+        return (created.Cookie, created.Session);
     }
 
     [Fact]
@@ -133,7 +116,7 @@ public sealed class GatewayHostTests : IAsyncLifetime
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("alice", body.GetProperty("sub").GetString());
-        Assert.Equal("Alice Liddell", body.GetProperty("name").GetString());
+        Assert.Equal("alice (test)", body.GetProperty("name").GetString());
         Assert.Equal(session.Id, body.GetProperty("session").GetProperty("id").GetString());
         Assert.Equal("/bff/logout?sid=" + session.Id, body.GetProperty("logoutUrl").GetString());
         var text = body.GetRawText();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Model;
@@ -15,6 +16,7 @@ internal sealed class ResponseHeadersMiddleware(RequestDelegate next)
         var context = (HttpContext)state;
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
+        RemoveCorsAndServerHeaders(headers);
         if (IsSensitive(context))
         {
             headers.CacheControl = "no-store";
@@ -35,9 +37,36 @@ internal sealed class ResponseHeadersMiddleware(RequestDelegate next)
     private static bool IsSensitive(HttpContext context)
     {
         var path = context.Request.Path;
+        // The exception handler clears the endpoint before its error response starts; the feature keeps it.
+        var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
         return path.StartsWithSegments("/bff")
             || path.StartsWithSegments("/signin-oidc")
             || path.StartsWithSegments("/signout-callback-oidc")
-            || context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is not null;
+            || endpoint?.Metadata.GetMetadata<RouteModel>() is not null;
+    }
+
+    // No origin is ever granted CORS, whatever an upstream answers; and the Server header of an upstream
+    // would name its software just as Kestrel's own would.
+    private static void RemoveCorsAndServerHeaders(IHeaderDictionary headers)
+    {
+        List<string>? names = null;
+        foreach (var name in headers.Keys)
+        {
+            if (name.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase))
+            {
+                (names ??= []).Add(name);
+            }
+        }
+
+        if (names is not null)
+        {
+            foreach (var name in names)
+            {
+                headers.Remove(name);
+            }
+        }
+
+        headers.Remove(HeaderNames.Server);
+        headers.Remove("X-Powered-By");
     }
 }

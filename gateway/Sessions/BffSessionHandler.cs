@@ -20,6 +20,7 @@ internal sealed partial class BffSessionHandler(
     UrlEncoder encoder,
     ISessionStore store,
     SessionCookie cookie,
+    RefreshTokenRevoker revoker,
     IOptions<BffOptions> bffOptions,
     BffMetrics metrics,
     TimeProvider time) : SignInAuthenticationHandler<BffSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
@@ -86,11 +87,12 @@ internal sealed partial class BffSessionHandler(
         var subject = user.FindFirst("sub")?.Value
             ?? throw new InvalidOperationException("The ID token has no sub claim.");
 
-        // A login never adopts an earlier session: the old one in this browser ends here.
+        // A login never adopts an earlier session: the old one in this browser ends here, and its grant
+        // with it (in the background, so the login does not wait for the IdP).
         var previous = cookie.TryReadHandle(Request.Cookies[cookie.Name]);
-        if (previous is not null)
+        if (previous is not null && await store.DeleteAsync(previous, Context.RequestAborted) is { Tokens.RefreshToken: { Length: > 0 } orphaned })
         {
-            await store.DeleteAsync(previous, Context.RequestAborted);
+            await revoker.RevokeLaterAsync(previous, orphaned);
         }
 
         var now = time.GetUtcNow();

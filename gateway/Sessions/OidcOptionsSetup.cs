@@ -45,6 +45,9 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         options.SignOutScheme = BffSessionDefaults.Scheme;
         options.CallbackPath = CallbackPath;
         options.SignedOutCallbackPath = SignedOutCallbackPath;
+        // Front-channel logout would sign out through a cross-site iframe, which SameSite cookies never
+        // reach; back-channel logout is the supported way for the IdP to end sessions.
+        options.RemoteSignOutPath = default;
         options.BackchannelTimeout = bff.Tokens.IdpTimeout;
         options.TokenValidationParameters.NameClaimType = "name";
         options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.Always;
@@ -63,6 +66,16 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
                 context.ProtocolMessage.RedirectUri = origin.TrimEnd('/') + CallbackPath;
             }
 
+            return Task.CompletedTask;
+        };
+
+
+        // The post-logout redirect: the session ended before the browser went to the IdP, so there is nothing
+        // to look up here (and no state to trust); the browser only needs to get back to the app.
+        options.Events.OnSignedOutCallbackRedirect = context =>
+        {
+            context.Response.Redirect(context.Request.PathBase + "/");
+            context.HandleResponse();
             return Task.CompletedTask;
         };
 

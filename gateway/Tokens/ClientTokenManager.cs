@@ -20,7 +20,7 @@ internal sealed partial class ClientTokenManager(
     TimeProvider time,
     ILogger<ClientTokenManager> logger)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     // One flight and one lock name for the whole gateway: it has a single client identity.
     private readonly string _key = "cc-" + SessionKeys.Hash(options.Value.ClientId ?? "");

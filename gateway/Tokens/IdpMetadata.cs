@@ -1,6 +1,7 @@
 using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Bff.Tokens;
 
@@ -18,8 +19,15 @@ internal sealed class IdpMetadata(IOptionsMonitor<OpenIdConnectOptions> oidcOpti
         var basic = methods.Count == 0 || methods.Contains("client_secret_basic");
         return new IdpEndpoints(
             new Uri(configuration.TokenEndpoint),
-            configuration.AdditionalData.TryGetValue("revocation_endpoint", out var revocation) && revocation is string r ? new Uri(r) : null,
+            RevocationEndpointOf(configuration),
             string.IsNullOrEmpty(configuration.EndSessionEndpoint) ? null : new Uri(configuration.EndSessionEndpoint),
             basic);
     }
+
+    // IdentityModel 8 reads revocation_endpoint into its own property, so a discovery document never has it
+    // in AdditionalData; a configuration built by hand (tests) may.
+    private static Uri? RevocationEndpointOf(OpenIdConnectConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration.RevocationEndpoint) ? new Uri(configuration.RevocationEndpoint)
+        : configuration.AdditionalData.TryGetValue("revocation_endpoint", out var revocation) && revocation is string r ? new Uri(r)
+        : null;
 }

@@ -59,7 +59,7 @@ internal sealed partial class IdpTokenClient(
             using var response = await SendAsync(request, cancellationToken);
             return response.IsSuccessStatusCode;
         }
-        catch (Exception ex) when (IdpFailure.IsUnavailable(ex) || ex is InvalidOperationException)
+        catch (Exception ex) when (IdpFailure.IsUnavailable(ex) || ex is InvalidOperationException or Polly.CircuitBreaker.BrokenCircuitException)
         {
             LogRevocationFailed(logger, ex.GetType().Name);
             return false;

@@ -25,7 +25,7 @@ internal sealed partial class UserTokenManager(
     TimeProvider time,
     ILogger<UserTokenManager> logger)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly ConcurrentDictionary<string, Task<AccessTokenResult>> _flights = new(StringComparer.Ordinal);
     private readonly BffOptions _options = options.Value;
@@ -68,17 +68,27 @@ internal sealed partial class UserTokenManager(
     // Not tied to any one request: the requests that joined must all get the result.
     private async Task FlyAsync(BffSession session, TaskCompletionSource<AccessTokenResult> completion)
     {
+        AccessTokenResult result = default;
+        Exception? failure = null;
         try
         {
-            completion.TrySetResult(await RefreshAsync(session.Id, session.Version));
+            result = await RefreshAsync(session.Id, session.Version);
         }
         catch (Exception ex)
         {
-            completion.TrySetException(ex);
+            failure = ex;
         }
-        finally
+
+        // Leave the table before completing: a request that arrives after the result must start a new
+        // flight, not be handed this one's (possibly already outdated) answer.
+        _flights.TryRemove(new KeyValuePair<string, Task<AccessTokenResult>>(session.Id, completion.Task));
+        if (failure is null)
         {
-            _flights.TryRemove(new KeyValuePair<string, Task<AccessTokenResult>>(session.Id, completion.Task));
+            completion.TrySetResult(result);
+        }
+        else
+        {
+            completion.TrySetException(failure);
         }
     }
 

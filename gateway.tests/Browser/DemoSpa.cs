@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Bff.Tests.Browser;
+
+/// <summary>
+/// The demo SPA (gateway/wwwroot) in one tab, driven the way a person would: clicking its buttons and
+/// typing into the dev IdP's login form. Waits on the app's <c>data-state</c> (<c>loading</c>,
+/// <c>anonymous</c>, <c>signed-in</c>, <c>expired</c>) and on elements, never on the clock, and not on
+/// load events either: navigations are awaited until they commit, then the page itself says when it is ready.
+/// </summary>
+internal sealed class DemoSpa(IPage page, SpaFixture fixture)
+{
+    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+
+    public IPage Page => page;
+
+    public ILocator App => page.Locator("#app");
+
+    public ILocator Notes => page.Locator("#notes li");
+
+    public ILocator UserName => page.Locator("#user-name");
+
+    public ILocator ExpiredDialog => page.Locator("#session-expired");
+
+    private string Root => fixture.Gateway.BaseAddress.ToString();
+
+    /// <summary>Opens <paramref name="path"/> and waits until the app has asked the gateway who is signed in.</summary>
+    public async Task OpenAsync(string path = "/")
+    {
+        await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+        await App.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await Expect(App).Not.ToHaveAttributeAsync("data-state", "loading");
+    }
+
+    public Task WaitForStateAsync(string state) => Expect(App).ToHaveAttributeAsync("data-state", state);
+
+    /// <summary>Clicks "Log in", types the credentials into the IdP's form and waits for the signed-in page.</summary>
+    public async Task LogInAsync(string user, string loginButton = "#login")
+    {
+        await page.Locator(loginButton).ClickAsync();
+        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(fixture.Idp.Issuer) + "/interaction/"), Committed);
+        await page.Locator("#login").FillAsync(user);
+        await page.Locator("#password").FillAsync(user);
+        await page.Locator("#submit").ClickAsync();
+        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(Root)), Committed);
+        await WaitForStateAsync("signed-in");
+    }
+
+    /// <summary>
+    /// Clicks "Log out" and follows the browser through the IdP's end-session page back to <c>/</c>
+    /// (the contract's post-logout landing), where the app shows the signed-out state.
+    /// </summary>
+    public async Task LogOutAsync()
+    {
+        await page.RunAndWaitForResponseAsync(
+            () => page.Locator("#logout").ClickAsync(),
+            response => response.Url.StartsWith(Root + "signout-callback-oidc", StringComparison.Ordinal));
+        await page.WaitForURLAsync(Root, Committed);
+        await WaitForStateAsync("anonymous");
+    }
+
+    /// <summary>The public handle of this tab's session, as <c>GET /bff/user</c> names it.</summary>
+    public Task<string> SessionIdAsync() =>
+        page.EvaluateAsync<string>("async () => (await (await import('/bff-client.js')).bff.user()).session.id");
+
+    /// <summary>The whole page as a person (or a screen reader) could get at it: markup, text and form values.</summary>
+    public async Task<string> VisibleAndHiddenTextAsync() =>
+        await page.ContentAsync() + "\n" + await page.EvaluateAsync<string>("() => document.body.innerText");
+
+    public Task ScreenshotAsync(string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(SpaFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text;
+using Bff.Diagnostics;
+using Bff.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Bff.Tests.Diagnostics;
+
+[Collection(IsolatedHostCollection.Name)]
+public sealed class TelemetryTests : IDisposable
+{
+    private readonly WireMockServer _upstream;
+
+    public TelemetryTests()
+    {
+        _upstream = WireMockServer.Start();
+        _upstream.Given(Request.Create().UsingAnyMethod().WithPath("/open/*"))
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
+    }
+
+    public void Dispose() => _upstream.Stop();
+
+    private static HttpRequestMessage Get(string path, bool csrf = true)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (csrf)
+        {
+            request.Headers.Add("X-CSRF", "1");
+        }
+
+        return request;
+    }
+
+    [Fact]
+    public async Task Metrics_AfterTraffic_PrometheusTextWithGatewayServerAndClientMeters()
+    {
+        await using var factory = new GatewayFactory(GatewayFactory.BaseSettings(_upstream.Url + "/"));
+        using var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(Get("/bff/user", csrf: false))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/open/data"))).StatusCode);
+
+        var response = await client.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("bff_csrf_rejections_total{otel_scope_name=\"Bff.Gateway\",reason=\"missing_header\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("http_client_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("service_name=\"bff-gateway\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Traces_OtlpEndpointSet_ExportsServerProxyAndClientSpans_NotHealthProbes()
+    {
+        using var collector = WireMockServer.Start();
+        collector.Given(Request.Create().UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/x-protobuf"));
+        var settings = GatewayFactory.BaseSettings(_upstream.Url + "/");
+        settings[BffTelemetryExtensions.OtlpEndpointKey] = collector.Url;
+        settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        await using var factory = new GatewayFactory(settings);
+        using var client = factory.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/open/data"))).StatusCode);
+        await client.GetAsync("/healthz");
+        Assert.True(factory.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
+
+        var traces = collector.LogEntries
+            .Where(e => e.RequestMessage.Path == "/v1/traces")
+            .Select(e => Encoding.UTF8.GetString(e.RequestMessage.BodyAsBytes ?? []))
+            .ToList();
+        var exported = string.Concat(traces);
+        Assert.NotEmpty(traces);
+        // Protobuf keeps strings as UTF-8, so scope names and attributes can be found in the raw body.
+        Assert.Contains("Microsoft.AspNetCore", exported, StringComparison.Ordinal);
+        Assert.Contains("Yarp.ReverseProxy", exported, StringComparison.Ordinal);
+        Assert.Contains("System.Net.Http", exported, StringComparison.Ordinal);
+        Assert.Contains("/open/{**rest}", exported, StringComparison.Ordinal);
+        Assert.DoesNotContain("/healthz", exported, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Traces_NoOtlpEndpoint_NoTracerProvider()
+    {
+        await using var factory = new GatewayFactory(GatewayFactory.BaseSettings(_upstream.Url + "/"));
+        using var client = factory.CreateClient();
+
+        Assert.Null(factory.Services.GetService<TracerProvider>());
+    }
+
+    [Theory]
+    [InlineData("Production", "json")]
+    [InlineData("Staging", "json")]
+    [InlineData("Development", "simple")]
+    public async Task Logging_ConsoleFormatter_JsonOutsideDevelopment(string environment, string formatter)
+    {
+        var settings = GatewayFactory.BaseSettings(_upstream.Url + "/");
+        settings["Bff:Session:AllowInMemoryStore"] = "true";
+        await using var factory = new GatewayFactory(settings, environment);
+        using var client = factory.CreateClient();
+
+        var options = factory.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+
+        Assert.Equal(formatter, options.FormatterName ?? "simple");
+    }
+}

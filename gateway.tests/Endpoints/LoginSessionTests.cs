@@ -1,0 +1,98 @@
+using System.Net;
+using Bff.Tests.Hosting;
+using Bff.Tests.Integration.Infrastructure;
+
+namespace Bff.Tests.Endpoints;
+
+/// <summary>Every login makes a new session with a new id; a cookie the browser held before logging in is never adopted.</summary>
+[Collection(InProcessHostCollection.Name)]
+public sealed class LoginSessionTests : IDisposable
+{
+    private readonly FakeOidcProvider _idp = new();
+
+    public void Dispose() => _idp.Dispose();
+
+    [Fact]
+    public async Task SecondLogin_NewIdAndTheOldSessionEndsWithItsGrant()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp);
+        using var browser = host.CreateBrowser();
+        using (var first = await host.LoginAsync(browser, "alice", "idp-sid-1"))
+        {
+            Assert.Equal(HttpStatusCode.Found, first.StatusCode);
+        }
+
+        var firstId = await SessionIdAsync(browser);
+        var firstCookie = browser.Cookies.Get("__Host-bff")!;
+
+        using (var second = await host.LoginAsync(browser, "alice", "idp-sid-1"))
+        {
+            Assert.Equal(HttpStatusCode.Found, second.StatusCode);
+        }
+
+        var secondId = await SessionIdAsync(browser);
+        Assert.NotEqual(firstId, secondId);
+        Assert.NotEqual(firstCookie, browser.Cookies.Get("__Host-bff"));
+        Assert.False(await host.IsAliveAsync(firstId));
+        Assert.Equal(HttpStatusCode.Unauthorized, await UserStatusAsync(host, firstCookie));
+        await LogoutEndpointTests.WaitUntilAsync(() => _idp.RevocationRequests.Count == 1);
+    }
+
+    [Fact]
+    public async Task PlantedGenuineCookie_IsReplacedNotAdopted()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp);
+        using var attacker = host.CreateBrowser();
+        using (var login = await host.LoginAsync(attacker, "mallory", "idp-sid-m"))
+        {
+            Assert.Equal(HttpStatusCode.Found, login.StatusCode);
+        }
+
+        var planted = attacker.Cookies.Get("__Host-bff")!;
+        using var victim = host.CreateBrowser();
+        victim.Cookies.Set("__Host-bff", planted);
+
+        using (var login = await host.LoginAsync(victim, "alice", "idp-sid-a"))
+        {
+            Assert.Equal(HttpStatusCode.Found, login.StatusCode);
+        }
+
+        Assert.NotEqual(planted, victim.Cookies.Get("__Host-bff"));
+        using var user = await victim.GetAsync("/bff/user", LifecycleHost.Xhr);
+        Assert.Equal("alice", (await LifecycleHost.JsonAsync(user)).GetProperty("sub").GetString());
+        // The planted value leads nowhere: not to alice's session, and no longer to mallory's either.
+        Assert.Equal(HttpStatusCode.Unauthorized, await UserStatusAsync(host, planted));
+    }
+
+    [Fact]
+    public async Task PlantedForgedCookie_IsReplaced()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp);
+        using var victim = host.CreateBrowser();
+        victim.Cookies.Set("__Host-bff", "chosen-by-the-attacker");
+
+        using (var login = await host.LoginAsync(victim, "alice", "idp-sid-a"))
+        {
+            Assert.Equal(HttpStatusCode.Found, login.StatusCode);
+        }
+
+        Assert.NotEqual("chosen-by-the-attacker", victim.Cookies.Get("__Host-bff"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await UserStatusAsync(host, "chosen-by-the-attacker"));
+        Assert.Equal(HttpStatusCode.OK, await UserStatusAsync(host, victim.Cookies.Get("__Host-bff")!));
+    }
+
+    private static async Task<string> SessionIdAsync(TestBrowser browser)
+    {
+        using var user = await browser.GetAsync("/bff/user", LifecycleHost.Xhr);
+        Assert.Equal(HttpStatusCode.OK, user.StatusCode);
+        return (await LifecycleHost.JsonAsync(user)).GetProperty("session").GetProperty("id").GetString()!;
+    }
+
+    private static async Task<HttpStatusCode> UserStatusAsync(LifecycleHost host, string cookie)
+    {
+        using var browser = host.CreateBrowser();
+        browser.Cookies.Set("__Host-bff", cookie);
+        using var response = await browser.GetAsync("/bff/user", LifecycleHost.Xhr);
+        return response.StatusCode;
+    }
+}

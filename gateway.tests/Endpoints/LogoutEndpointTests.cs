@@ -1,0 +1,244 @@
+using System.Net;
+using Bff.Sessions;
+using Bff.Tests.Hosting;
+using Bff.Tests.Integration.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bff.Tests.Endpoints;
+
+[Collection(InProcessHostCollection.Name)]
+public sealed class LogoutEndpointTests : IDisposable
+{
+    private readonly FakeOidcProvider _idp = new();
+
+    public void Dispose() => _idp.Dispose();
+
+    [Fact]
+    public async Task Get_OwnSid_EndsSessionRevokesAndRedirectsToEndSession()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp);
+        var (session, browser) = await host.SeedSessionAsync("alice", refreshToken: "rt-alice");
+        using var _ = browser;
+
+        using var response = await browser.GetAsync("/bff/logout?sid=" + Uri.EscapeDataString(session.Id));
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.StartsWith(_idp.Issuer + "/session/end?", location.ToString(), StringComparison.Ordinal);
+        var query = QueryHelpers.ParseQuery(location.Query);
+        Assert.Equal("bff", query["client_id"]);
+        Assert.Equal("http://localhost/signout-callback-oidc", query["post_logout_redirect_uri"]);
+        Assert.False(query.ContainsKey("id_token_hint"));
+        Assert.Equal("\"cache\", \"storage\"", string.Join(", ", response.Headers.GetValues("Clear-Site-Data")));
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        AssertExpired(browser, "__Host-bff");
+        AssertExpired(browser, "__Host-bff-af");
+        Assert.False(await host.IsAliveAsync(session.Id));
+        Assert.Contains(_idp.RevocationRequests, body => body.Contains("token=rt-alice", StringComparison.Ordinal)
+            && body.Contains("token_type_hint=refresh_token", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?sid=")]
+    [InlineData("?sid=not-the-session")]
+    [InlineData("?sid={0}&sid={0}")]
+    public async Task Get_WithoutOwnSid_ChangesNothingAnd400(string query)
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp);
+        var (session, browser) = await host.SeedSessionAsync("alice");
+        using var _ = browser;
+
+        using var response = await browser.GetAsync("/bff/logout" + string.Format(System.Globalization.CultureInfo.InvariantCulture, query, session.Id));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("bad_request", (await LifecycleHost.JsonAsync(response)).GetProperty("code").GetString());
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.False(response.Headers.Contains("Clear-Site-Data"));
+        Assert.True(await host.IsAliveAsync(session.Id));
+        Assert.Empty(_idp.RevocationRequests);
+    }
+
+    [Fact]
+    public async Task Get_AnotherUsersSid_ChangesNothingAnd400()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp);
+        var (alice, aliceBrowser) = await host.SeedSessionAsync("alice");
+        var (bob, bobBrowser) = await host.SeedSessionAsync("bob");
+        using var a = aliceBrowser;
+        using var b = bobBrowser;
+
+        using var response = await bobBrowser.GetAsync("/bff/logout?sid=" + alice.Id);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(await host.IsAliveAsync(alice.Id));
+        Assert.True(await host.IsAliveAsync(bob.Id));
+    }
+
+    [Fact]
+    public async Task Get_NoSession_400()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp);
+        using var browser = host.CreateBrowser();
+
+        using var response = await browser.GetAsync("/bff/logout?sid=anything");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_ClearSiteDataCookiesConfigured_AddsCookies()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp, settings: new Dictionary<string, string?> { ["Bff:Logout:ClearSiteDataCookies"] = "true" });
+        var (session, browser) = await host.SeedSessionAsync("alice");
+        using var _ = browser;
+
+        using var response = await browser.GetAsync("/bff/logout?sid=" + session.Id);
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("\"cache\", \"storage\", \"cookies\"", string.Join(", ", response.Headers.GetValues("Clear-Site-Data")));
+    }
+
+    [Fact]
+    public async Task Get_PublicOriginConfigured_PostLogoutRedirectUsesIt()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp, settings: new Dictionary<string, string?> { ["Bff:PublicOrigin"] = "https://app.example.com" });
+        var (session, browser) = await host.SeedSessionAsync("alice");
+        using var _ = browser;
+
+        using var response = await browser.GetAsync("/bff/logout?sid=" + session.Id);
+
+        var query = QueryHelpers.ParseQuery(response.Headers.Location!.Query);
+        Assert.Equal("https://app.example.com/signout-callback-oidc", query["post_logout_redirect_uri"]);
+    }
+
+    [Fact]
+    public async Task Post_WithSession_EndsItAndAnswersEndSessionUrl()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp);
+        var (session, browser) = await host.SeedSessionAsync("alice", refreshToken: "rt-post");
+        using var _ = browser;
+
+        using var response = await browser.PostAsync("/bff/logout", null, await LifecycleHost.UnsafeHeadersAsync(browser));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var url = (await LifecycleHost.JsonAsync(response)).GetProperty("endSessionUrl").GetString()!;
+        Assert.StartsWith(_idp.Issuer + "/session/end?", url, StringComparison.Ordinal);
+        Assert.DoesNotContain("id_token_hint", url, StringComparison.Ordinal);
+        Assert.Equal("\"cache\", \"storage\"", string.Join(", ", response.Headers.GetValues("Clear-Site-Data")));
+        AssertExpired(browser, "__Host-bff");
+        AssertExpired(browser, "__Host-bff-af");
+        Assert.False(await host.IsAliveAsync(session.Id));
+        Assert.Contains(_idp.RevocationRequests, body => body.Contains("token=rt-post", StringComparison.Ordinal));
+        using var user = await browser.GetAsync("/bff/user", LifecycleHost.Xhr);
+        Assert.Equal(HttpStatusCode.Unauthorized, user.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_WithoutCsrfHeader_403AndSessionKept()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp);
+        var (session, browser) = await host.SeedSessionAsync("alice");
+        using var _ = browser;
+
+        using var response = await browser.PostAsync("/bff/logout", null);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.True(await host.IsAliveAsync(session.Id));
+    }
+
+    [Fact]
+    public async Task Post_WithoutSession_StillAnswersEndSessionUrlAndClearsTheBrowser()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp);
+        using var browser = host.CreateBrowser();
+
+        using var response = await browser.PostAsync("/bff/logout", null, LifecycleHost.Xhr);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith(_idp.Issuer + "/session/end?", (await LifecycleHost.JsonAsync(response)).GetProperty("endSessionUrl").GetString(), StringComparison.Ordinal);
+        Assert.True(response.Headers.Contains("Clear-Site-Data"));
+        Assert.Empty(_idp.RevocationRequests);
+    }
+
+    [Fact]
+    public async Task Post_IdpWithoutEndSessionOrRevocation_LocalLogoutAndSlash()
+    {
+        using var bare = new FakeOidcProvider(endSessionEndpoint: false, revocationEndpoint: false);
+        await using var host = await LifecycleHost.StartAsync(bare);
+        var (session, browser) = await host.SeedSessionAsync("alice");
+        using var _ = browser;
+
+        using var response = await browser.PostAsync("/bff/logout", null, await LifecycleHost.UnsafeHeadersAsync(browser));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/", (await LifecycleHost.JsonAsync(response)).GetProperty("endSessionUrl").GetString());
+        Assert.False(await host.IsAliveAsync(session.Id));
+        Assert.Empty(bare.RevocationRequests);
+    }
+
+    [Fact]
+    public async Task SignedOutCallback_WithoutSessionOrState_LandsOnRoot()
+    {
+        await using var host = await LifecycleHost.StartAsync(_idp);
+        using var browser = host.CreateBrowser();
+
+        using var response = await browser.GetAsync("/signout-callback-oidc?state=whatever");
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.ToString());
+    }
+
+    [Fact]
+    public async Task Get_RevocationFails_SessionStillEndsAndTheQueueRetriesLater()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await LifecycleHost.StartAsync(_idp, time: time);
+        var (session, browser) = await host.SeedSessionAsync("alice", refreshToken: "rt-retry");
+        using var _ = browser;
+        _idp.RespondToRevocation(503);
+
+        using var response = await browser.GetAsync("/bff/logout?sid=" + session.Id);
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.False(await host.IsAliveAsync(session.Id));
+        Assert.Single(_idp.RevocationRequests);
+
+        // Not before the first retry delay; then once, and done when it succeeds.
+        _idp.RespondToRevocation(200);
+        time.Advance(TimeSpan.FromSeconds(5));
+        await Task.Delay(300);
+        Assert.Single(_idp.RevocationRequests);
+        time.Advance(RefreshTokenRevoker.RetryDelay(1) * 1.2);
+        await WaitUntilAsync(() => _idp.RevocationRequests.Count == 2);
+        Assert.Contains("token=rt-retry", _idp.RevocationRequests[1], StringComparison.Ordinal);
+        time.Advance(TimeSpan.FromHours(2));
+        await Task.Delay(300);
+        Assert.Equal(2, _idp.RevocationRequests.Count);
+    }
+
+    private static void AssertExpired(TestBrowser browser, string name)
+    {
+        var cookie = browser.Cookies.LastSetCookie(name);
+        Assert.NotNull(cookie);
+        Assert.True(cookie.IsDeletion(DateTimeOffset.UtcNow), cookie.Raw);
+        Assert.True(cookie.Secure, cookie.Raw);
+        Assert.True(cookie.HttpOnly, cookie.Raw);
+        Assert.Equal("/", cookie.Path);
+        Assert.Null(cookie.Domain);
+        Assert.False(browser.Cookies.Contains(name));
+    }
+
+    internal static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 5000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (!condition())
+        {
+            Assert.True(Environment.TickCount64 < deadline, "Timed out waiting for the condition.");
+            await Task.Delay(20);
+        }
+    }
+}

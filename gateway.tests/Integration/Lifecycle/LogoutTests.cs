@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using Bff.Tests.Integration.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
+using static Bff.Tests.Integration.Lifecycle.LifecycleGateways;
+
+namespace Bff.Tests.Integration.Lifecycle;
+
+/// <summary>
+/// Logout against a real Redis and the dev IdP, two gateway instances with the session cache on (5 s):
+/// the old cookie stops working on both at once, the refresh token is dead at the IdP, and the browser
+/// goes through the IdP's end-session endpoint back to /.
+/// </summary>
+public sealed class LogoutTests
+{
+    [Fact]
+    public async Task Logout_EndsTheSessionOnEveryInstanceRevokesTheRefreshTokenAndLeavesThroughTheIdp()
+    {
+        var shared = await SharedServers.GetAsync();
+        var config = GatewayConfig.Create(shared.Idp, shared.Redis);
+        await using var a = await GatewayProcess.StartAsync(config);
+        await using var b = await GatewayProcess.StartAsync(config);
+        await Task.WhenAll(WaitForSessionCacheAsync(a), WaitForSessionCacheAsync(b));
+        using var stored = new StoredSessions(shared.Redis);
+        using var browser = await LoggedInAsync(a, "alice");
+        using var onB = browser.WithBaseAddress(b.BaseAddress);
+        var id = await SessionIdAsync(browser);
+        var refreshToken = (await stored.TokensAsync(id))?.RefreshToken;
+        Assert.NotNull(refreshToken);
+        Assert.True(await IdpIntrospection.IsActiveAsync(shared.Idp, refreshToken));
+        await AssertBothInstancesCacheAsync(a, b, stored);
+
+        // Both instances have alice's session cached just before she logs out on a.
+        Assert.Equal(HttpStatusCode.OK, (await UserAsync(browser)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await UserAsync(onB)).Status);
+        using var oldCookieOnA = browser.Fork();
+        using var oldCookieOnB = browser.Fork(b.BaseAddress);
+
+        using var logout = await browser.GetAsync("/bff/logout?sid=" + Uri.EscapeDataString(id));
+
+        var lastCheck = await WaitForUnauthorizedAsync([oldCookieOnB, oldCookieOnA], TimeSpan.FromSeconds(3));
+        // The 100 ms of the contract is measured without HTTP round trips in CrossInstanceCacheTests;
+        // here two processes answer over HTTP on a loaded CI machine.
+        Assert.True(lastCheck < TimeSpan.FromSeconds(1), $"the old cookie still worked {lastCheck.TotalMilliseconds} ms after the logout returned");
+        Assert.Equal(HttpStatusCode.Found, logout.StatusCode);
+        Assert.False(await IdpIntrospection.IsActiveAsync(shared.Idp, refreshToken));
+
+        Assert.Equal("\"cache\", \"storage\"", string.Join(", ", logout.Headers.GetValues("Clear-Site-Data")));
+        AssertExpiredHostCookie(browser, "__Host-bff");
+        AssertExpiredHostCookie(browser, "__Host-bff-af");
+        var location = logout.Headers.Location!;
+        Assert.StartsWith(shared.Idp.Issuer + "/session/end?", location.ToString(), StringComparison.Ordinal);
+        var query = QueryHelpers.ParseQuery(location.Query);
+        Assert.Equal(shared.Idp.ClientId, query["client_id"]);
+        Assert.Equal(new Uri(a.BaseAddress, "/signout-callback-oidc").ToString(), query["post_logout_redirect_uri"]);
+        Assert.False(query.ContainsKey("id_token_hint"));
+
+        using var idpLogout = await browser.LogoutAtIdpAsync(location.ToString());
+        Assert.Contains(idpLogout.Chain, u => u.AbsolutePath == "/signout-callback-oidc" && u.Port == a.Port);
+        // Where the browser lands; what / serves is the SPA's business (a build, unlike a publish, has no wwwroot).
+        Assert.Equal(new Uri(a.BaseAddress, "/"), idpLogout.FinalUri);
+
+        // The IdP session is over too: logging in again asks for the password.
+        using var again = await browser.LoginAsync("alice", "alice");
+        again.EnsureSuccess();
+        Assert.True(again.LoginFormSubmitted);
+        Assert.NotEqual(id, await SessionIdAsync(browser));
+    }
+
+    [Fact]
+    public async Task Logout_Post_AnswersTheEndSessionUrlAndEndsTheSessionEverywhere()
+    {
+        var shared = await SharedServers.GetAsync();
+        var config = GatewayConfig.Create(shared.Idp, shared.Redis);
+        await using var a = await GatewayProcess.StartAsync(config);
+        await using var b = await GatewayProcess.StartAsync(config);
+        await Task.WhenAll(WaitForSessionCacheAsync(a), WaitForSessionCacheAsync(b));
+        using var stored = new StoredSessions(shared.Redis);
+        using var browser = await LoggedInAsync(a, "bob");
+        var id = await SessionIdAsync(browser);
+        var refreshToken = (await stored.TokensAsync(id))!.RefreshToken!;
+        using var oldCookieOnB = browser.Fork(b.BaseAddress);
+        Assert.Equal(HttpStatusCode.OK, (await UserAsync(oldCookieOnB)).Status);
+
+        using var logout = await browser.PostAsync("/bff/logout", null, await Endpoints.LifecycleHost.UnsafeHeadersAsync(browser));
+
+        Assert.True(await WaitForUnauthorizedAsync([oldCookieOnB], TimeSpan.FromSeconds(3)) < TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.OK, logout.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await logout.Content.ReadAsStringAsync());
+        var endSessionUrl = body.RootElement.GetProperty("endSessionUrl").GetString()!;
+        Assert.StartsWith(shared.Idp.Issuer + "/session/end?", endSessionUrl, StringComparison.Ordinal);
+        Assert.DoesNotContain("id_token_hint", endSessionUrl, StringComparison.Ordinal);
+        Assert.False(await IdpIntrospection.IsActiveAsync(shared.Idp, refreshToken));
+        using var idpLogout = await browser.LogoutAtIdpAsync(endSessionUrl);
+        Assert.Equal(new Uri(a.BaseAddress, "/"), idpLogout.FinalUri);
+    }
+
+    /// <summary>
+    /// A session deleted in Redis behind the gateways' backs (no invalidation message) still works on both:
+    /// proof that they answer from their caches, so the logout test above is about invalidation, not luck.
+    /// </summary>
+    private static async Task AssertBothInstancesCacheAsync(GatewayProcess a, GatewayProcess b, StoredSessions stored)
+    {
+        using var control = await LoggedInAsync(a, "bob");
+        using var controlOnB = control.WithBaseAddress(b.BaseAddress);
+        var controlId = await SessionIdAsync(control);
+        Assert.Equal(HttpStatusCode.OK, (await UserAsync(controlOnB)).Status);
+
+        await stored.Database.KeyDeleteAsync(Bff.Sessions.SessionKeys.Session(controlId));
+
+        Assert.Equal(HttpStatusCode.OK, (await UserAsync(control)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await UserAsync(controlOnB)).Status);
+    }
+
+    /// <summary>How long after the call every browser got 401 <c>session_expired</c>; fails after <paramref name="timeout"/>.</summary>
+    internal static async Task<TimeSpan> WaitForUnauthorizedAsync(IReadOnlyList<TestBrowser> browsers, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var pending = browsers.ToList();
+        while (pending.Count > 0)
+        {
+            var (status, body) = await UserAsync(pending[0]);
+            if (status == HttpStatusCode.Unauthorized)
+            {
+                Assert.Equal("session_expired", body.GetProperty("code").GetString());
+                pending.RemoveAt(0);
+                continue;
+            }
+
+            Assert.True(clock.Elapsed < timeout, $"{pending[0].BaseAddress} still answers {(int)status} {clock.Elapsed.TotalMilliseconds} ms later");
+            await Task.Delay(10);
+        }
+
+        return clock.Elapsed;
+    }
+
+    private static void AssertExpiredHostCookie(TestBrowser browser, string name)
+    {
+        var cookie = browser.Cookies.LastSetCookie(name);
+        Assert.NotNull(cookie);
+        Assert.True(cookie.IsDeletion(DateTimeOffset.UtcNow), cookie.Raw);
+        Assert.True(cookie.Secure && cookie.HttpOnly, cookie.Raw);
+        Assert.Equal("/", cookie.Path);
+        Assert.Null(cookie.Domain);
+        Assert.DoesNotContain(cookie.Raw, browser.Cookies.RejectedSetCookieHeaders);
+        Assert.False(browser.Cookies.Contains(name));
+    }
+}

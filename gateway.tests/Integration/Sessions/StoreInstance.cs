@@ -1,0 +1,71 @@
+using Bff.Sessions;
+using Bff.Tokens;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Bff.Tests.Integration.Sessions;
+
+/// <summary>
+/// One gateway instance's session machinery (store, cache, invalidation listener) on its own Redis
+/// connections, in the test process, so tests can reach inside: what it cached, when it noticed.
+/// </summary>
+internal sealed class StoreInstance : IAsyncDisposable
+{
+    private readonly SessionInvalidationListener _listener;
+
+    private StoreInstance(ConnectionMultiplexer redis, IDataProtectionProvider protection, BffOptions options)
+    {
+        Redis = redis;
+        var wrapped = Options.Create(options);
+        Cache = new SessionCache(wrapped, TimeProvider.System);
+        Health = new SessionStoreHealth();
+        Store = new RedisSessionStore(redis, new SessionProtector(protection), Cache, Health, wrapped, TimeProvider.System,
+            NullLogger<RedisSessionStore>.Instance);
+        _listener = new SessionInvalidationListener(redis, Cache, Health, new RefreshSignals(), wrapped, TimeProvider.System,
+            NullLogger<SessionInvalidationListener>.Instance);
+    }
+
+    public ConnectionMultiplexer Redis { get; }
+
+    public SessionCache Cache { get; }
+
+    public SessionStoreHealth Health { get; }
+
+    public RedisSessionStore Store { get; }
+
+    public static async Task<StoreInstance> StartAsync(string connectionString, IDataProtectionProvider protection, BffOptions options)
+    {
+        var configuration = ConfigurationOptions.Parse(connectionString);
+        configuration.AbortOnConnectFail = false;
+        configuration.AsyncTimeout = 1000;
+        configuration.SyncTimeout = 1000;
+        configuration.ConnectTimeout = 1000;
+        var instance = new StoreInstance(await ConnectionMultiplexer.ConnectAsync(configuration), protection, options);
+        await instance._listener.StartAsync(default);
+        await WaitAsync(() => instance.Cache.IsEnabled, TimeSpan.FromSeconds(10), "the cache to be confirmed by a ping");
+        return instance;
+    }
+
+    public static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited {timeout} for {what}.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _listener.StopAsync(default);
+        _listener.Dispose();
+        await Redis.DisposeAsync();
+    }
+}

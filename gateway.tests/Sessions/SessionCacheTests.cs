@@ -1,0 +1,103 @@
+using Bff.Sessions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bff.Tests.Sessions;
+
+public class SessionCacheTests
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly BffOptions _options = new();
+
+    private SessionCache Create()
+    {
+        var cache = new SessionCache(Options.Create(_options), _time);
+        cache.Enable();
+        return cache;
+    }
+
+    private BffSession Session(string id = "s1") => new()
+    {
+        Id = id,
+        Subject = "alice",
+        Claims = [],
+        Tokens = new SessionTokens("at", "rt", null, _time.GetUtcNow().AddMinutes(5)),
+        CreatedAt = _time.GetUtcNow(),
+        LastSeenAt = _time.GetUtcNow(),
+        AbsoluteExpiresAt = _time.GetUtcNow().AddHours(1),
+        Version = 1,
+    };
+
+    [Fact]
+    public void TryGet_WithinDuration_Hit_ThenAgesOut()
+    {
+        var cache = Create();
+        cache.Set(Session(), cache.Epoch);
+
+        Assert.NotNull(cache.TryGet("s1"));
+        _time.Advance(_options.Session.CacheDuration);
+        Assert.Null(cache.TryGet("s1"));
+    }
+
+    [Fact]
+    public void Set_InvalidationArrivedDuringRead_NotCached()
+    {
+        var cache = Create();
+        var epoch = cache.Epoch;          // the read starts
+        cache.Invalidate("s1");           // the session ends while Redis answers
+        cache.Set(Session(), epoch);      // the read completes with the old state
+
+        Assert.Null(cache.TryGet("s1"));
+    }
+
+    [Fact]
+    public void Set_InvalidationOfAnotherSessionDuringRead_AlsoNotCached()
+    {
+        // Conservative on purpose: one counter for all sessions keeps the check free of per-id state.
+        var cache = Create();
+        var epoch = cache.Epoch;
+        cache.Invalidate("other");
+        cache.Set(Session(), epoch);
+
+        Assert.Null(cache.TryGet("s1"));
+    }
+
+    [Fact]
+    public void TryGet_PastIdleDeadline_MissEvenWithinCacheDuration()
+    {
+        _options.Session.IdleTimeout = TimeSpan.FromSeconds(3);
+        _options.Session.CacheDuration = TimeSpan.FromSeconds(10);
+        var cache = Create();
+        cache.Set(Session(), cache.Epoch);
+
+        _time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.Null(cache.TryGet("s1"));
+    }
+
+    [Fact]
+    public void Disable_DropsEverythingAndStopsCaching_UntilEnabled()
+    {
+        var cache = Create();
+        cache.Set(Session(), cache.Epoch);
+
+        cache.Disable();
+        Assert.Null(cache.TryGet("s1"));
+        cache.Set(Session(), cache.Epoch);
+        Assert.Null(cache.TryGet("s1"));
+
+        cache.Enable();
+        cache.Set(Session(), cache.Epoch);
+        Assert.NotNull(cache.TryGet("s1"));
+    }
+
+    [Fact]
+    public void ZeroDuration_NeverCaches()
+    {
+        _options.Session.CacheDuration = TimeSpan.Zero;
+        var cache = Create();
+        cache.Set(Session(), cache.Epoch);
+
+        Assert.Null(cache.TryGet("s1"));
+    }
+}

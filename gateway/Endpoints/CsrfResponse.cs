@@ -1,0 +1,3 @@
+namespace Bff.Endpoints;
+
+internal sealed record CsrfResponse(string Token, string HeaderName);

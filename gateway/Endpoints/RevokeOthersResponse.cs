@@ -1,0 +1,3 @@
+namespace Bff.Endpoints;
+
+internal sealed record RevokeOthersResponse(int Revoked);

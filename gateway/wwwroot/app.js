@@ -1,0 +1,217 @@
+// The demo SPA: plain DOM code on top of bff-client.js. Every element a test looks at has an id.
+import { bff } from '/bff-client.js';
+
+const $ = (id) => document.getElementById(id);
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+// Each render gets a number; an answer that arrives after a newer render started is dropped, so a
+// slow response of one session can never be drawn into the page of the next.
+let renderId = 0;
+
+function setState(state) {
+  $('app').dataset.state = state;
+  $('loading').hidden = state !== 'loading';
+  $('anonymous').hidden = state !== 'anonymous' && state !== 'expired';
+  $('signed-in').hidden = state !== 'signed-in';
+  $('nav').hidden = state !== 'signed-in';
+  $('logout').hidden = state !== 'signed-in';
+}
+
+/** Removes everything of the user from the page. */
+function clearUserData() {
+  $('user-name').textContent = '';
+  $('notes').replaceChildren();
+  $('sessions').replaceChildren();
+  $('devices-status').textContent = '';
+  showError(null);
+}
+
+function showError(message) {
+  $('error').textContent = message ?? '';
+  $('error').hidden = !message;
+}
+
+function route() {
+  return location.hash === '#/devices' ? 'devices' : 'notes';
+}
+
+async function render() {
+  const id = ++renderId;
+  clearUserData();
+  setState('loading');
+  let user;
+  try {
+    user = await bff.user();
+  } catch (error) {
+    if (id === renderId) {
+      setState('anonymous');
+      showError(`Could not reach the gateway: ${error.message}`);
+    }
+    return;
+  }
+
+  if (id !== renderId) return;
+  if (!user) {
+    setState('anonymous');
+    return;
+  }
+
+  $('user-name').textContent = user.name ?? user.sub;
+  await showRoute(id);
+}
+
+async function showRoute(id) {
+  const page = route();
+  $('notes-view').hidden = page !== 'notes';
+  $('devices-view').hidden = page !== 'devices';
+  $('tab-notes').classList.toggle('active', page === 'notes');
+  $('tab-devices').classList.toggle('active', page === 'devices');
+  const loaded = page === 'notes' ? await loadNotes(id) : await loadSessions(id);
+  if (loaded && id === renderId) setState('signed-in');
+}
+
+async function loadNotes(id) {
+  const response = await bff.fetch('/api/notes');
+  if (id !== renderId) return false;
+  if (response.status === 401) return false; // the session-expired event has the rest
+  if (!response.ok) {
+    showError(`The demo API answered ${response.status}.`);
+    return true;
+  }
+
+  const notes = await response.json();
+  if (id !== renderId) return false;
+  $('notes').replaceChildren(...notes.map((note) => {
+    const item = document.createElement('li');
+    item.textContent = typeof note === 'string' ? note : (note.text ?? JSON.stringify(note));
+    return item;
+  }));
+  return true;
+}
+
+async function loadSessions(id) {
+  let sessions;
+  try {
+    sessions = await bff.sessions();
+  } catch (error) {
+    if (id === renderId && error.status !== 401) showError(error.message);
+    return error.status !== 401;
+  }
+
+  if (id !== renderId) return false;
+  $('sessions').replaceChildren(...sessions.map(sessionRow));
+  $('revoke-others').disabled = !sessions.some((s) => !s.current);
+  return true;
+}
+
+function sessionRow(session) {
+  const row = document.createElement('tr');
+  row.dataset.sessionId = session.id;
+  if (session.current) row.classList.add('current');
+
+  const device = document.createElement('td');
+  const d = session.device;
+  device.textContent = d && d.browser ? `${d.browser} on ${d.os}` : (session.userAgent ?? 'Unknown device');
+  if (session.current) {
+    const badge = document.createElement('span');
+    badge.className = 'badge';
+    badge.textContent = 'This device';
+    device.append(' ', badge);
+  }
+
+  const cells = [device, cell(session.ipAddress ?? '—'), cell(formatDate(session.createdAt)), cell(formatDate(session.lastSeenAt))];
+  const action = document.createElement('td');
+  if (!session.current) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'revoke danger small';
+    button.dataset.sessionId = session.id;
+    button.textContent = 'Revoke';
+    action.append(button);
+  }
+
+  row.append(...cells, action);
+  return row;
+}
+
+function cell(text) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  return td;
+}
+
+function formatDate(value) {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? '—' : dateFormat.format(date);
+}
+
+async function devicesAction(action, done) {
+  const id = renderId;
+  $('devices-status').textContent = 'Working…';
+  try {
+    const result = await action();
+    if (id !== renderId) return;
+    $('devices-status').textContent = done(result);
+    await loadSessions(id);
+  } catch (error) {
+    if (id === renderId) {
+      $('devices-status').textContent = '';
+      if (error.status !== 401) showError(error.message);
+    }
+  }
+}
+
+// ---- wiring ----
+
+$('login').addEventListener('click', () => bff.login());
+$('session-expired-login').addEventListener('click', () => bff.login());
+$('session-expired-close').addEventListener('click', () => $('session-expired').close());
+
+$('logout').addEventListener('click', async () => {
+  $('logout').disabled = true;
+  try {
+    await bff.logout(); // navigates to the IdP, which sends the browser back to /
+  } catch (error) {
+    showError(`Logout failed: ${error.message}`);
+  } finally {
+    $('logout').disabled = false;
+  }
+});
+
+$('refresh-notes').addEventListener('click', () => loadNotes(renderId));
+
+$('sessions').addEventListener('click', (event) => {
+  const button = event.target.closest('button.revoke');
+  if (!button) return;
+  button.disabled = true;
+  devicesAction(() => bff.revokeSession(button.dataset.sessionId), (revoked) => (revoked ? 'The session was revoked.' : 'That session had already ended.'));
+});
+
+$('revoke-others').addEventListener('click', () =>
+  devicesAction(() => bff.revokeOtherSessions(), (n) => `Signed out ${n} other ${n === 1 ? 'device' : 'devices'}.`));
+
+addEventListener('hashchange', () => {
+  if ($('app').dataset.state === 'signed-in') showRoute(renderId);
+});
+
+bff.addEventListener('logout', () => {
+  renderId++;
+  clearUserData();
+  setState('anonymous');
+});
+
+bff.addEventListener('login', () => {
+  $('session-expired').close();
+  render();
+});
+
+bff.addEventListener('session-expired', () => {
+  renderId++;
+  clearUserData();
+  setState('expired');
+  if (!$('session-expired').open) $('session-expired').showModal();
+});
+
+bff.addEventListener('restored', () => render());
+
+render();
