@@ -29,13 +29,15 @@ public static class BffApplicationBuilderExtensions
 
         app.UseExceptionHandler();
         app.UseMiddleware<ResponseHeadersMiddleware>();
+        app.UseRouting();
+
+        // After routing, so a request that matched an endpoint (every API call) skips the file lookups.
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
         {
             // Revalidate every time, so a browser never runs an old bff-client.js after a deploy.
             OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
         });
-        app.UseRouting();
         app.UseMiddleware<RequestHygieneMiddleware>();
         app.UseMiddleware<CsrfMiddleware>();
 
