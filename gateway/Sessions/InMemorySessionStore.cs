@@ -33,7 +33,17 @@ internal sealed class InMemorySessionStore(IOptions<BffOptions> options, TimePro
     {
         if (replacedRefreshToken is not null)
         {
-            _grace[(id, replacedRefreshToken)] = (tokens, time.GetUtcNow() + TimeSpan.FromSeconds(60));
+            var now = time.GetUtcNow();
+            // Expired entries go on every write, so the table holds about a minute of refreshes.
+            foreach (var (key, entry) in _grace)
+            {
+                if (entry.Until <= now)
+                {
+                    _grace.TryRemove(key, out _);
+                }
+            }
+
+            _grace[(id, replacedRefreshToken)] = (tokens, now + TimeSpan.FromSeconds(60));
         }
 
         while (_sessions.TryGetValue(id, out var current))

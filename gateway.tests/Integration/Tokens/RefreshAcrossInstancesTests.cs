@@ -92,15 +92,7 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
     [Fact]
     public async Task HolderKilledMidRefresh_AnotherInstanceRetriesSameToken_InvalidGrantEndsSessionCleanly()
     {
-        await StartGatewaysAsync(2, lockLifetime: "00:00:01");
-        var (id, cookie) = await _seeder.CreateAsync("alice", "at-old", "rt-1", DateTimeOffset.UtcNow.AddSeconds(-5));
-        _idp.TokenEndpointReturns("at-lost", "rt-lost", delayMs: 30_000);
-
-        // The first instance takes the lock and waits on the IdP; then it dies without an answer.
-        var doomed = CallAsync(_gateways[0], cookie);
-        await WaitUntilAsync(() => _seeder.Database.KeyExists($"bff:s:{{{id}}}:lock"), TimeSpan.FromSeconds(10));
-        await _gateways[0].KillAsync();
-        _ = doomed.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        var (id, cookie) = await KillHolderMidRefreshAsync();
 
         // Whether the dead holder's grant reached the IdP is unknown: the IdP says the token is spent.
         _idp.Server.Reset();
@@ -121,14 +113,7 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
     [Fact]
     public async Task HolderKilledMidRefresh_RetryWithSameTokenSucceeds_SessionContinues()
     {
-        await StartGatewaysAsync(2, lockLifetime: "00:00:01");
-        var (id, cookie) = await _seeder.CreateAsync("alice", "at-old", "rt-1", DateTimeOffset.UtcNow.AddSeconds(-5));
-        _idp.TokenEndpointReturns("at-lost", "rt-lost", delayMs: 30_000);
-
-        var doomed = CallAsync(_gateways[0], cookie);
-        await WaitUntilAsync(() => _seeder.Database.KeyExists($"bff:s:{{{id}}}:lock"), TimeSpan.FromSeconds(10));
-        await _gateways[0].KillAsync();
-        _ = doomed.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        var (id, cookie) = await KillHolderMidRefreshAsync();
 
         _idp.Server.Reset();
         _idp.TokenEndpointReturns("at-new", "rt-2");
@@ -192,6 +177,23 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
         Assert.Single(_idp.TokenRequests);
         Assert.Null(await _seeder.ReadAsync(id));
         Assert.Empty(_upstream.LogEntries);
+    }
+
+    /// <summary>
+    /// Two instances; the first takes the refresh lock and waits on a slow IdP, then dies without an answer,
+    /// so whether its grant reached the IdP is unknown.
+    /// </summary>
+    private async Task<(string Id, string Cookie)> KillHolderMidRefreshAsync()
+    {
+        await StartGatewaysAsync(2, lockLifetime: "00:00:01");
+        var (id, cookie) = await _seeder.CreateAsync("alice", "at-old", "rt-1", DateTimeOffset.UtcNow.AddSeconds(-5));
+        _idp.TokenEndpointReturns("at-lost", "rt-lost", delayMs: 30_000);
+
+        var doomed = CallAsync(_gateways[0], cookie);
+        await WaitUntilAsync(() => _seeder.Database.KeyExists($"bff:s:{{{id}}}:lock"), TimeSpan.FromSeconds(10));
+        await _gateways[0].KillAsync();
+        _ = doomed.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        return (id, cookie);
     }
 
     private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) =>
