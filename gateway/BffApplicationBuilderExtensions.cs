@@ -2,6 +2,7 @@ using Bff.Antiforgery;
 using Bff.Diagnostics;
 using Bff.Endpoints;
 using Bff.Proxy;
+using Bff.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
@@ -12,6 +13,8 @@ namespace Bff;
 /// <summary>The gateway's middleware and endpoints.</summary>
 public static class BffApplicationBuilderExtensions
 {
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
     /// <summary>
     /// Forwarded headers (from configured proxies only), error handling, response headers, static files of
     /// the SPA, routing, request hygiene, the CSRF checks and authentication, in that order.
@@ -41,10 +44,12 @@ public static class BffApplicationBuilderExtensions
         app.UseMiddleware<RequestHygieneMiddleware>();
         app.UseMiddleware<CsrfMiddleware>();
 
-        // Here rather than where the framework would add it by itself (first, outside the exception
-        // handler and ahead of the forwarded headers): it also completes the OIDC callback, whose errors must
-        // become problem+json and whose session must record the client's address, not the proxy's.
-        app.UseAuthentication();
+        // Here rather than where the framework would add its own (first, outside the exception handler and
+        // ahead of the forwarded headers): it also completes the OIDC callback, whose errors must become
+        // problem+json and whose session must record the client's address, not the proxy's.
+        app.UseMiddleware<BffAuthenticationMiddleware>();
+        // The key UseAuthentication() sets; without it WebApplication adds the framework's middleware again.
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
         return app;
     }
 

@@ -36,8 +36,11 @@ public static class BffServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffStoreValidator>());
 
-        // Its Information events carry full request URLs, and the login callback's has the authorization code.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // Off entirely. Its Information events carry full request URLs, and the login callback's has the
+        // authorization code; and while it is enabled at any level, hosting starts an Activity and a log
+        // scope for every request (and HttpClient then writes a traceparent into every proxied call) just
+        // in case something logs. With OTLP tracing on, the activities come back, and logs carry TraceId.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         services.TryAddSingleton(TimeProvider.System);
 
         // Data Protection reads its Redis key ring synchronously (on start, on a key it has not seen): with

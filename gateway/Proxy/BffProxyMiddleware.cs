@@ -19,9 +19,15 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
         var mode = BffRouteMetadata.GetAccessTokenMode(route);
         if (mode is AccessTokenMode.User or AccessTokenMode.UserOptional)
         {
-            var result = await context.AuthenticateAsync(BffSessionDefaults.Scheme);
+            // Authentication ran in front of the proxy and left the session here when it found one; asking
+            // again only for a request without one costs nothing on the path that matters.
             var feature = context.Features.Get<BffSessionFeature>();
-            if (!result.Succeeded || feature is null)
+            if (feature is null && (await context.AuthenticateAsync(BffSessionDefaults.Scheme)).Succeeded)
+            {
+                feature = context.Features.Get<BffSessionFeature>();
+            }
+
+            if (feature is null)
             {
                 if (mode == AccessTokenMode.User)
                 {

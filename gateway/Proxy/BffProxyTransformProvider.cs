@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Bff.Antiforgery;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -34,7 +33,9 @@ internal sealed class BffProxyTransformProvider : ITransformProvider
 
             if (transform.HttpContext.Features.Get<UpstreamToken>() is { } token)
             {
-                transform.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+                // Without validation: the value is ours, and parsing it back into an AuthenticationHeaderValue
+                // would only be formatted again on the way out.
+                transform.ProxyRequest.Headers.TryAddWithoutValidation("Authorization", token.AuthorizationHeader);
             }
 
             return ValueTask.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Bff.Diagnostics;
@@ -28,6 +29,8 @@ internal sealed partial class BffSessionHandler(
     // Protocol claims of the ID token that say nothing about the user.
     private static readonly HashSet<string> DroppedClaims =
         new(StringComparer.Ordinal) { "nonce", "at_hash", "c_hash", "s_hash", "iat", "exp", "nbf", "aud", "azp", "iss" };
+
+    private static readonly ConditionalWeakTable<IReadOnlyList<SessionClaim>, ClaimsPrincipal> Principals = new();
 
     private readonly BffOptions _options = bffOptions.Value;
 
@@ -136,10 +139,16 @@ internal sealed partial class BffSessionHandler(
         cookie.Expire(Context);
     }
 
-    internal static ClaimsPrincipal CreatePrincipal(BffSession session)
+    internal static ClaimsPrincipal CreatePrincipal(BffSession session) =>
+        // Keyed by the claims list, which a session shares with every copy made of it by a token write or a
+        // touch: a cached session then yields the same principal on every request instead of a new one
+        // with a Claim per claim. Nothing in the gateway changes a principal once built.
+        Principals.GetValue(session.Claims, static claims => BuildPrincipal(claims));
+
+    private static ClaimsPrincipal BuildPrincipal(IReadOnlyList<SessionClaim> sessionClaims)
     {
-        var claims = new List<Claim>(session.Claims.Count);
-        foreach (var claim in session.Claims)
+        var claims = new List<Claim>(sessionClaims.Count);
+        foreach (var claim in sessionClaims)
         {
             claims.Add(new Claim(claim.Type, claim.Value));
         }
