@@ -88,6 +88,7 @@ public static class BffServiceCollectionExtensions
         services.AddHostedService<KeyRingWarmup>();
         services.AddSingleton<SessionProtector>();
         services.AddSingleton<SessionCookie>();
+        services.AddSingleton<SessionAuthenticator>();
         services.AddAuthentication(options =>
             {
                 options.DefaultScheme = BffSessionDefaults.Scheme;

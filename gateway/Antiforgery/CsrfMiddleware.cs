@@ -35,30 +35,42 @@ internal sealed partial class CsrfMiddleware(
 
     private readonly BrowserContextCheck _browserContext = new(options.Value.PublicOrigin);
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var requirement = RequirementOf(context.GetEndpoint());
         if (requirement == CsrfRequirement.None)
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         var refusal = _browserContext.Check(context.Request);
         if (refusal is null && requirement == CsrfRequirement.Full)
         {
-            refusal = HasCsrfHeader(context.Request) ? await CheckTokenAsync(context) : "missing_header";
+            if (!HasCsrfHeader(context.Request))
+            {
+                refusal = "missing_header";
+            }
+            else if (!IsSafe(context.Request.Method))
+            {
+                return CheckTokenThenInvokeAsync(context);
+            }
         }
 
-        if (refusal is null)
-        {
-            await next(context);
-            return;
-        }
+        // Safe requests (every proxied GET) are decided without awaiting anything.
+        return refusal is null ? next(context) : RefuseAsync(context, refusal);
+    }
 
+    private async Task CheckTokenThenInvokeAsync(HttpContext context)
+    {
+        var refusal = await CheckTokenAsync(context);
+        await (refusal is null ? next(context) : RefuseAsync(context, refusal));
+    }
+
+    private Task RefuseAsync(HttpContext context, string refusal)
+    {
         metrics.CsrfRejected(refusal);
         LogRejected(logger, context.Request.Method, context.Request.Path.Value ?? "", refusal);
-        await BffProblem.WriteAsync(context, StatusCodes.Status403Forbidden, BffProblem.Csrf, Title(refusal));
+        return BffProblem.WriteAsync(context, StatusCodes.Status403Forbidden, BffProblem.Csrf, Title(refusal));
     }
 
     internal static CsrfRequirement RequirementOf(Endpoint? endpoint)
@@ -90,7 +102,7 @@ internal sealed partial class CsrfMiddleware(
 
     private async Task<string?> CheckTokenAsync(HttpContext context)
     {
-        if (IsSafe(context.Request.Method) || await AntiforgerySession.AuthenticateAsync(context) is null)
+        if (await AntiforgerySession.AuthenticateAsync(context) is null)
         {
             return null;
         }

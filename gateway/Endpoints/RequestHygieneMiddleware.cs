@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace Bff.Endpoints;
@@ -16,8 +15,8 @@ namespace Bff.Endpoints;
 /// <c>X-Original-*</c>, ...): nothing vouches for them, and an upstream must not take a browser's word for
 /// its IP address or the URL it asked for. The proxy sets X-Forwarded-* itself;</description></item>
 /// <item><description>a body whose declared length is over the limit (413), before the upstream receives
-/// a byte of it. A chunked body over the limit fails while the proxy reads it, and YARP's bare status
-/// becomes a problem here too;</description></item>
+/// a byte of it. A chunked body over the limit fails while the proxy reads it, and
+/// <see cref="Proxy.BffProxyMiddleware"/> turns YARP's bare status into a problem;</description></item>
 /// <item><description>the session or antiforgery cookie sent twice (400). A browser never does (one name,
 /// one path, no domain), and which copy the cookie parser keeps is not something security should hang on:
 /// a copy planted by a sibling subdomain (possible when the cookie name lacks the <c>__Host-</c> prefix)
@@ -59,25 +58,7 @@ internal sealed class RequestHygieneMiddleware(RequestDelegate next, IOptions<Bf
                 "The request body is too large.");
         }
 
-        return InvokeNextAsync(context);
-    }
-
-    private async Task InvokeNextAsync(HttpContext context)
-    {
-        await next(context);
-
-        // The proxy answers a request body it could not read from the client (over the limit, broken
-        // chunking) with a status and no body; every error of the gateway is a problem document.
-        var response = context.Response;
-        if (!response.HasStarted
-            && response.StatusCode is >= 400 and < 500
-            && context.Features.Get<IForwarderErrorFeature>()?.Error is ForwarderError.RequestBodyClient)
-        {
-            await BffProblem.WriteAsync(context, response.StatusCode, BffProblem.BadRequest,
-                response.StatusCode == StatusCodes.Status413PayloadTooLarge
-                    ? "The request body is too large."
-                    : "The request body could not be read.");
-        }
+        return next(context);
     }
 
     private string? DuplicatedCookie(StringValues headers)

@@ -2,6 +2,7 @@ using Bff.Sessions;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace Bff.Proxy;
@@ -9,7 +10,7 @@ namespace Bff.Proxy;
 /// <summary>
 /// First step of the YARP pipeline: loads the session for routes that send the user's token, makes
 /// sure its access token is fresh (or fetches the gateway's own token for Client routes), and answers with problem+json (never a redirect to the IdP) when the
-/// request cannot be forwarded with a valid token.
+/// request cannot be forwarded with a valid token, or when the forwarder could not read the client's body.
 /// </summary>
 internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager tokens, ClientTokenManager clientTokens)
 {
@@ -68,5 +69,18 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
         }
 
         await next(context);
+
+        // The forwarder answers a request body it could not read from the client (over the limit, broken
+        // chunking) with a status and no body; every error of the gateway is a problem document.
+        var response = context.Response;
+        if (!response.HasStarted
+            && response.StatusCode is >= 400 and < 500
+            && context.Features.Get<IForwarderErrorFeature>()?.Error is ForwarderError.RequestBodyClient)
+        {
+            await BffProblem.WriteAsync(context, response.StatusCode, BffProblem.BadRequest,
+                response.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? "The request body is too large."
+                    : "The request body could not be read.");
+        }
     }
 }

@@ -9,8 +9,10 @@ namespace Bff.Sessions;
 /// <summary>
 /// The framework's authentication middleware, minus its cost on every other request: it creates and
 /// initialises an <see cref="OpenIdConnectHandler"/> per request only to learn that the path is not the
-/// callback. Here the OIDC paths go through the framework's middleware unchanged, and every other request
-/// only reads the session (the default scheme), as the framework would after its handlers passed.
+/// callback, then a session handler (through a request service scope) to read the session. Here the OIDC
+/// paths go through the framework's middleware unchanged, and every other request has its session read by
+/// the <see cref="SessionAuthenticator"/> directly, with the outcome recorded the way the framework records
+/// it. (No claims transformation runs on that path: the gateway registers none.)
 /// </summary>
 internal sealed class BffAuthenticationMiddleware
 {
@@ -18,9 +20,12 @@ internal sealed class BffAuthenticationMiddleware
     private readonly AuthenticationMiddleware _framework;
     private readonly PathString[] _oidcPaths;
 
-    public BffAuthenticationMiddleware(RequestDelegate next, IAuthenticationSchemeProvider schemes, IOptionsMonitor<OpenIdConnectOptions> oidc)
+    private readonly SessionAuthenticator _authenticator;
+
+    public BffAuthenticationMiddleware(RequestDelegate next, IAuthenticationSchemeProvider schemes, IOptionsMonitor<OpenIdConnectOptions> oidc, SessionAuthenticator authenticator)
     {
         _next = next;
+        _authenticator = authenticator;
         _framework = new AuthenticationMiddleware(next, schemes);
 
         // The only scheme that handles requests of its own. RemoteSignOutPath is off (see OidcOptionsSetup),
@@ -41,12 +46,25 @@ internal sealed class BffAuthenticationMiddleware
             }
         }
 
-        return AuthenticateAsync(context);
+        // A session in the cache is read without awaiting anything: then no state machine is needed here.
+        var pending = _authenticator.AuthenticateAsync(context);
+        if (pending.IsCompletedSuccessfully)
+        {
+            Record(context, pending.Result);
+            return _next(context);
+        }
+
+        return AwaitedAsync(context, pending);
     }
 
-    private async Task AuthenticateAsync(HttpContext context)
+    private async Task AwaitedAsync(HttpContext context, ValueTask<AuthenticateResult> pending)
     {
-        var result = await context.AuthenticateAsync(BffSessionDefaults.Scheme);
+        Record(context, await pending);
+        await _next(context);
+    }
+
+    private static void Record(HttpContext context, AuthenticateResult result)
+    {
         if (result.Principal is not null)
         {
             context.User = result.Principal;
@@ -59,7 +77,5 @@ internal sealed class BffAuthenticationMiddleware
             context.Features.Set<IHttpAuthenticationFeature>(feature);
             context.Features.Set<IAuthenticateResultFeature>(feature);
         }
-
-        await _next(context);
     }
 }

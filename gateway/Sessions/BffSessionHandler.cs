@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Bff.Diagnostics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +21,7 @@ internal sealed partial class BffSessionHandler(
     UrlEncoder encoder,
     ISessionStore store,
     SessionCookie cookie,
+    SessionAuthenticator authenticator,
     RefreshTokenRevoker revoker,
     IOptions<BffOptions> bffOptions,
     BffMetrics metrics,
@@ -30,40 +31,14 @@ internal sealed partial class BffSessionHandler(
     private static readonly HashSet<string> DroppedClaims =
         new(StringComparer.Ordinal) { "nonce", "at_hash", "c_hash", "s_hash", "iat", "exp", "nbf", "aud", "azp", "iss" };
 
-    private static readonly ConditionalWeakTable<IReadOnlyList<SessionClaim>, ClaimsPrincipal> Principals = new();
-
     private readonly BffOptions _options = bffOptions.Value;
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
-    {
-        var value = Request.Cookies[cookie.Name];
-        if (string.IsNullOrEmpty(value))
-        {
-            return AuthenticateResult.NoResult();
-        }
-
-        var id = cookie.TryReadHandle(value);
-        if (id is null)
-        {
-            return AuthenticateResult.Fail(new SessionFailure(genuineCookie: false));
-        }
-
-        var session = await store.GetAsync(id, Context.RequestAborted);
-        if (session is null)
-        {
-            return AuthenticateResult.Fail(new SessionFailure(genuineCookie: true));
-        }
-
-        var now = time.GetUtcNow();
-        if (now - session.LastSeenAt >= _options.Session.SlidingWriteInterval)
-        {
-            await store.TouchAsync(id, now, Context.RequestAborted);
-            session = session with { LastSeenAt = now };
-        }
-
-        Context.Features.Set(new BffSessionFeature(session));
-        return AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(session), Scheme.Name));
-    }
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+        // The middleware already authenticated this request when it left a success behind.
+        Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: true } result
+            && Context.Features.Get<BffSessionFeature>() is not null
+            ? Task.FromResult(result)
+            : authenticator.AuthenticateAsync(Context).AsTask();
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
@@ -137,23 +112,6 @@ internal sealed partial class BffSessionHandler(
         }
 
         cookie.Expire(Context);
-    }
-
-    internal static ClaimsPrincipal CreatePrincipal(BffSession session) =>
-        // Keyed by the claims list, which a session shares with every copy made of it by a token write or a
-        // touch: a cached session then yields the same principal on every request instead of a new one
-        // with a Claim per claim. Nothing in the gateway changes a principal once built.
-        Principals.GetValue(session.Claims, static claims => BuildPrincipal(claims));
-
-    private static ClaimsPrincipal BuildPrincipal(IReadOnlyList<SessionClaim> sessionClaims)
-    {
-        var claims = new List<Claim>(sessionClaims.Count);
-        foreach (var claim in sessionClaims)
-        {
-            claims.Add(new Claim(claim.Type, claim.Value));
-        }
-
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, BffSessionDefaults.Scheme, "name", "role"));
     }
 
     private static DateTimeOffset ParseExpiry(string? value, DateTimeOffset now) =>
