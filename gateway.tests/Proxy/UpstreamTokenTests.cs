@@ -7,22 +7,26 @@ public class UpstreamTokenTests
     [Fact]
     public void AuthorizationHeader_IsBearerAndToken()
     {
-        Assert.Equal("Bearer eyJ.a.b", new UpstreamToken("eyJ.a.b").AuthorizationHeader);
+        Assert.Equal("Bearer eyJ.a.b", UpstreamToken.For("eyJ.a.b").AuthorizationHeader);
     }
 
     [Fact]
-    public void SameToken_HeaderFormattedOnce()
+    public void SameToken_SameInstance_HeaderFormattedOnce()
     {
         var token = new string('t', 1000);
 
-        Assert.Same(new UpstreamToken(token).AuthorizationHeader, new UpstreamToken(token).AuthorizationHeader);
+        var first = UpstreamToken.For(token);
+        var second = UpstreamToken.For(token);
+
+        Assert.Same(first, second);
+        Assert.Same(first.AuthorizationHeader, second.AuthorizationHeader);
     }
 
     [Fact]
     public void NewToken_NewHeader()
     {
-        var first = new UpstreamToken(new string('a', 10));
-        var second = new UpstreamToken(new string('b', 10));
+        var first = UpstreamToken.For(new string('a', 10));
+        var second = UpstreamToken.For(new string('b', 10));
 
         Assert.Equal("Bearer " + new string('b', 10), second.AuthorizationHeader);
         Assert.NotEqual(first.AuthorizationHeader, second.AuthorizationHeader);

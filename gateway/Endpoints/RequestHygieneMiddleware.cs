@@ -97,7 +97,8 @@ internal sealed class RequestHygieneMiddleware(RequestDelegate next, IOptions<Bf
     private static void RemoveUntrustedHeaders(IHeaderDictionary headers)
     {
         List<string>? untrusted = null;
-        foreach (var name in headers.Keys)
+        // Pairs, not Keys: Kestrel builds a new HashSet of the names for every call to Keys.
+        foreach (var (name, _) in headers)
         {
             if (UntrustedHeaders.Contains(name)
                 || name.StartsWith(UntrustedPrefixes[0], StringComparison.OrdinalIgnoreCase)

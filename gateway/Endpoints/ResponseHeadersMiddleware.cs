@@ -50,7 +50,8 @@ internal sealed class ResponseHeadersMiddleware(RequestDelegate next)
     private static void RemoveCorsAndServerHeaders(IHeaderDictionary headers)
     {
         List<string>? names = null;
-        foreach (var name in headers.Keys)
+        // Pairs, not Keys: Kestrel builds a new HashSet of the names for every call to Keys.
+        foreach (var (name, _) in headers)
         {
             if (name.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase))
             {

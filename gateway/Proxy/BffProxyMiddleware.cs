@@ -43,7 +43,7 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
                 {
                     case AccessTokenStatus.Usable:
                         feature.Session = token.Session!;
-                        context.Features.Set(new UpstreamToken(token.Session!.Tokens.AccessToken));
+                        context.Features.Set(UpstreamToken.For(token.Session!.Tokens.AccessToken));
                         break;
                     case AccessTokenStatus.SessionEnded:
                         await BffProblem.WriteAsync(context, StatusCodes.Status401Unauthorized, BffProblem.SessionExpired, "The session has ended.");
@@ -65,7 +65,7 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
                 return;
             }
 
-            context.Features.Set(new UpstreamToken(token));
+            context.Features.Set(UpstreamToken.For(token));
         }
 
         await next(context);

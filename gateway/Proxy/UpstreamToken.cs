@@ -7,17 +7,20 @@ internal sealed class UpstreamToken
 {
     // A token is used for many requests (it lives in the session cache or the client-token cache), and
     // its header value is about a kilobyte: formatting it once per token, not per request, keeps it off
-    // the allocation profile of every proxied call.
-    private static readonly ConditionalWeakTable<string, string> Headers = new();
+    // the allocation profile of every proxied call. Entries go when their token string is collected.
+    private static readonly ConditionalWeakTable<string, UpstreamToken> Tokens = new();
 
-    public UpstreamToken(string accessToken)
+    private UpstreamToken(string accessToken)
     {
         AccessToken = accessToken;
-        AuthorizationHeader = Headers.GetValue(accessToken, static token => "Bearer " + token);
+        AuthorizationHeader = "Bearer " + accessToken;
     }
 
     public string AccessToken { get; }
 
     /// <summary>The value of the upstream request's <c>Authorization</c> header.</summary>
     public string AuthorizationHeader { get; }
+
+    public static UpstreamToken For(string accessToken) =>
+        Tokens.GetValue(accessToken, static token => new UpstreamToken(token));
 }
