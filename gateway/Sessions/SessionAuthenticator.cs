@@ -57,8 +57,6 @@ internal sealed class SessionAuthenticator(ISessionStore store, SessionCookie co
         return ResultOf(session);
     }
 
-    internal static ClaimsPrincipal CreatePrincipal(BffSession session) => ResultOf(session).Principal!;
-
     private static AuthenticateResult ResultOf(BffSession session) =>
         Results.GetValue(session.Claims, static claims =>
             AuthenticateResult.Success(new AuthenticationTicket(BuildPrincipal(claims), BffSessionDefaults.Scheme)));
