@@ -102,7 +102,8 @@ public static class BffServiceCollectionExtensions
         services.AddSingleton<IdpMetadata>();
         services.AddSingleton<UserTokenManager>();
         services.AddSingleton<ClientTokenManager>();
-        services.AddHttpClient<IdpTokenClient>(IdpTokenClient.HttpClientName)
+        services.AddSingleton<IdpTokenClient>();
+        services.AddHttpClient(IdpTokenClient.HttpClientName)
             .AddResilienceHandler("idp", pipeline => pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
                 // A dead IdP is answered fast instead of every request waiting out IdpTimeout.

@@ -18,7 +18,7 @@ public sealed class ClientTokenManagerTests : IDisposable
     {
         var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var client = new IdpTokenClient(new HttpClient(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
         _manager = new ClientTokenManager(new LocalTokenCache(), client, new InProcessRefreshLock(), new RefreshSignals(), options, metrics, _time,
             NullLogger<ClientTokenManager>.Instance);
     }

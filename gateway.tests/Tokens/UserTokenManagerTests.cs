@@ -23,7 +23,7 @@ public sealed class UserTokenManagerTests : IDisposable
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         _store = new InMemorySessionStore(options, _time);
-        var client = new IdpTokenClient(new HttpClient(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
         _manager = new UserTokenManager(_store, client, new InProcessRefreshLock(), new RefreshSignals(), options, metrics, _time,
             NullLogger<UserTokenManager>.Instance);
     }

@@ -16,7 +16,7 @@ namespace Bff.Tokens;
 /// exactly what makes an IdP revoke the whole grant.
 /// </summary>
 internal sealed partial class IdpTokenClient(
-    HttpClient http,
+    IHttpClientFactory clients,
     IdpMetadata metadata,
     IOptions<BffOptions> options,
     BffMetrics metrics,
@@ -131,7 +131,9 @@ internal sealed partial class IdpTokenClient(
         timeout.CancelAfter(_options.Tokens.IdpTimeout);
         try
         {
-            return await http.SendAsync(request, timeout.Token);
+            // A client from the factory per call, not one kept by this singleton: the factory rotates its
+            // handler, so a change of the IdP's addresses is picked up, and the circuit breaker is shared.
+            return await clients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -27,7 +27,7 @@ public sealed class RevocationRetryTests : IDisposable
     {
         var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var client = new IdpTokenClient(new HttpClient(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
         _revoker = new RefreshTokenRevoker(client, _queue, _time, NullLogger<RefreshTokenRevoker>.Instance);
         _service = new RevocationRetryService(_queue, _revoker, _time, NullLogger<RevocationRetryService>.Instance);
     }
