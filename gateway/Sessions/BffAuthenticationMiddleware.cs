@@ -19,7 +19,6 @@ internal sealed class BffAuthenticationMiddleware
     private readonly RequestDelegate _next;
     private readonly AuthenticationMiddleware _framework;
     private readonly PathString[] _oidcPaths;
-
     private readonly SessionAuthenticator _authenticator;
 
     public BffAuthenticationMiddleware(RequestDelegate next, IAuthenticationSchemeProvider schemes, IOptionsMonitor<OpenIdConnectOptions> oidc, SessionAuthenticator authenticator)
