@@ -24,34 +24,42 @@ internal sealed partial class RedisRevocationQueue(
     internal static readonly RedisKey QueueKey = "bff:rv:{q}";
     internal static readonly RedisKey ItemsKey = "bff:rv:{q}:items";
 
-    private static readonly LuaScript EnqueueScript = LuaScript.Prepare("""
-        if redis.call('HEXISTS', @items, @id) == 0 and redis.call('HLEN', @items) >= tonumber(@max) then return 0 end
-        redis.call('HSET', @items, @id, @payload)
-        redis.call('ZADD', @queue, @due, @id)
-        return 1
-        """);
+    // Positional KEYS/ARGV rather than LuaScript's named parameters, which compile an expression per argument type.
+    // Every script: KEYS = queue, items.
 
-    private static readonly LuaScript ClaimScript = LuaScript.Prepare("""
-        local ids = redis.call('ZRANGEBYSCORE', @queue, '-inf', @now, 'LIMIT', 0, @max)
+    // ARGV: id, payload, due, max items.
+    private const string EnqueueScript = """
+        if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
+        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+        redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+        return 1
+        """;
+
+    // ARGV: now, max, lease until.
+    private const string ClaimScript = """
+        local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
         local out = {}
         for _, id in ipairs(ids) do
-          local payload = redis.call('HGET', @items, id)
+          local payload = redis.call('HGET', KEYS[2], id)
           if payload then
-            redis.call('ZADD', @queue, @leaseUntil, id)
+            redis.call('ZADD', KEYS[1], ARGV[3], id)
             out[#out + 1] = id
             out[#out + 1] = payload
           else
-            redis.call('ZREM', @queue, id)
+            redis.call('ZREM', KEYS[1], id)
           end
         end
         return out
-        """);
+        """;
 
-    private static readonly LuaScript CompleteScript = LuaScript.Prepare("""
-        redis.call('ZREM', @queue, @id)
-        redis.call('HDEL', @items, @id)
+    // ARGV: id.
+    private const string CompleteScript = """
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('HDEL', KEYS[2], ARGV[1])
         return 1
-        """);
+        """;
+
+    private static readonly RedisKey[] Keys = [QueueKey, ItemsKey];
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Bff.Revocation.v1");
     private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
@@ -59,28 +67,15 @@ internal sealed partial class RedisRevocationQueue(
     public async Task<bool> EnqueueAsync(PendingRevocation item, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         var payload = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(item, RevocationJsonContext.Default.PendingRevocation));
-        var result = await Guard(Database.ScriptEvaluateAsync(EnqueueScript, new
-        {
-            queue = QueueKey,
-            items = ItemsKey,
-            id = item.Id,
-            payload = (RedisValue)payload,
-            due = dueAt.ToUnixTimeMilliseconds(),
-            max = MaxItems,
-        }), cancellationToken);
+        var result = await Guard(Database.ScriptEvaluateAsync(EnqueueScript, Keys,
+            [item.Id, payload, dueAt.ToUnixTimeMilliseconds(), MaxItems]), cancellationToken);
         return (long)result == 1;
     }
 
     public async Task<IReadOnlyList<PendingRevocation>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var result = await Guard(Database.ScriptEvaluateAsync(ClaimScript, new
-        {
-            queue = QueueKey,
-            items = ItemsKey,
-            now = now.ToUnixTimeMilliseconds(),
-            max,
-            leaseUntil = (now + lease).ToUnixTimeMilliseconds(),
-        }), cancellationToken);
+        var result = await Guard(Database.ScriptEvaluateAsync(ClaimScript, Keys,
+            [now.ToUnixTimeMilliseconds(), max, (now + lease).ToUnixTimeMilliseconds()]), cancellationToken);
 
         var pairs = (RedisValue[])result!;
         var items = new List<PendingRevocation>(pairs.Length / 2);
@@ -100,7 +95,7 @@ internal sealed partial class RedisRevocationQueue(
     }
 
     public Task CompleteAsync(string id, CancellationToken cancellationToken) =>
-        Guard(Database.ScriptEvaluateAsync(CompleteScript, new { queue = QueueKey, items = ItemsKey, id }), cancellationToken);
+        Guard(Database.ScriptEvaluateAsync(CompleteScript, Keys, [id]), cancellationToken);
 
     private PendingRevocation? Decode(byte[] payload)
     {

@@ -30,56 +30,66 @@ internal sealed partial class RedisSessionStore(
     /// <summary>How long the result of a refresh stays findable by the refresh token it replaced.</summary>
     internal static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(60);
 
-    private static readonly LuaScript CreateScript = LuaScript.Prepare("""
-        redis.call('HSET', @key, 'm', @m, 't', @t, 'v', @v, 'seen', @seen, 'abs', @abs, 'u', @u, 'i', @i)
-        redis.call('PEXPIRE', @key, @ttl)
-        return 1
-        """);
+    // Scripts take keys as KEYS (so Redis Cluster can route them) and everything else as ARGV, by position:
+    // StackExchange.Redis's named-parameter LuaScript would compile an expression tree per argument type.
 
-    private static readonly LuaScript IndexAddScript = LuaScript.Prepare("""
-        redis.call('ZADD', @key, @score, @member)
-        if redis.call('PTTL', @key) < tonumber(@ttl) then redis.call('PEXPIRE', @key, @ttl) end
+    // KEYS: session. ARGV: m, t, v, seen, abs, u, i, ttl.
+    private const string CreateScript = """
+        redis.call('HSET', KEYS[1], 'm', ARGV[1], 't', ARGV[2], 'v', ARGV[3], 'seen', ARGV[4], 'abs', ARGV[5], 'u', ARGV[6], 'i', ARGV[7])
+        redis.call('PEXPIRE', KEYS[1], ARGV[8])
         return 1
-        """);
+        """;
+
+    // KEYS: index. ARGV: score, member, ttl.
+    private const string IndexAddScript = """
+        redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+        return 1
+        """;
 
     // Never recreates a deleted session: HSET on a missing key would bring back a hash with only 'seen'.
-    private static readonly LuaScript TouchScript = LuaScript.Prepare("""
-        local abs = tonumber(redis.call('HGET', @key, 'abs'))
+    // KEYS: session. ARGV: now, idle, channel, message.
+    private const string TouchScript = """
+        local abs = tonumber(redis.call('HGET', KEYS[1], 'abs'))
         if not abs then return 0 end
-        local now = tonumber(@now)
-        local deadline = math.min(now + tonumber(@idle), abs)
+        local now = tonumber(ARGV[1])
+        local deadline = math.min(now + tonumber(ARGV[2]), abs)
         if deadline <= now then
-          redis.call('DEL', @key)
-          redis.call('PUBLISH', @channel, @message)
+          redis.call('DEL', KEYS[1])
+          redis.call('PUBLISH', ARGV[3], ARGV[4])
           return 0
         end
-        redis.call('HSET', @key, 'seen', now)
-        redis.call('PEXPIRE', @key, deadline - now)
+        redis.call('HSET', KEYS[1], 'seen', now)
+        redis.call('PEXPIRE', KEYS[1], deadline - now)
         return 1
-        """);
+        """;
 
-    private static readonly LuaScript UpdateTokensScript = LuaScript.Prepare("""
-        if @grace ~= '' then redis.call('SET', @graceKey, @t, 'PX', @graceTtl) end
-        local v = redis.call('HGET', @key, 'v')
+    // KEYS: session, grace. ARGV: grace hash ('' for none), grace ttl, expected version, t, channel, message.
+    private const string UpdateTokensScript = """
+        if ARGV[1] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[2]) end
+        local v = redis.call('HGET', KEYS[1], 'v')
         if not v then return -1 end
-        if v ~= @expected then return 0 end
+        if v ~= ARGV[3] then return 0 end
         local next = tonumber(v) + 1
-        redis.call('HSET', @key, 't', @t, 'v', next)
-        redis.call('PUBLISH', @channel, @message)
+        redis.call('HSET', KEYS[1], 't', ARGV[4], 'v', next)
+        redis.call('PUBLISH', ARGV[5], ARGV[6])
         return next
-        """);
+        """;
 
-    private static readonly LuaScript DeleteScript = LuaScript.Prepare("""
-        local f = redis.call('HMGET', @key, 'm', 't', 'v', 'seen', 'abs', 'u', 'i')
+    // KEYS: session. ARGV: channel, message.
+    private const string DeleteScript = """
+        local f = redis.call('HMGET', KEYS[1], 'm', 't', 'v', 'seen', 'abs', 'u', 'i')
         if not f[5] then return false end
-        redis.call('DEL', @key)
-        redis.call('PUBLISH', @channel, @message)
+        redis.call('DEL', KEYS[1])
+        redis.call('PUBLISH', ARGV[1], ARGV[2])
         return f
-        """);
+        """;
 
     private static readonly RedisValue[] ReadFields = ["m", "t", "v", "seen", "abs"];
 
     private readonly BffOptions _options = options.Value;
+
+    private static readonly RedisValue InvalidationChannelName = SessionKeys.InvalidationChannel.ToString();
 
     internal static string InvalidationMessage(string id) => "s:" + id;
 
@@ -95,28 +105,25 @@ internal sealed partial class RedisSessionStore(
         var ttlMs = (long)Math.Ceiling(ttl.TotalMilliseconds);
         var subjectHash = SessionKeys.Hash(session.Subject);
         var idpHash = session.IdpSessionId is { Length: > 0 } sid ? SessionKeys.Hash(sid) : "";
-        var args = new
-        {
-            key = SessionKeys.Session(session.Id),
-            m = (RedisValue)protector.Protect(SessionProtector.MetadataOf(session)),
-            t = (RedisValue)protector.Protect(session.Tokens),
-            v = session.Version,
-            seen = session.LastSeenAt.ToUnixTimeMilliseconds(),
-            abs = session.AbsoluteExpiresAt.ToUnixTimeMilliseconds(),
-            u = subjectHash,
-            i = idpHash,
-            ttl = ttlMs,
-        };
-        await Guard(Database.ScriptEvaluateAsync(CreateScript, args), "create", cancellationToken);
+        RedisValue[] args =
+        [
+            protector.Protect(SessionProtector.MetadataOf(session)),
+            protector.Protect(session.Tokens),
+            session.Version,
+            session.LastSeenAt.ToUnixTimeMilliseconds(),
+            session.AbsoluteExpiresAt.ToUnixTimeMilliseconds(),
+            subjectHash,
+            idpHash,
+            ttlMs,
+        ];
+        await Guard(Database.ScriptEvaluateAsync(CreateScript, [SessionKeys.Session(session.Id)], args), "create", cancellationToken);
 
         var absoluteTtl = (long)Math.Ceiling((session.AbsoluteExpiresAt - now).TotalMilliseconds);
-        var score = session.AbsoluteExpiresAt.ToUnixTimeMilliseconds();
-        await Guard(Database.ScriptEvaluateAsync(IndexAddScript,
-            new { key = SessionKeys.SubjectIndex(subjectHash), score, member = session.Id, ttl = absoluteTtl }), "index", cancellationToken);
+        RedisValue[] indexArgs = [session.AbsoluteExpiresAt.ToUnixTimeMilliseconds(), session.Id, absoluteTtl];
+        await Guard(Database.ScriptEvaluateAsync(IndexAddScript, [SessionKeys.SubjectIndex(subjectHash)], indexArgs), "index", cancellationToken);
         if (idpHash.Length > 0)
         {
-            await Guard(Database.ScriptEvaluateAsync(IndexAddScript,
-                new { key = SessionKeys.IdpSessionIndex(idpHash), score, member = session.Id, ttl = absoluteTtl }), "index", cancellationToken);
+            await Guard(Database.ScriptEvaluateAsync(IndexAddScript, [SessionKeys.IdpSessionIndex(idpHash)], indexArgs), "index", cancellationToken);
         }
     }
 
@@ -151,15 +158,14 @@ internal sealed partial class RedisSessionStore(
 
     public async Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
     {
-        var args = new
-        {
-            key = SessionKeys.Session(id),
-            now = lastSeenAt.ToUnixTimeMilliseconds(),
-            idle = (long)_options.Session.IdleTimeout.TotalMilliseconds,
-            channel = SessionKeys.InvalidationChannel.ToString(),
-            message = InvalidationMessage(id),
-        };
-        var touched = (long)await Guard(Database.ScriptEvaluateAsync(TouchScript, args), "touch", cancellationToken);
+        RedisValue[] args =
+        [
+            lastSeenAt.ToUnixTimeMilliseconds(),
+            (long)_options.Session.IdleTimeout.TotalMilliseconds,
+            InvalidationChannelName,
+            InvalidationMessage(id),
+        ];
+        var touched = (long)await Guard(Database.ScriptEvaluateAsync(TouchScript, [SessionKeys.Session(id)], args), "touch", cancellationToken);
         if (touched == 1)
         {
             cache.Update(id, s => s with { LastSeenAt = lastSeenAt });
@@ -169,18 +175,17 @@ internal sealed partial class RedisSessionStore(
     public async Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, SessionTokens tokens, string? replacedRefreshToken, CancellationToken cancellationToken)
     {
         var graceHash = replacedRefreshToken is null ? "" : SessionKeys.Hash(replacedRefreshToken);
-        var args = new
-        {
-            key = SessionKeys.Session(id),
-            graceKey = SessionKeys.RefreshGrace(id, graceHash),
-            grace = graceHash,
-            graceTtl = (long)GracePeriod.TotalMilliseconds,
-            expected = expectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            t = (RedisValue)protector.Protect(tokens),
-            channel = SessionKeys.InvalidationChannel.ToString(),
-            message = InvalidationMessage(id),
-        };
-        var result = (long)await Guard(Database.ScriptEvaluateAsync(UpdateTokensScript, args), "update", cancellationToken);
+        RedisKey[] keys = [SessionKeys.Session(id), SessionKeys.RefreshGrace(id, graceHash)];
+        RedisValue[] args =
+        [
+            graceHash,
+            (long)GracePeriod.TotalMilliseconds,
+            expectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            protector.Protect(tokens),
+            InvalidationChannelName,
+            InvalidationMessage(id),
+        ];
+        var result = (long)await Guard(Database.ScriptEvaluateAsync(UpdateTokensScript, keys, args), "update", cancellationToken);
         cache.Invalidate(id);
         return result switch
         {
@@ -210,13 +215,8 @@ internal sealed partial class RedisSessionStore(
 
     public async Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        var args = new
-        {
-            key = SessionKeys.Session(id),
-            channel = SessionKeys.InvalidationChannel.ToString(),
-            message = InvalidationMessage(id),
-        };
-        var result = await Guard(Database.ScriptEvaluateAsync(DeleteScript, args), "delete", cancellationToken);
+        RedisValue[] args = [InvalidationChannelName, InvalidationMessage(id)];
+        var result = await Guard(Database.ScriptEvaluateAsync(DeleteScript, [SessionKeys.Session(id)], args), "delete", cancellationToken);
         cache.Invalidate(id);
         if (result.IsNull)
         {

@@ -18,16 +18,19 @@ internal sealed partial class RedisRefreshLock(
     TimeProvider time,
     ILogger<RedisRefreshLock> logger) : IRefreshLock
 {
-    private static readonly LuaScript RenewScript = LuaScript.Prepare("""
-        if redis.call('GET', @key) == @owner then return redis.call('PEXPIRE', @key, @ttl) end
+    // Positional KEYS/ARGV: LuaScript's named parameters compile an expression per argument type.
+    // KEYS: lock. ARGV: owner, ttl.
+    private const string RenewScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
         return 0
-        """);
+        """;
 
-    private static readonly LuaScript ReleaseScript = LuaScript.Prepare("""
-        if redis.call('GET', @key) == @owner then redis.call('DEL', @key) end
-        redis.call('PUBLISH', @channel, @message)
+    // KEYS: lock. ARGV: owner, channel, message.
+    private const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+        redis.call('PUBLISH', ARGV[2], ARGV[3])
         return 1
-        """);
+        """;
 
     private readonly IConnectionMultiplexer _redis = redis;
     private readonly TimeProvider _time = time;
@@ -81,7 +84,7 @@ internal sealed partial class RedisRefreshLock(
                 while (await timer.WaitForNextTickAsync(_stop.Token))
                 {
                     var renewed = (long)await _lock._redis.GetDatabase()
-                        .ScriptEvaluateAsync(RenewScript, new { key = _key, owner = _owner, ttl = (long)_lock._lifetime.TotalMilliseconds })
+                        .ScriptEvaluateAsync(RenewScript, [_key], [_owner, (long)_lock._lifetime.TotalMilliseconds])
                         .WaitAsync(_lock._storeTimeout, _stop.Token);
                     if (renewed == 0)
                     {
@@ -107,13 +110,8 @@ internal sealed partial class RedisRefreshLock(
             _stop.Dispose();
             try
             {
-                await _lock._redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, new
-                {
-                    key = _key,
-                    owner = _owner,
-                    channel = SessionKeys.InvalidationChannel.ToString(),
-                    message = "r:" + _sessionId,
-                }).WaitAsync(_lock._storeTimeout);
+                await _lock._redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [_key],
+                    [_owner, SessionKeys.InvalidationChannel.ToString(), "r:" + _sessionId]).WaitAsync(_lock._storeTimeout);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
