@@ -43,12 +43,6 @@ public static class BffServiceCollectionExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         services.TryAddSingleton(TimeProvider.System);
 
-        // Data Protection reads its Redis key ring synchronously (on start, on a key it has not seen): with
-        // the default of one thread per core, a burst of requests blocked on that read can starve the
-        // threads that would deliver Redis's answer.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
-
         var dataProtection = services.AddDataProtection().SetApplicationName("Bff");
         var certificatePath = configuration["Bff:DataProtection:CertificatePath"];
         if (!string.IsNullOrEmpty(certificatePath) && File.Exists(certificatePath))

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -87,6 +88,35 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
         var forwarded = ForwardedAuthorizations().ToList();
         Assert.Equal(200, forwarded.Count);
         Assert.All(forwarded, a => Assert.Equal("Bearer at-new", a));
+    }
+
+    [Fact]
+    public async Task KeyAddedAfterStart_BurstOfRequestsUnderIt_AllServed()
+    {
+        await StartGatewaysAsync(1);
+        var (_, known) = await _seeder.CreateAsync("alice", "at-a", "rt-a", DateTimeOffset.UtcNow.AddMinutes(10));
+        using (var warm = await CallAsync(_gateways[0], known))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        // Every request of the burst finds a key the gateway has not loaded, so each one has Data Protection
+        // read the ring from Redis again (synchronously): none may hang on a starved thread pool.
+        _seeder.AddKeyToRing();
+        var cookie = known;
+        await WaitUntilAsync(async () =>
+        {
+            // The seeder's own ring takes the new key as default after a background refresh.
+            (_, cookie) = await _seeder.CreateAsync("bob", "at-b", "rt-b", DateTimeOffset.UtcNow.AddMinutes(10));
+            return KeyIdOf(cookie) != KeyIdOf(known);
+        }, TimeSpan.FromSeconds(10));
+        var watch = Stopwatch.StartNew();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => CallAsync(_gateways[0], cookie, $"/api/data/{i}")));
+        watch.Stop();
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(20));
+        Assert.Equal(200, ForwardedAuthorizations().Count(a => a == "Bearer at-b"));
     }
 
     [Fact]
@@ -195,6 +225,9 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
         _ = doomed.ContinueWith(t => t.Exception, TaskScheduler.Default);
         return (id, cookie);
     }
+
+    /// <summary>The Data Protection key a cookie is protected with: the 16 bytes after the 4-byte magic header.</summary>
+    private static Guid KeyIdOf(string cookie) => new(Base64Url.DecodeFromChars(cookie.AsSpan("__Host-bff=".Length)).AsSpan(4, 16));
 
     private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) =>
         WaitUntilAsync(() => Task.FromResult(condition()), timeout);

@@ -1,6 +1,7 @@
 using Bff.Diagnostics;
 using Bff.Sessions;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -56,6 +57,16 @@ internal sealed class SessionSeeder : IAsyncDisposable
         };
         await _store.CreateAsync(session, default);
         return (session.Id, "__Host-bff=" + _cookie.Protect(secret));
+    }
+
+    /// <summary>
+    /// Adds a key to the shared ring, active now, as another instance rotating keys would: sessions created
+    /// afterwards are protected with a key that running gateways have not loaded yet.
+    /// </summary>
+    public void AddKeyToRing()
+    {
+        var now = DateTimeOffset.UtcNow;
+        _services.GetRequiredService<IKeyManager>().CreateNewKey(now, now.AddDays(90));
     }
 
     public Task<BffSession?> ReadAsync(string id) => _store.GetFreshAsync(id, default);
