@@ -64,8 +64,8 @@ def main():
             name, ticks = line.split()
             cpu[name] = int(ticks)
         res["cpu_ticks"] = cpu
-        before = [int(x) for x in read(path + ".alloc_before", "0 0 0 0").split()]
-        after = [int(x) for x in read(path + ".alloc_after", "0 0 0 0").split()]
+        before = [int(x) for x in read(path + ".alloc_before", "0 0 0 0 0").split()]
+        after = [int(x) for x in read(path + ".alloc_after", "0 0 0 0 0").split()]
         res["alloc"] = [a - b for a, b in zip(after, before)]
         # start time, server cpu idle/steal, client cpu idle/steal; end time, the same four again
         t0, *m0 = read(path + ".machine", "0 0 0 0 0 0 0 0 0 0").split()[:5]
@@ -162,7 +162,7 @@ def main():
     def totals(t):
         rs = [x for c in conns for x in runs.get((c, t), [])]
         req = sum(x["requests"] for x in rs)
-        alloc = [sum(x["alloc"][i] for x in rs) for i in range(4)] if rs else [0, 0, 0, 0]
+        alloc = [sum(x["alloc"][i] for x in rs if len(x["alloc"]) > i) for i in range(5)]
         return req, alloc, rs
 
     gw_req, gw_alloc, gw_runs = totals("gateway")
@@ -183,6 +183,15 @@ def main():
     w(f"| allocated bytes / request | {gw_alloc[0] / gw_req:,.0f} | {y_alloc[0] / y_req:,.0f} |" if gw_req and y_req else "| allocated bytes / request | n/a | n/a |")
     w(f"| GCs per 100k requests (gen0 / gen1 / gen2) | {' / '.join(f'{g * 1e5 / gw_req:.1f}' for g in gw_alloc[1:])} | "
       f"{' / '.join(f'{g * 1e5 / y_req:.1f}' for g in y_alloc[1:])} |" if gw_req and y_req else "| GCs | n/a | n/a |")
+    # Each work item is a hop between threads; at one connection every hop is a wake-up on the request's path.
+    for c in conns:
+        per = []
+        for t in ("gateway", "yarp"):
+            rs = runs.get((c, t), [])
+            n = sum(x["requests"] for x in rs)
+            items = sum(x["alloc"][4] for x in rs if len(x["alloc"]) > 4)
+            per.append(f"{items / n:.2f}" if n else "n/a")
+        w(f"| thread-pool work items / request, {c} conn | {per[0]} | {per[1]} |")
     w(f"| Redis commands / proxied request | {redis_per_req:.4f} ({breakdown}) | – |")
     w(f"| RSS, max sampled every 0.5 s | {mb(meta['rss_max_kb']['gateway']):.0f} MB | {mb(meta['rss_max_kb']['yarp']):.0f} MB |")
     w(f"| RSS high-water mark (VmHWM) | {mb(meta['hwm_kb']['gateway']):.0f} MB | {mb(meta['hwm_kb']['yarp']):.0f} MB |")
