@@ -64,9 +64,10 @@ def main():
             name, ticks = line.split()
             cpu[name] = int(ticks)
         res["cpu_ticks"] = cpu
-        before = [int(x) for x in read(path + ".alloc_before", "0 0 0 0 0").split()]
-        after = [int(x) for x in read(path + ".alloc_after", "0 0 0 0 0").split()]
+        before = [int(x) for x in read(path + ".alloc_before", "0 0 0 0 0 0").split()]
+        after = [int(x) for x in read(path + ".alloc_after", "0 0 0 0 0 0").split()]
         res["alloc"] = [a - b for a, b in zip(after, before)]
+        res["sched"] = [int(x) for x in read(path + ".sched", "0 0").split()]
         # start time, server cpu idle/steal, client cpu idle/steal; end time, the same four again
         t0, *m0 = read(path + ".machine", "0 0 0 0 0 0 0 0 0 0").split()[:5]
         t1, *m1 = read(path + ".machine", "0 0 0 0 0 0 0 0 0 0").split()[5:10]
@@ -162,7 +163,7 @@ def main():
     def totals(t):
         rs = [x for c in conns for x in runs.get((c, t), [])]
         req = sum(x["requests"] for x in rs)
-        alloc = [sum(x["alloc"][i] for x in rs if len(x["alloc"]) > i) for i in range(5)]
+        alloc = [sum(x["alloc"][i] for x in rs if len(x["alloc"]) > i) for i in range(6)]
         return req, alloc, rs
 
     gw_req, gw_alloc, gw_runs = totals("gateway")
@@ -181,17 +182,24 @@ def main():
     w("|---|---:|---:|")
     w(f"| requests measured | {gw_req:,} | {y_req:,} |")
     w(f"| allocated bytes / request | {gw_alloc[0] / gw_req:,.0f} | {y_alloc[0] / y_req:,.0f} |" if gw_req and y_req else "| allocated bytes / request | n/a | n/a |")
-    w(f"| GCs per 100k requests (gen0 / gen1 / gen2) | {' / '.join(f'{g * 1e5 / gw_req:.1f}' for g in gw_alloc[1:])} | "
-      f"{' / '.join(f'{g * 1e5 / y_req:.1f}' for g in y_alloc[1:])} |" if gw_req and y_req else "| GCs | n/a | n/a |")
+    w(f"| GCs per 100k requests (gen0 / gen1 / gen2) | {' / '.join(f'{g * 1e5 / gw_req:.1f}' for g in gw_alloc[1:4])} | "
+      f"{' / '.join(f'{g * 1e5 / y_req:.1f}' for g in y_alloc[1:4])} |" if gw_req and y_req else "| GCs | n/a | n/a |")
     # Each work item is a hop between threads; at one connection every hop is a wake-up on the request's path.
     for c in conns:
-        per = []
+        per, switches, threads, contentions = [], [], [], []
         for t in ("gateway", "yarp"):
             rs = runs.get((c, t), [])
             n = sum(x["requests"] for x in rs)
             items = sum(x["alloc"][4] for x in rs if len(x["alloc"]) > 4)
             per.append(f"{items / n:.2f}" if n else "n/a")
+            contentions.append(f"{sum(x['alloc'][5] for x in rs if len(x['alloc']) > 5) / n:.4f}" if n else "n/a")
+            switches.append(f"{sum(x['sched'][0] for x in rs) / n:.2f}" if n else "n/a")
+            counts = sorted(x["sched"][1] for x in rs)
+            threads.append(f"{counts[len(counts) // 2]} ({counts[0]}–{counts[-1]})" if counts else "n/a")
         w(f"| thread-pool work items / request, {c} conn | {per[0]} | {per[1]} |")
+        w(f"| lock contentions / request, {c} conn | {contentions[0]} | {contentions[1]} |")
+        w(f"| context switches / request (all threads), {c} conn | {switches[0]} | {switches[1]} |")
+        w(f"| threads after a run, {c} conn | {threads[0]} | {threads[1]} |")
     w(f"| Redis commands / proxied request | {redis_per_req:.4f} ({breakdown}) | – |")
     w(f"| RSS, max sampled every 0.5 s | {mb(meta['rss_max_kb']['gateway']):.0f} MB | {mb(meta['rss_max_kb']['yarp']):.0f} MB |")
     w(f"| RSS high-water mark (VmHWM) | {mb(meta['hwm_kb']['gateway']):.0f} MB | {mb(meta['hwm_kb']['yarp']):.0f} MB |")

@@ -6,7 +6,7 @@ using System.Text;
 /// <summary>
 /// Loaded by the runtime before Main when DOTNET_STARTUP_HOOKS names this assembly; nothing in the
 /// product changes. Every 100 ms it writes one line to the file named by BENCH_ALLOC_FILE:
-/// <c>total_allocated_bytes gen0_collections gen1_collections gen2_collections thread_pool_work_items</c>.
+/// <c>total_allocated_bytes gen0_collections gen1_collections gen2_collections thread_pool_work_items lock_contentions</c>.
 /// The bench reads it while the process is idle before and after its rounds, so the period does not
 /// matter; the hook's own allocations (one short string per tick) are noise next to a round's.
 /// With BENCH_ALLOC_TYPES=1 it also listens to the runtime's GCAllocationTick events (one per ~100 KB
@@ -33,7 +33,7 @@ internal static class StartupHook
         while (true)
         {
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"{GC.GetTotalAllocatedBytes(precise: false)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {ThreadPool.CompletedWorkItemCount}\n");
+                $"{GC.GetTotalAllocatedBytes(precise: false)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {ThreadPool.CompletedWorkItemCount} {Monitor.LockContentionCount}\n");
             try
             {
                 Write(path, line);
