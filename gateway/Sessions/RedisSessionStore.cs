@@ -87,9 +87,9 @@ internal sealed partial class RedisSessionStore(
 
     private static readonly RedisValue[] ReadFields = ["m", "t", "v", "seen", "abs"];
 
-    private readonly BffOptions _options = options.Value;
-
     private static readonly RedisValue InvalidationChannelName = SessionKeys.InvalidationChannel.ToString();
+
+    private readonly BffOptions _options = options.Value;
 
     internal static string InvalidationMessage(string id) => "s:" + id;
 

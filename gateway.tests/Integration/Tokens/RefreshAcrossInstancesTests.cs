@@ -100,8 +100,8 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
-        // Every request of the burst finds a key the gateway has not loaded, so each one has Data Protection
-        // read the ring from Redis again (synchronously): none may hang on a starved thread pool.
+        // The burst's cookie names a key the gateway has not loaded: Data Protection reads the ring from Redis
+        // again, synchronously, while the requests wait on it. None may hang on a starved thread pool.
         _seeder.AddKeyToRing();
         var cookie = known;
         await WaitUntilAsync(async () =>
