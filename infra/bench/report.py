@@ -67,7 +67,9 @@ def main():
         before = [int(x) for x in read(path + ".alloc_before", "0 0 0 0 0 0").split()]
         after = [int(x) for x in read(path + ".alloc_after", "0 0 0 0 0 0").split()]
         res["alloc"] = [a - b for a, b in zip(after, before)]
-        res["sched"] = [int(x) for x in read(path + ".sched", "0 0").split()]
+        # Context switches over the run and threads at its end; absent in results from older harnesses.
+        sched = read(path + ".sched", "").split()
+        res["sched"] = [int(x) for x in sched] if sched else None
         # start time, server cpu idle/steal, client cpu idle/steal; end time, the same four again
         t0, *m0 = read(path + ".machine", "0 0 0 0 0 0 0 0 0 0").split()[:5]
         t1, *m1 = read(path + ".machine", "0 0 0 0 0 0 0 0 0 0").split()[5:10]
@@ -163,7 +165,7 @@ def main():
     def totals(t):
         rs = [x for c in conns for x in runs.get((c, t), [])]
         req = sum(x["requests"] for x in rs)
-        alloc = [sum(x["alloc"][i] for x in rs if len(x["alloc"]) > i) for i in range(6)]
+        alloc = [sum(x["alloc"][i] for x in rs) for i in range(4)] if rs else [0, 0, 0, 0]
         return req, alloc, rs
 
     gw_req, gw_alloc, gw_runs = totals("gateway")
@@ -193,8 +195,9 @@ def main():
             items = sum(x["alloc"][4] for x in rs if len(x["alloc"]) > 4)
             per.append(f"{items / n:.2f}" if n else "n/a")
             contentions.append(f"{sum(x['alloc'][5] for x in rs if len(x['alloc']) > 5) / n:.4f}" if n else "n/a")
-            switches.append(f"{sum(x['sched'][0] for x in rs) / n:.2f}" if n else "n/a")
-            counts = sorted(x["sched"][1] for x in rs)
+            sched = [x["sched"] for x in rs if x["sched"]]
+            switches.append(f"{sum(x[0] for x in sched) / n:.2f}" if n and sched else "n/a")
+            counts = sorted(x[1] for x in sched)
             threads.append(f"{counts[len(counts) // 2]} ({counts[0]}–{counts[-1]})" if counts else "n/a")
         w(f"| thread-pool work items / request, {c} conn | {per[0]} | {per[1]} |")
         w(f"| lock contentions / request, {c} conn | {contentions[0]} | {contentions[1]} |")

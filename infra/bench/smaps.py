@@ -31,6 +31,8 @@ for line in open(f"/proc/{pid}/smaps"):
 
 print(f"total resident: {sum(by_kind.values()) / 1024:.1f} MB")
 for k, kb in by_kind.most_common():
+    if kb < 100:
+        continue
     print(f"{kb / 1024:8.1f} MB  {k}")
 print()
 for n, kb in by_file.most_common(15):
