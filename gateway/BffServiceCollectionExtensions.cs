@@ -43,14 +43,6 @@ public static class BffServiceCollectionExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         services.TryAddSingleton(TimeProvider.System);
 
-        // Data Protection reads its Redis key ring synchronously (on start, and again for a key it has not
-        // seen): with the default of one thread per core, a burst of requests blocked on that read starves
-        // the threads that would deliver Redis's answer. Without this, the test of a burst under a new key
-        // (KeyAddedAfterStart_BurstOfRequestsUnderIt_AllServed) failed under the full suite's load: 401s
-        // and 503s for 50 s.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
-
         var dataProtection = services.AddDataProtection().SetApplicationName("Bff");
         var certificatePath = configuration["Bff:DataProtection:CertificatePath"];
         if (!string.IsNullOrEmpty(certificatePath) && File.Exists(certificatePath))
@@ -88,6 +80,7 @@ public static class BffServiceCollectionExtensions
         builder.AddBffTelemetry();
         services.TryAddSingleton<BffMetrics>();
         services.AddHostedService<KeyRingWarmup>();
+        services.AddSingleton<KeyRingGate>();
         services.AddSingleton<SessionProtector>();
         services.AddSingleton<SessionCookie>();
         services.AddSingleton<SessionAuthenticator>();

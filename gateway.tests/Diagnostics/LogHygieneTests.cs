@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Sessions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -100,13 +101,11 @@ public sealed partial class LogHygieneTests
     /// <summary>The session's tokens as stored, decrypted with the key ring the gateway keeps in Redis.</summary>
     private static async Task<SessionTokens> ReadTokensAsync(ConnectionMultiplexer redis, string sessionId)
     {
-        var services = new ServiceCollection();
-        services.AddDataProtection().SetApplicationName("Bff").PersistKeysToStackExchangeRedis(redis, "bff:dp:keys");
-        await using var provider = services.BuildServiceProvider();
-        var protector = new SessionProtector(provider.GetRequiredService<IDataProtectionProvider>());
+        using var keyRing = TestDataProtection.InRedis(redis);
+        var protector = keyRing.SessionProtector();
         var stored = await redis.GetDatabase().HashGetAsync(SessionKeys.Session(sessionId), "t");
         Assert.False(stored.IsNull, "The session has no tokens in Redis.");
-        return protector.UnprotectTokens((byte[])stored!);
+        return await protector.UnprotectTokensAsync((byte[])stored!, default);
     }
 
     private static Dictionary<string, string> QueryOf(Uri uri) =>

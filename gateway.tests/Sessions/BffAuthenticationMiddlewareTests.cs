@@ -2,7 +2,6 @@ using System.Text.Encodings.Web;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,10 +11,11 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Sessions;
 
-public class BffAuthenticationMiddlewareTests
+public sealed class BffAuthenticationMiddlewareTests : IDisposable
 {
     private const string ProbeScheme = "probe";
 
+    private readonly TestDataProtection _keyRing = TestDataProtection.InMemory();
     private readonly ServiceProvider _services;
     private readonly InMemorySessionStore _store;
     private readonly SessionCookie _cookie;
@@ -26,7 +26,7 @@ public class BffAuthenticationMiddlewareTests
     {
         var options = Options.Create(new BffOptions());
         _store = new InMemorySessionStore(options, _time);
-        _cookie = new SessionCookie(new EphemeralDataProtectionProvider(), options);
+        _cookie = _keyRing.Cookie(options.Value);
 
         var services = new ServiceCollection();
         services.AddLogging();
@@ -41,6 +41,12 @@ public class BffAuthenticationMiddlewareTests
             o.RemoteSignOutPath = default;
         });
         _services = services.BuildServiceProvider();
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _keyRing.Dispose();
     }
 
     [Fact]

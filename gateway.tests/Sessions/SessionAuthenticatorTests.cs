@@ -1,13 +1,13 @@
 using Bff.Sessions;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Sessions;
 
-public class SessionAuthenticatorTests
+public sealed class SessionAuthenticatorTests : IDisposable
 {
+    private readonly TestDataProtection _keyRing = TestDataProtection.InMemory();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
     private readonly BffOptions _options = new();
     private readonly InMemorySessionStore _store;
@@ -17,9 +17,11 @@ public class SessionAuthenticatorTests
     public SessionAuthenticatorTests()
     {
         _store = new InMemorySessionStore(Options.Create(_options), _time);
-        _cookie = new SessionCookie(new EphemeralDataProtectionProvider(), Options.Create(_options));
+        _cookie = _keyRing.Cookie(_options);
         _authenticator = new SessionAuthenticator(_store, _cookie, Options.Create(_options), _time);
     }
+
+    public void Dispose() => _keyRing.Dispose();
 
     [Fact]
     public async Task NoCookie_NoResult_NoSession()

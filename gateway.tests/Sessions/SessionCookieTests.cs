@@ -1,24 +1,31 @@
 using System.Buffers.Text;
 using Bff.Sessions;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Options;
 
 namespace Bff.Tests.Sessions;
 
-public class SessionCookieTests
+public sealed class SessionCookieTests : IDisposable
 {
-    private static SessionCookie Create(IDataProtectionProvider? provider = null) =>
-        new(provider ?? new EphemeralDataProtectionProvider(), Options.Create(new BffOptions()));
+    private readonly List<TestDataProtection> _keyRings = [];
+
+    public void Dispose() => _keyRings.ForEach(k => k.Dispose());
+
+    // Each call: a key ring of its own.
+    private SessionCookie Create()
+    {
+        var keyRing = TestDataProtection.InMemory();
+        _keyRings.Add(keyRing);
+        return keyRing.Cookie();
+    }
 
     [Fact]
-    public void TryReadHandle_RoundTrip_YieldsHandleOfSecret()
+    public async Task TryReadHandle_RoundTrip_YieldsHandleOfSecret()
     {
         var cookie = Create();
         var secret = SessionCookie.NewSecret();
 
         var value = cookie.Protect(secret);
 
-        Assert.Equal(SessionCookie.HandleOf(secret), cookie.TryReadHandle(value));
+        Assert.Equal(SessionCookie.HandleOf(secret), await cookie.TryReadHandleAsync(value, default));
         Assert.DoesNotContain(SessionCookie.HandleOf(secret), value, StringComparison.Ordinal);
     }
 
@@ -34,31 +41,31 @@ public class SessionCookieTests
     [InlineData("x")]
     [InlineData("not base64 !!")]
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
-    public void TryReadHandle_Garbage_Null(string value)
+    public async Task TryReadHandle_Garbage_Null(string value)
     {
-        Assert.Null(Create().TryReadHandle(value));
+        Assert.Null(await Create().TryReadHandleAsync(value, default));
     }
 
     [Fact]
-    public void TryReadHandle_Tampered_Null()
+    public async Task TryReadHandle_Tampered_Null()
     {
         var cookie = Create();
         var value = cookie.Protect(SessionCookie.NewSecret()).ToCharArray();
         value[value.Length / 2] = value[value.Length / 2] == 'A' ? 'B' : 'A';
 
-        Assert.Null(cookie.TryReadHandle(new string(value)));
+        Assert.Null(await cookie.TryReadHandleAsync(new string(value), default));
     }
 
     [Fact]
-    public void TryReadHandle_OtherKeyRing_Null()
+    public async Task TryReadHandle_OtherKeyRing_Null()
     {
         var value = Create().Protect(SessionCookie.NewSecret());
-        Assert.Null(Create().TryReadHandle(value));
+        Assert.Null(await Create().TryReadHandleAsync(value, default));
     }
 
     [Fact]
-    public void TryReadHandle_Oversized_Null()
+    public async Task TryReadHandle_Oversized_Null()
     {
-        Assert.Null(Create().TryReadHandle(new string('A', 8192)));
+        Assert.Null(await Create().TryReadHandleAsync(new string('A', 8192), default));
     }
 }

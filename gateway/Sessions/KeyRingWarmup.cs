@@ -6,8 +6,7 @@ namespace Bff.Sessions;
 
 /// <summary>
 /// Loads the Data Protection key ring at start. Data Protection reads its repository synchronously, and
-/// a first read under a burst of requests (every one of them waiting on it) can starve the thread pool
-/// that the Redis reply needs.
+/// a first read under a burst of requests would hold a pool thread for every one of them until it is done.
 /// </summary>
 internal sealed partial class KeyRingWarmup(IDataProtectionProvider provider, ILogger<KeyRingWarmup> logger) : IHostedService
 {

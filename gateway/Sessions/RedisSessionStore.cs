@@ -205,7 +205,7 @@ internal sealed partial class RedisSessionStore(
 
         try
         {
-            return protector.UnprotectTokens((byte[])value!);
+            return await protector.UnprotectTokensAsync((byte[])value!, cancellationToken);
         }
         catch (CryptographicException)
         {
@@ -287,7 +287,9 @@ internal sealed partial class RedisSessionStore(
     {
         try
         {
-            return SessionProtector.Compose(id, protector.UnprotectMetadata(metadata), protector.UnprotectTokens(tokens), lastSeen, version);
+            var readMetadata = await protector.UnprotectMetadataAsync(metadata, cancellationToken);
+            var readTokens = await protector.UnprotectTokensAsync(tokens, cancellationToken);
+            return SessionProtector.Compose(id, readMetadata, readTokens, lastSeen, version);
         }
         catch (CryptographicException ex)
         {

@@ -34,7 +34,7 @@ internal sealed class SessionAuthenticator(ISessionStore store, SessionCookie co
             return AuthenticateResult.NoResult();
         }
 
-        var id = cookie.TryReadHandle(value);
+        var id = await cookie.TryReadHandleAsync(value, context.RequestAborted);
         if (id is null)
         {
             return AuthenticateResult.Fail(new SessionFailure(genuineCookie: false));

@@ -12,7 +12,7 @@ namespace Bff.Sessions;
 /// stored under a hash of that secret (its public handle), so someone who reads Redis, or the logs,
 /// learns handles but can never build a working cookie from them.
 /// </summary>
-internal sealed class SessionCookie(IDataProtectionProvider provider, IOptions<BffOptions> options)
+internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingGate keyRing, IOptions<BffOptions> options)
 {
     private const int SecretBytes = 32;
     private const int MaxRemembered = 100_000;
@@ -40,22 +40,44 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, IOptions<B
     public string Protect(byte[] secret) => Base64Url.EncodeToString(_protector.Protect(secret));
 
     /// <summary>The handle inside a cookie value, or null when the value is not one this gateway made.</summary>
-    public string? TryReadHandle(string? value)
+    public ValueTask<string?> TryReadHandleAsync(string? value, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(value) || value.Length > 1024)
         {
-            return null;
+            return ValueTask.FromResult<string?>(null);
         }
 
-        var now = Environment.TickCount64;
-        if (_verified.TryGetValue(value, out var known) && known.Until > now)
+        if (_verified.TryGetValue(value, out var known) && known.Until > Environment.TickCount64)
         {
-            return known.Handle;
+            return ValueTask.FromResult<string?>(known.Handle);
         }
 
+        byte[] protectedSecret;
         try
         {
-            var secret = _protector.Unprotect(Base64Url.DecodeFromChars(value));
+            protectedSecret = Base64Url.DecodeFromChars(value);
+        }
+        catch (FormatException)
+        {
+            return ValueTask.FromResult<string?>(null);
+        }
+
+        var keyKnown = keyRing.WaitForKeyAsync(protectedSecret, cancellationToken);
+        return keyKnown.IsCompletedSuccessfully
+            ? ValueTask.FromResult(keyKnown.Result ? Unprotect(value, protectedSecret) : null)
+            : UnprotectAfterAsync(keyKnown, value, protectedSecret);
+    }
+
+    // A key the ring still lacks after reading it again refuses the cookie here: Unprotect would read the
+    // ring once more, synchronously, for every such request.
+    private async ValueTask<string?> UnprotectAfterAsync(ValueTask<bool> keyKnown, string value, byte[] protectedSecret) =>
+        await keyKnown ? Unprotect(value, protectedSecret) : null;
+
+    private string? Unprotect(string value, byte[] protectedSecret)
+    {
+        try
+        {
+            var secret = _protector.Unprotect(protectedSecret);
             if (secret.Length != SecretBytes)
             {
                 return null;
@@ -67,10 +89,10 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, IOptions<B
                 _verified.Clear();
             }
 
-            _verified[value] = (handle, now + (long)RememberFor.TotalMilliseconds);
+            _verified[value] = (handle, Environment.TickCount64 + (long)RememberFor.TotalMilliseconds);
             return handle;
         }
-        catch (Exception ex) when (ex is CryptographicException or FormatException)
+        catch (CryptographicException)
         {
             return null;
         }

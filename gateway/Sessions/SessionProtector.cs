@@ -7,7 +7,7 @@ namespace Bff.Sessions;
 /// Encrypts what a session stores (tokens, claims) with Data Protection, so a Redis dump alone yields
 /// nothing usable.
 /// </summary>
-internal sealed class SessionProtector(IDataProtectionProvider provider)
+internal sealed class SessionProtector(IDataProtectionProvider provider, KeyRingGate keyRing)
 {
     private readonly IDataProtector _metadata = provider.CreateProtector("Bff.Session.Metadata.v1");
     private readonly IDataProtector _tokens = provider.CreateProtector("Bff.Session.Tokens.v1");
@@ -18,13 +18,21 @@ internal sealed class SessionProtector(IDataProtectionProvider provider)
     public byte[] Protect(SessionTokens tokens) =>
         _tokens.Protect(JsonSerializer.SerializeToUtf8Bytes(tokens, SessionJsonContext.Default.SessionTokens));
 
-    public SessionMetadata UnprotectMetadata(byte[] data) =>
-        JsonSerializer.Deserialize(_metadata.Unprotect(data), SessionJsonContext.Default.SessionMetadata)
-        ?? throw new InvalidDataException("Empty session metadata.");
+    // What another instance wrote may name a key this one has not loaded yet: wait for the ring without holding
+    // a thread (KeyRingGate). Whether the key turned up or not, Unprotect decides.
+    public async ValueTask<SessionMetadata> UnprotectMetadataAsync(byte[] data, CancellationToken cancellationToken)
+    {
+        await keyRing.WaitForKeyAsync(data, cancellationToken);
+        return JsonSerializer.Deserialize(_metadata.Unprotect(data), SessionJsonContext.Default.SessionMetadata)
+            ?? throw new InvalidDataException("Empty session metadata.");
+    }
 
-    public SessionTokens UnprotectTokens(byte[] data) =>
-        JsonSerializer.Deserialize(_tokens.Unprotect(data), SessionJsonContext.Default.SessionTokens)
-        ?? throw new InvalidDataException("Empty session tokens.");
+    public async ValueTask<SessionTokens> UnprotectTokensAsync(byte[] data, CancellationToken cancellationToken)
+    {
+        await keyRing.WaitForKeyAsync(data, cancellationToken);
+        return JsonSerializer.Deserialize(_tokens.Unprotect(data), SessionJsonContext.Default.SessionTokens)
+            ?? throw new InvalidDataException("Empty session tokens.");
+    }
 
     public static BffSession Compose(string id, SessionMetadata m, SessionTokens tokens, DateTimeOffset lastSeen, long version) => new()
     {

@@ -20,7 +20,7 @@ internal sealed class RedisTokenCache(IConnectionMultiplexer redis, SessionProte
 
         try
         {
-            return protector.UnprotectTokens((byte[])value!);
+            return await protector.UnprotectTokensAsync((byte[])value!, cancellationToken);
         }
         catch (CryptographicException)
         {

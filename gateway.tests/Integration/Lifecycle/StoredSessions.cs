@@ -1,7 +1,6 @@
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.DependencyInjection;
+using Bff.Tests.Sessions;
 using StackExchange.Redis;
 
 namespace Bff.Tests.Integration.Lifecycle;
@@ -14,16 +13,14 @@ namespace Bff.Tests.Integration.Lifecycle;
 internal sealed class StoredSessions : IDisposable
 {
     private readonly ConnectionMultiplexer _redis;
-    private readonly ServiceProvider _services;
+    private readonly TestDataProtection _keyRing;
     private readonly SessionProtector _protector;
 
     public StoredSessions(RedisServer redis)
     {
         _redis = ConnectionMultiplexer.Connect(redis.ConnectionString);
-        var services = new ServiceCollection();
-        services.AddDataProtection().SetApplicationName("Bff").PersistKeysToStackExchangeRedis(_redis, "bff:dp:keys");
-        _services = services.BuildServiceProvider();
-        _protector = new SessionProtector(_services.GetRequiredService<IDataProtectionProvider>());
+        _keyRing = TestDataProtection.InRedis(_redis);
+        _protector = _keyRing.SessionProtector();
     }
 
     public IDatabase Database => _redis.GetDatabase();
@@ -31,12 +28,12 @@ internal sealed class StoredSessions : IDisposable
     public async Task<SessionTokens?> TokensAsync(string sessionId)
     {
         var value = await Database.HashGetAsync(SessionKeys.Session(sessionId), "t");
-        return value.IsNull ? null : _protector.UnprotectTokens((byte[])value!);
+        return value.IsNull ? null : await _protector.UnprotectTokensAsync((byte[])value!, default);
     }
 
     public void Dispose()
     {
-        _services.Dispose();
+        _keyRing.Dispose();
         _redis.Dispose();
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
-using Microsoft.AspNetCore.DataProtection;
+using Bff.Tests.Sessions;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -14,7 +14,7 @@ namespace Bff.Tests.Integration.Sessions;
 /// </summary>
 public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly IDataProtectionProvider _protection = new EphemeralDataProtectionProvider();
+    private readonly TestDataProtection _protection = TestDataProtection.InMemory();
     private RedisServer _redis = null!;
     private StoreInstance _a = null!;
     private StoreInstance _b = null!;
@@ -39,6 +39,7 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
         await _a.DisposeAsync();
         await _b.DisposeAsync();
         await _redis.DisposeAsync();
+        _protection.Dispose();
     }
 
     private static BffSession NewSession()

@@ -1,6 +1,6 @@
 using Bff.Sessions;
 using Bff.Tokens;
-using Microsoft.AspNetCore.DataProtection;
+using Bff.Tests.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -15,13 +15,13 @@ internal sealed class StoreInstance : IAsyncDisposable
 {
     private readonly SessionInvalidationListener _listener;
 
-    private StoreInstance(ConnectionMultiplexer redis, IDataProtectionProvider protection, BffOptions options)
+    private StoreInstance(ConnectionMultiplexer redis, TestDataProtection protection, BffOptions options)
     {
         Redis = redis;
         var wrapped = Options.Create(options);
         Cache = new SessionCache(wrapped, TimeProvider.System);
         Health = new SessionStoreHealth();
-        Store = new RedisSessionStore(redis, new SessionProtector(protection), Cache, Health, wrapped, TimeProvider.System,
+        Store = new RedisSessionStore(redis, protection.SessionProtector(), Cache, Health, wrapped, TimeProvider.System,
             NullLogger<RedisSessionStore>.Instance);
         _listener = new SessionInvalidationListener(redis, Cache, Health, new RefreshSignals(), wrapped, TimeProvider.System,
             NullLogger<SessionInvalidationListener>.Instance);
@@ -35,7 +35,7 @@ internal sealed class StoreInstance : IAsyncDisposable
 
     public RedisSessionStore Store { get; }
 
-    public static async Task<StoreInstance> StartAsync(string connectionString, IDataProtectionProvider protection, BffOptions options)
+    public static async Task<StoreInstance> StartAsync(string connectionString, TestDataProtection protection, BffOptions options)
     {
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Bff.Tests.Integration.Infrastructure;
@@ -43,7 +44,7 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
         _idp.Dispose();
     }
 
-    private async Task StartGatewaysAsync(int count, string lockLifetime = "00:00:05")
+    private async Task StartGatewaysAsync(int count, string lockLifetime = "00:00:05", IDictionary<string, string?>? environment = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -58,7 +59,8 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
             ["ReverseProxy:Routes:api:Match:Path"] = "/api/{**catch-all}",
             ["ReverseProxy:Clusters:api:Destinations:d1:Address"] = _upstream.Url + "/",
         };
-        _gateways.AddRange(await Task.WhenAll(Enumerable.Range(0, count).Select(_ => GatewayProcess.StartAsync(config))));
+        var options = new GatewayStartOptions { Config = config, ExtraEnvironment = environment ?? new Dictionary<string, string?>() };
+        _gateways.AddRange(await Task.WhenAll(Enumerable.Range(0, count).Select(_ => GatewayProcess.StartAsync(options))));
     }
 
     private async Task<HttpResponseMessage> CallAsync(GatewayProcess gateway, string cookie, string path = "/api/data")
@@ -93,15 +95,20 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
     [Fact]
     public async Task KeyAddedAfterStart_BurstOfRequestsUnderIt_AllServed()
     {
-        await StartGatewaysAsync(1);
+        // No more pool threads than this machine has cores, and none added under load: a request that held a
+        // thread while the ring is read (as Data Protection's own Unprotect does, each request reading it
+        // again under one lock) could stall the gateway, where waiting without a thread cannot.
+        await StartGatewaysAsync(1, environment: new Dictionary<string, string?>
+        {
+            ["DOTNET_ThreadPool_ForceMaxWorkerThreads"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
+        });
         var (_, known) = await _seeder.CreateAsync("alice", "at-a", "rt-a", DateTimeOffset.UtcNow.AddMinutes(10));
         using (var warm = await CallAsync(_gateways[0], known))
         {
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
-        // The burst's cookie names a key the gateway has not loaded: Data Protection reads the ring from Redis
-        // again, synchronously, while the requests wait on it. None may hang on a starved thread pool.
+        // The burst's cookie, and the session it names, are protected with a key the gateway has not loaded.
         _seeder.AddKeyToRing();
         var cookie = known;
         await WaitUntilAsync(async () =>

@@ -1,8 +1,6 @@
 using Bff.Diagnostics;
 using Bff.Sessions;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.Extensions.DependencyInjection;
+using Bff.Tests.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -17,20 +15,17 @@ namespace Bff.Tests.Integration.Tokens;
 internal sealed class SessionSeeder : IAsyncDisposable
 {
     private readonly ConnectionMultiplexer _redis;
-    private readonly ServiceProvider _services;
+    private readonly TestDataProtection _keyRing;
     private readonly RedisSessionStore _store;
     private readonly SessionCookie _cookie;
 
     private SessionSeeder(ConnectionMultiplexer redis)
     {
         _redis = redis;
-        _services = new ServiceCollection()
-            .AddDataProtection().SetApplicationName("Bff").PersistKeysToStackExchangeRedis(redis, "bff:dp:keys").Services
-            .BuildServiceProvider();
-        var provider = _services.GetRequiredService<IDataProtectionProvider>();
+        _keyRing = TestDataProtection.InRedis(redis);
         var options = Options.Create(new BffOptions());
-        _cookie = new SessionCookie(provider, options);
-        _store = new RedisSessionStore(redis, new SessionProtector(provider), new SessionCache(options, TimeProvider.System),
+        _cookie = _keyRing.Cookie();
+        _store = new RedisSessionStore(redis, _keyRing.SessionProtector(), new SessionCache(options, TimeProvider.System),
             new SessionStoreHealth(), options, TimeProvider.System, NullLogger<RedisSessionStore>.Instance);
     }
 
@@ -66,14 +61,14 @@ internal sealed class SessionSeeder : IAsyncDisposable
     public void AddKeyToRing()
     {
         var now = DateTimeOffset.UtcNow;
-        _services.GetRequiredService<IKeyManager>().CreateNewKey(now, now.AddDays(90));
+        _keyRing.KeyManager.CreateNewKey(now, now.AddDays(90));
     }
 
     public Task<BffSession?> ReadAsync(string id) => _store.GetFreshAsync(id, default);
 
     public async ValueTask DisposeAsync()
     {
-        await _services.DisposeAsync();
+        _keyRing.Dispose();
         await _redis.DisposeAsync();
     }
 }
