@@ -12,13 +12,14 @@ import re
 import statistics
 import sys
 
-NAMES = {"direct": "direct upstream (nginx)", "yarp": "bare YARP", "nginx": "nginx proxy_pass", "gateway": "gateway"}
-ORDER = ["direct", "yarp", "nginx", "gateway"]
+NAMES = {"direct": "direct upstream (nginx)", "yarp": "bare YARP", "nginx": "nginx proxy_pass", "gateway": "gateway",
+         "gatewayb": "gateway B (--compare)"}
+ORDER = ["direct", "yarp", "nginx", "gateway", "gatewayb"]
 # The server-side processes each target's requests go through.
 PROCESSES = {"direct": ["upstream"], "yarp": ["yarp", "upstream"], "nginx": ["proxy", "upstream"],
-             "gateway": ["gateway", "redis", "upstream"]}
+             "gateway": ["gateway", "redis", "upstream"], "gatewayb": ["gatewayb", "redis", "upstream"]}
 PROCESS_NAMES = {"upstream": "upstream nginx", "yarp": "bare YARP", "proxy": "nginx proxy", "gateway": "gateway",
-                 "redis": "redis-server"}
+                 "gatewayb": "gateway B", "redis": "redis-server"}
 
 
 def med(values):
@@ -88,6 +89,8 @@ def main():
 
     conns = [int(c) for c in meta["connections"].split()]
     rounds = meta["rounds"]
+    compared = any(t == "gatewayb" for _, t in runs)
+    order = [t for t in ORDER if t != "gatewayb" or compared]
     out = []
     w = out.append
     w(f"## Bff gateway benchmark — {meta['date']}, commit {meta['commit']}")
@@ -95,13 +98,16 @@ def main():
     w(f"Mode `{meta['mode']}`: {rounds} interleaved rounds × {meta['duration']} s per target and connection count, "
       f"warm-up {meta['warmup']} s per .NET target (nginx: 5 s at most); wrk (1 thread) on cpu {meta['client_cpu']}, every server on cpu "
       f"{meta['server_cpu']}; {meta['cpu_model']}. Medians over rounds, (min–max) across rounds.")
+    if compared:
+        w("")
+        w(f"Gateway B: `{meta.get('compare', '').strip()}`, measured in the same rounds right after the gateway.")
     w("")
     w("### Throughput and latency")
     w("")
     w("| target | conns | req/s | p50 µs | p99 µs | other load on the server core, % |")
     w("|---|---:|---:|---:|---:|---:|")
     for c in conns:
-        for t in ORDER:
+        for t in order:
             rs = runs.get((c, t), [])
             w(f"| {NAMES[t]} | {c} | {spread([x['rps'] for x in rs])} | {spread([x['p50_us'] for x in rs])} | "
               f"{spread([x['p99_us'] for x in rs])} | {spread([100 * x['foreign_server'] for x in rs])} |")
@@ -129,6 +135,13 @@ def main():
         ("gateway − bare YARP, p50 µs", "gateway", "yarp", "p50_us", diff, "{:+,.0f}"),
         ("gateway − bare YARP, p99 µs", "gateway", "yarp", "p99_us", diff, "{:+,.0f}"),
     ]
+    if compared:
+        rows += [
+            ("gateway B ÷ gateway, req/s", "gatewayb", "gateway", "rps", ratio, "{:.3f}"),
+            ("gateway B ÷ gateway, requests per server-core cpu second", "gatewayb", "gateway", "capacity", ratio, "{:.3f}"),
+            ("gateway B ÷ bare YARP, req/s", "gatewayb", "yarp", "rps", ratio, "{:.3f}"),
+            ("gateway B − gateway, p50 µs", "gatewayb", "gateway", "p50_us", diff, "{:+,.0f}"),
+        ]
     w("### Ratios (computed per round, each round's targets ran back to back)")
     w("")
     w("| ratio | " + " | ".join(f"{c} conn{'s' if c > 1 else ''}" for c in conns) + " |")
@@ -145,14 +158,14 @@ def main():
 
     w("### Server CPU per request (µs of cpu time, median over rounds)")
     w("")
-    w("| target | conns | " + " | ".join(PROCESS_NAMES[p] for p in ["gateway", "yarp", "proxy", "redis", "upstream"])
-      + " | all servers |")
-    w("|---|---:|" + "---:|" * 6)
+    columns = ["gateway"] + (["gatewayb"] if compared else []) + ["yarp", "proxy", "redis", "upstream"]
+    w("| target | conns | " + " | ".join(PROCESS_NAMES[p] for p in columns) + " | all servers |")
+    w("|---|---:|" + "---:|" * (len(columns) + 1))
     for c in conns:
-        for t in ORDER:
+        for t in order:
             rs = runs.get((c, t), [])
             cells, totals = [], []
-            for p in ["gateway", "yarp", "proxy", "redis", "upstream"]:
+            for p in columns:
                 if p in PROCESSES[t]:
                     cells.append(spread([x["cpu_ticks"].get(p, 0) * tick_us / x["requests"] for x in rs], "{:.1f}"))
                 else:

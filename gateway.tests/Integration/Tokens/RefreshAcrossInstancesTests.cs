@@ -97,10 +97,13 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
     {
         // No more pool threads than this machine has cores, and none added under load: a request that held a
         // thread while the ring is read (as Data Protection's own Unprotect does, each request reading it
-        // again under one lock) could stall the gateway, where waiting without a thread cannot.
+        // again under one lock) could stall the gateway, where waiting without a thread cannot. The minimum
+        // is forced too: the runtime drops a forced maximum below the gateway's configured minimum.
+        var cores = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
         await StartGatewaysAsync(1, environment: new Dictionary<string, string?>
         {
-            ["DOTNET_ThreadPool_ForceMaxWorkerThreads"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
+            ["DOTNET_ThreadPool_ForceMinWorkerThreads"] = cores,
+            ["DOTNET_ThreadPool_ForceMaxWorkerThreads"] = cores,
         });
         var (_, known) = await _seeder.CreateAsync("alice", "at-a", "rt-a", DateTimeOffset.UtcNow.AddMinutes(10));
         using (var warm = await CallAsync(_gateways[0], known))
