@@ -87,12 +87,15 @@ public sealed class KeyRingGateTests : IDisposable
     public async Task WaiterCancelled_StopsWaiting_ReadStillServesTheNext()
     {
         var payload = ProtectUnderNewKey([9]);
+        var reads = _repository.Reads;
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _gateway.Gate.WaitForKeyAsync(payload, cancelled.Token).AsTask());
 
+        // The probe the cancelled waiter started is the one read: the next waiter joins it or finds the key.
         Assert.True(await _gateway.Gate.WaitForKeyAsync(payload, default).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(reads + 1, _repository.Reads);
     }
 
     private async Task AssertCompletesAtOnceWithoutReadingTheRing(byte[] payload)
