@@ -166,12 +166,13 @@ def main():
             pass
         data[label] = dict(samples=parse(script), pid=pid, requests=rps * seconds, rps=rps, alloc=alloc)
 
-    two = len(targets) == 2
-    head = "| " + " | ".join(labels) + " |" + (" difference |" if two else "")
+    # The difference is between the last two targets: the gateway and the baseline profiled just before it.
+    two = len(targets) >= 2
+    head = "| " + " | ".join(labels) + " |" + (f" {labels[-1]} − {labels[-2]} |" if two else "")
     rule = "|---|" + "---:|" * (len(labels) + (1 if two else 0))
 
     def row(name, vals, fmt="{:.1f}", bold=False):
-        cells = [fmt.format(v) for v in vals] + ([f"{vals[1] - vals[0]:+.1f}"] if two else [])
+        cells = [fmt.format(v) for v in vals] + ([f"{vals[-1] - vals[-2]:+.1f}"] if two else [])
         if bold:
             cells = [f"**{c}**" for c in cells]
             name = f"**{name}**"
