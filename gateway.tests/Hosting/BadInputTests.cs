@@ -169,6 +169,28 @@ public sealed class BadInputTests : IClassFixture<ProxyGatewayFixture>
         Assert.Empty(_gateway.Upstream.LogEntries);
     }
 
+    // A browser that checks cookie prefixes case-sensitively lets a sibling subdomain set "__HOST-bff";
+    // a percent-encoded name is not a prefix to any browser. Neither is the session cookie, even with a genuine value.
+    [Theory]
+    [InlineData("__host-bff")]
+    [InlineData("__HOST-BFF")]
+    [InlineData("%5F_Host-bff")]
+    public async Task SessionCookie_UnderAnotherSpellingOfItsName_NotTheSession(string name)
+    {
+        var alice = await _gateway.CreateSessionAsync("alice");
+        var cookie = name + "=" + alice.Cookie.Split('=', 2)[1];
+        _gateway.Upstream.ResetLogEntries();
+
+        var user = await _gateway.Client.SendAsync((GatewayRequest.Browser("GET", "/bff/user") with { Headers = [("Cookie", cookie)] }).ToMessage());
+        var proxied = await _gateway.Client.SendAsync((GatewayRequest.Browser("GET", "/api/orders") with { Headers = [("Cookie", cookie)] }).ToMessage());
+        var control = await _gateway.Client.SendAsync(GatewayRequest.Browser("GET", "/bff/user", alice.Cookie).ToMessage());
+
+        await ProblemAssert.IsProblemAsync(user, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ProblemAssert.IsProblemAsync(proxied, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Empty(_gateway.Upstream.LogEntries);
+        Assert.Equal(HttpStatusCode.OK, control.StatusCode);
+    }
+
     [Fact]
     public async Task Control_GenuineInput_Accepted()
     {

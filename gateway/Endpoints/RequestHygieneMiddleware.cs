@@ -1,4 +1,5 @@
 using Bff.Antiforgery;
+using Bff.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ namespace Bff.Endpoints;
 /// <item><description>the session or antiforgery cookie sent twice (400). A browser never does (one name,
 /// one path, no domain), and which copy the cookie parser keeps is not something security should hang on:
 /// a copy planted by a sibling subdomain (possible when the cookie name lacks the <c>__Host-</c> prefix)
-/// must not be able to win.</description></item>
+/// must not be able to win. Names are compared in any case, separators are <c>;</c> and <c>,</c>.</description></item>
 /// </list>
 /// </summary>
 internal sealed class RequestHygieneMiddleware(RequestDelegate next, IOptions<BffOptions> options)
@@ -64,27 +65,7 @@ internal sealed class RequestHygieneMiddleware(RequestDelegate next, IOptions<Bf
     private string? DuplicatedCookie(StringValues headers)
     {
         var sessionCookie = options.Value.Cookie.Name;
-        int sessions = 0, antiforgery = 0;
-        foreach (var header in headers)
-        {
-            var value = header.AsSpan();
-            // The same separators and the same case-insensitive names as the framework's cookie parser.
-            foreach (var range in value.SplitAny(';', ','))
-            {
-                var pair = value[range];
-                var equals = pair.IndexOf('=');
-                var name = (equals < 0 ? pair : pair[..equals]).Trim();
-                if (name.Equals(sessionCookie, StringComparison.OrdinalIgnoreCase))
-                {
-                    sessions++;
-                }
-                else if (name.Equals(BffAntiforgeryDefaults.CookieName, StringComparison.OrdinalIgnoreCase))
-                {
-                    antiforgery++;
-                }
-            }
-        }
-
+        var (sessions, antiforgery) = CookieHeader.Count(headers, sessionCookie, BffAntiforgeryDefaults.CookieName);
         return sessions > 1 ? sessionCookie : antiforgery > 1 ? BffAntiforgeryDefaults.CookieName : null;
     }
 

@@ -67,7 +67,7 @@ internal sealed partial class BffSessionHandler(
 
         // A login never adopts an earlier session: the old one in this browser ends here, and its grant
         // with it (in the background, so the login does not wait for the IdP).
-        var previous = await cookie.TryReadHandleAsync(Request.Cookies[cookie.Name], Context.RequestAborted);
+        var previous = await cookie.TryReadHandleAsync(CookieHeader.ValueOf(Request.Headers.Cookie, cookie.Name), Context.RequestAborted);
         if (previous is not null && await store.DeleteAsync(previous, Context.RequestAborted) is { Tokens.RefreshToken: { Length: > 0 } orphaned })
         {
             await revoker.RevokeLaterAsync(previous, orphaned);
@@ -105,7 +105,7 @@ internal sealed partial class BffSessionHandler(
 
     protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
     {
-        var id = await cookie.TryReadHandleAsync(Request.Cookies[cookie.Name], Context.RequestAborted);
+        var id = await cookie.TryReadHandleAsync(CookieHeader.ValueOf(Request.Headers.Cookie, cookie.Name), Context.RequestAborted);
         if (id is not null)
         {
             await store.DeleteAsync(id, Context.RequestAborted);

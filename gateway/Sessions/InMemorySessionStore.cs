@@ -19,7 +19,7 @@ internal sealed class InMemorySessionStore(IOptions<BffOptions> options, TimePro
         return Task.CompletedTask;
     }
 
-    public Task<BffSession?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult(Get(id));
+    public ValueTask<BffSession?> GetAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult(Get(id));
 
     public Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken) => Task.FromResult(Get(id));
 

@@ -127,11 +127,11 @@ internal sealed partial class RedisSessionStore(
         }
     }
 
-    public Task<BffSession?> GetAsync(string id, CancellationToken cancellationToken)
+    public ValueTask<BffSession?> GetAsync(string id, CancellationToken cancellationToken)
     {
         health.ThrowIfUnavailable();
         var cached = cache.TryGet(id);
-        return cached is not null ? Task.FromResult<BffSession?>(cached) : ReadAsync(id, cancellationToken);
+        return cached is not null ? ValueTask.FromResult<BffSession?>(cached) : new ValueTask<BffSession?>(ReadAsync(id, cancellationToken));
     }
 
     public Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken) => ReadAsync(id, cancellationToken);

@@ -28,8 +28,8 @@ internal sealed class SessionAuthenticator(ISessionStore store, SessionCookie co
     /// </summary>
     public async ValueTask<AuthenticateResult> AuthenticateAsync(HttpContext context)
     {
-        var value = context.Request.Cookies[cookie.Name];
-        if (string.IsNullOrEmpty(value))
+        var value = CookieHeader.ValueOf(context.Request.Headers.Cookie, cookie.Name);
+        if (value.IsEmpty)
         {
             return AuthenticateResult.NoResult();
         }

@@ -40,18 +40,24 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingGat
     public string Protect(byte[] secret) => Base64Url.EncodeToString(_protector.Protect(secret));
 
     /// <summary>The handle inside a cookie value, or null when the value is not one this gateway made.</summary>
-    public ValueTask<string?> TryReadHandleAsync(string? value, CancellationToken cancellationToken)
+    /// <remarks>A span of the Cookie header: a cookie seen before is found without copying it into a string.</remarks>
+    public ValueTask<string?> TryReadHandleAsync(ReadOnlySpan<char> value, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > 1024)
+        if (value.IsEmpty || value.Length > 1024)
         {
             return ValueTask.FromResult<string?>(null);
         }
 
-        if (_verified.TryGetValue(value, out var known) && known.Until > Environment.TickCount64)
+        if (_verified.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(value, out var known) && known.Until > Environment.TickCount64)
         {
             return ValueTask.FromResult<string?>(known.Handle);
         }
 
+        return TryReadNewAsync(value.ToString(), cancellationToken);
+    }
+
+    private ValueTask<string?> TryReadNewAsync(string value, CancellationToken cancellationToken)
+    {
         byte[] protectedSecret;
         try
         {

@@ -173,7 +173,7 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
 
         await _redis.KillAsync();
         await StoreInstance.WaitAsync(() => !_b.Health.IsAvailable, TimeSpan.FromSeconds(5), "the outage to be noticed");
-        await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => _b.Store.GetAsync(session.Id, default));
+        await Assert.ThrowsAsync<SessionStoreUnavailableException>(async () => await _b.Store.GetAsync(session.Id, default));
 
         await _redis.RestartAsync();
         await StoreInstance.WaitAsync(() => _b.Health.IsAvailable, TimeSpan.FromSeconds(15), "Redis to be back");
