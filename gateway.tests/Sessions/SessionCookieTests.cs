@@ -1,5 +1,7 @@
 using System.Buffers.Text;
 using Bff.Sessions;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 
 namespace Bff.Tests.Sessions;
 
@@ -27,6 +29,26 @@ public sealed class SessionCookieTests : IDisposable
 
         Assert.Equal(SessionCookie.HandleOf(secret), await cookie.TryReadHandleAsync(value, default));
         Assert.DoesNotContain(SessionCookie.HandleOf(secret), value, StringComparison.Ordinal);
+    }
+
+    // The proxied path reads the cookie as a slice of the Cookie header: a cookie verified once must be found
+    // from that slice without being decrypted again.
+    [Fact]
+    public async Task TryReadHandle_SameCookieAgainAsASliceOfTheHeader_NotUnprotectedAgain()
+    {
+        var keyRing = TestDataProtection.InMemory();
+        _keyRings.Add(keyRing);
+        var counting = new CountingProvider(keyRing.Provider);
+        var cookie = new SessionCookie(counting, keyRing.Gate, Options.Create(new BffOptions()));
+        var secret = SessionCookie.NewSecret();
+        var value = cookie.Protect(secret);
+
+        var first = await cookie.TryReadHandleAsync(value, default);
+        var second = await cookie.TryReadHandleAsync(CookieHeader.ValueOf("a=1; __Host-bff=" + value + "; b=2", "__Host-bff"), default);
+
+        Assert.Equal(SessionCookie.HandleOf(secret), first);
+        Assert.Equal(first, second);
+        Assert.Equal(1, counting.Unprotects);
     }
 
     [Fact]
@@ -67,5 +89,27 @@ public sealed class SessionCookieTests : IDisposable
     public async Task TryReadHandle_Oversized_Null()
     {
         Assert.Null(await Create().TryReadHandleAsync(new string('A', 8192), default));
+    }
+
+    private sealed class CountingProvider(IDataProtectionProvider inner) : IDataProtectionProvider
+    {
+        private int _unprotects;
+
+        public int Unprotects => _unprotects;
+
+        public IDataProtector CreateProtector(string purpose) => new Counting(inner.CreateProtector(purpose), this);
+
+        private sealed class Counting(IDataProtector inner, CountingProvider owner) : IDataProtector
+        {
+            public IDataProtector CreateProtector(string purpose) => new Counting(inner.CreateProtector(purpose), owner);
+
+            public byte[] Protect(byte[] plaintext) => inner.Protect(plaintext);
+
+            public byte[] Unprotect(byte[] protectedData)
+            {
+                Interlocked.Increment(ref owner._unprotects);
+                return inner.Unprotect(protectedData);
+            }
+        }
     }
 }

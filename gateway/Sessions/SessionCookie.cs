@@ -21,7 +21,9 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingGat
     // A cookie this instance has already verified maps to the same handle until the key ring changes, so
     // the result is remembered briefly; the session itself is still checked in the store every time.
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, (string Handle, long Until)> _verified = new(StringComparer.Ordinal);
+    // Held as its span lookup, so a cookie is found by a slice of the Cookie header; .Dictionary for the rest.
+    private readonly ConcurrentDictionary<string, (string Handle, long Until)>.AlternateLookup<ReadOnlySpan<char>> _verified =
+        new ConcurrentDictionary<string, (string Handle, long Until)>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
     private readonly IDataProtector _protector = provider.CreateProtector("Bff.SessionCookie.v1");
     private readonly BffCookieOptions _cookie = options.Value.Cookie;
 
@@ -48,7 +50,7 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingGat
             return ValueTask.FromResult<string?>(null);
         }
 
-        if (_verified.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(value, out var known) && known.Until > Environment.TickCount64)
+        if (_verified.TryGetValue(value, out var known) && known.Until > Environment.TickCount64)
         {
             return ValueTask.FromResult<string?>(known.Handle);
         }
@@ -90,12 +92,12 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingGat
             }
 
             var handle = HandleOf(secret);
-            if (_verified.Count >= MaxRemembered)
+            if (_verified.Dictionary.Count >= MaxRemembered)
             {
-                _verified.Clear();
+                _verified.Dictionary.Clear();
             }
 
-            _verified[value] = (handle, Environment.TickCount64 + (long)RememberFor.TotalMilliseconds);
+            _verified.Dictionary[value] = (handle, Environment.TickCount64 + (long)RememberFor.TotalMilliseconds);
             return handle;
         }
         catch (CryptographicException)
