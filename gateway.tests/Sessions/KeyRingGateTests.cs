@@ -39,7 +39,7 @@ public sealed class KeyRingGateTests : IDisposable
     public async Task KeyAddedElsewhere_BurstWaitsOnOneProbe_ThenUnprotects()
     {
         // Each probe is an Unprotect that holds a pool thread while the ring is read: one for the burst.
-        var probes = new CountingProvider(_gateway.Provider);
+        var probes = new CountingDataProtectionProvider(_gateway.Provider);
         var gate = new KeyRingGate(_gateway.KeyRing, probes, NullLogger<KeyRingGate>.Instance);
         var payload = ProtectUnderNewKey([4, 5, 6]);
         var reads = _repository.Reads;
@@ -115,27 +115,5 @@ public sealed class KeyRingGateTests : IDisposable
         _other.KeyManager.CreateNewKey(now, now.AddDays(90));
         // Not checked here by unprotecting it in the gateway: that would read the ring again itself.
         return _other.Provider.CreateProtector(Purpose).Protect(data);
-    }
-
-    private sealed class CountingProvider(IDataProtectionProvider inner) : IDataProtectionProvider
-    {
-        private int _unprotects;
-
-        public int Unprotects => Volatile.Read(ref _unprotects);
-
-        public IDataProtector CreateProtector(string purpose) => new Counting(inner.CreateProtector(purpose), this);
-
-        private sealed class Counting(IDataProtector protector, CountingProvider owner) : IDataProtector
-        {
-            public IDataProtector CreateProtector(string purpose) => new Counting(protector.CreateProtector(purpose), owner);
-
-            public byte[] Protect(byte[] plaintext) => protector.Protect(plaintext);
-
-            public byte[] Unprotect(byte[] protectedData)
-            {
-                Interlocked.Increment(ref owner._unprotects);
-                return protector.Unprotect(protectedData);
-            }
-        }
     }
 }

@@ -38,7 +38,7 @@ public sealed class SessionCookieTests : IDisposable
     {
         var keyRing = TestDataProtection.InMemory();
         _keyRings.Add(keyRing);
-        var counting = new CountingProvider(keyRing.Provider);
+        var counting = new CountingDataProtectionProvider(keyRing.Provider);
         var cookie = new SessionCookie(counting, keyRing.Gate, Options.Create(new BffOptions()));
         var secret = SessionCookie.NewSecret();
         var value = cookie.Protect(secret);
@@ -89,27 +89,5 @@ public sealed class SessionCookieTests : IDisposable
     public async Task TryReadHandle_Oversized_Null()
     {
         Assert.Null(await Create().TryReadHandleAsync(new string('A', 8192), default));
-    }
-
-    private sealed class CountingProvider(IDataProtectionProvider inner) : IDataProtectionProvider
-    {
-        private int _unprotects;
-
-        public int Unprotects => _unprotects;
-
-        public IDataProtector CreateProtector(string purpose) => new Counting(inner.CreateProtector(purpose), this);
-
-        private sealed class Counting(IDataProtector inner, CountingProvider owner) : IDataProtector
-        {
-            public IDataProtector CreateProtector(string purpose) => new Counting(inner.CreateProtector(purpose), owner);
-
-            public byte[] Protect(byte[] plaintext) => inner.Protect(plaintext);
-
-            public byte[] Unprotect(byte[] protectedData)
-            {
-                Interlocked.Increment(ref owner._unprotects);
-                return inner.Unprotect(protectedData);
-            }
-        }
     }
 }
