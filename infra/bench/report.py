@@ -165,6 +165,45 @@ def main():
         w(f"| {label} | " + " | ".join(cells) + " |")
     w("")
 
+    # Side by side: both loaded in the same seconds, so a slower machine in those seconds slows both. Requests
+    # per second of each process's own cpu time, because the split of the one core between them is the
+    # scheduler's (per thread, and the gateway runs more threads), not the proxies'.
+    pairs = {}  # c -> list of per-round dicts
+    for path in sorted(glob.glob(os.path.join(root, "r*-c*-pair.cpu"))):
+        m = re.match(r"r(\d+)-c(\d+)-pair\.cpu$", os.path.basename(path))
+        if not m:
+            continue
+        r, c = int(m.group(1)), int(m.group(2))
+        ticks = dict((name, int(v)) for name, v in (line.split() for line in read(path).splitlines()))
+        base = path[:-len(".cpu")]
+        res = {t: json.load(open(f"{base}-{t}.json")) for t in ("yarp", "gateway")}
+        for t, x in res.items():
+            if x.get("problems"):
+                problems.append(f"round {r}, {c} conn, side by side, {t}: " + "; ".join(x["problems"]))
+        if all(ticks.get(t) for t in res):
+            pairs.setdefault(c, []).append({
+                "capacity": {t: res[t]["requests"] * meta["clk_tck"] / ticks[t] for t in res},
+                "rps": {t: res[t]["rps"] for t in res},
+                "cpu_us": {t: ticks[t] * tick_us / res[t]["requests"] for t in res},
+                "share": {t: ticks[t] / (meta["duration"] * meta["clk_tck"]) for t in res},
+            })
+    if pairs:
+        pc = sorted(pairs)
+        w("### Side by side (bare YARP and the gateway loaded at the same time, per round)")
+        w("")
+        w("| measure | " + " | ".join(f"{c} conns" for c in pc) + " |")
+        w("|---|" + "---:|" * len(pc))
+        side = {c: [x["capacity"]["gateway"] / x["capacity"]["yarp"] for x in pairs[c]] for c in pc}
+        derived.update({("side by side", c): v for c, v in side.items()})
+        w("| gateway ÷ bare YARP, requests per second of its own cpu time | " + " | ".join(spread(side[c], "{:.3f}") for c in pc) + " |")
+        w("| cpu per request, µs: gateway / bare YARP | " + " | ".join(
+            f"{med([x['cpu_us']['gateway'] for x in pairs[c]]):.1f} / {med([x['cpu_us']['yarp'] for x in pairs[c]]):.1f}" for c in pc) + " |")
+        w("| share of the server core: gateway / bare YARP, % | " + " | ".join(
+            f"{100 * med([x['share']['gateway'] for x in pairs[c]]):.0f} / {100 * med([x['share']['yarp'] for x in pairs[c]]):.0f}" for c in pc) + " |")
+        w("| req/s: gateway / bare YARP (they split one core) | " + " | ".join(
+            f"{med([x['rps']['gateway'] for x in pairs[c]]):,.0f} / {med([x['rps']['yarp'] for x in pairs[c]]):,.0f}" for c in pc) + " |")
+        w("")
+
     w("### Server CPU per request (µs of cpu time, median over rounds)")
     w("")
     columns = ["gateway"] + (["gatewayb"] if compared else []) + ["yarp"] + (["yarpsb"] if "yarpsb" in order else []) + ["proxy", "redis", "upstream"]
@@ -260,6 +299,11 @@ def main():
     w("")
     # Not a target of the issue, which compares with bare YARP as it is; what the gateway itself adds once the
     # bytes of a real session (cookie in, the IdP's token out) are the same on both sides.
+    v = derived.get(("side by side", 32))
+    if v:
+        w(f"Side by side at 32 connections (for reference: both loaded in the same seconds, requests per second of "
+          f"each one's own cpu time): gateway ÷ bare YARP {spread(v, '{:.3f}')}.")
+        w("")
     t = derived.get(("gateway ÷ bare YARP with the same bytes, req/s", 32))
     l = derived.get(("gateway − bare YARP with the same bytes, p50 µs", 1))
     if t or l:
