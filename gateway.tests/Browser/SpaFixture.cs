@@ -39,7 +39,6 @@ public sealed class SpaFixture : IAsyncLifetime
         _redis = await RedisServer.StartAsync();
         _api = await DemoApiProcess.StartAsync(Idp);
         _gateway = await GatewayProcess.StartAsync(GatewayConfig.Create(Idp, _redis, _api.BaseAddress));
-        await WarmUpLoginPathAsync(_gateway, Idp);
 
         // The Playwright driver (node, shipped in the NuGet package) and the Chromium it starts inherit this
         // process's environment: with the run's marker they are swept with the other processes of the run
@@ -76,22 +75,6 @@ public sealed class SpaFixture : IAsyncLifetime
         context.SetDefaultTimeout(StepTimeoutMs);
         context.SetDefaultNavigationTimeout(StepTimeoutMs);
         return context;
-    }
-
-    /// <summary>
-    /// Walks the login path once, up to the IdP's login form, without signing anyone in: the first login
-    /// of a new gateway and IdP (the pushed authorization request, the authorize endpoint, the form's first
-    /// render) is compiled on first use, and at the start of a run, with every test class starting its
-    /// processes on two cores, that once took longer than a browser step's bound (CI, 2026-12-03).
-    /// </summary>
-    private static async Task WarmUpLoginPathAsync(GatewayProcess gateway, DevIdp idp)
-    {
-        using var browser = gateway.CreateBrowser();
-        using var page = await browser.NavigateAsync("/bff/login?returnUrl=/");
-        if (page.StatusCode != System.Net.HttpStatusCode.OK || !page.FinalUri.ToString().StartsWith(idp.Issuer + "/interaction/", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"The login path did not reach the IdP's login form: {page}");
-        }
     }
 
     private Task<IBrowser> LaunchAsync(bool backForwardCache) =>
