@@ -2,6 +2,7 @@ using Bff.Sessions;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -14,60 +15,106 @@ namespace Bff.Proxy;
 /// </summary>
 internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager tokens, ClientTokenManager clientTokens)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var route = context.GetReverseProxyFeature().Route.Config;
         var mode = BffRouteMetadata.GetAccessTokenMode(route);
-        if (mode is AccessTokenMode.User or AccessTokenMode.UserOptional)
+        if (mode is AccessTokenMode.User or AccessTokenMode.UserOptional
+            && context.Features.Get<BffSessionFeature>() is { } feature)
         {
-            // Authentication ran in front of the proxy and left the session here when it found one; asking
-            // again only for a request without one costs nothing on the path that matters.
-            var feature = context.Features.Get<BffSessionFeature>();
-            if (feature is null && (await context.AuthenticateAsync(BffSessionDefaults.Scheme)).Succeeded)
+            // The steady state of every proxied call: a session authentication found, a token that needs no
+            // refresh, nothing awaited, so no state machine is allocated for the request.
+            var pending = tokens.GetAsync(feature.Session, context.RequestAborted);
+            if (pending.IsCompletedSuccessfully)
             {
-                feature = context.Features.Get<BffSessionFeature>();
+                var token = pending.Result;
+                if (token.Status == AccessTokenStatus.Usable)
+                {
+                    Use(context, feature, token);
+                    return ForwardAsync(context);
+                }
+
+                return RefuseAsync(context, token.Status);
             }
 
-            if (feature is null)
-            {
-                if (mode == AccessTokenMode.User)
-                {
-                    await context.ChallengeAsync(BffSessionDefaults.Scheme);
-                    return;
-                }
-            }
-            else
-            {
-                var token = await tokens.GetAsync(feature.Session, context.RequestAborted);
-                switch (token.Status)
-                {
-                    case AccessTokenStatus.Usable:
-                        feature.Session = token.Session!;
-                        context.Features.Set(UpstreamToken.For(token.Session!.Tokens.AccessToken));
-                        break;
-                    case AccessTokenStatus.SessionEnded:
-                        await BffProblem.WriteAsync(context, StatusCodes.Status401Unauthorized, BffProblem.SessionExpired, "The session has ended.");
-                        return;
-                    default:
-                        // Never forward an expired token, never end the session for an IdP outage.
-                        await BffProblem.IdpUnavailableAsync(context);
-                        return;
-                }
-            }
+            return AwaitTokenThenForwardAsync(context, feature, pending);
         }
 
-        else if (mode == AccessTokenMode.Client)
+        return mode switch
         {
-            var token = await clientTokens.GetAsync(context.RequestAborted);
-            if (token is null)
-            {
-                await BffProblem.IdpUnavailableAsync(context);
-                return;
-            }
+            AccessTokenMode.User or AccessTokenMode.UserOptional => AuthenticateThenForwardAsync(context, mode),
+            AccessTokenMode.Client => WithClientTokenAsync(context),
+            _ => ForwardAsync(context),
+        };
+    }
 
-            context.Features.Set(UpstreamToken.For(token));
+    private async Task AwaitTokenThenForwardAsync(HttpContext context, BffSessionFeature feature, ValueTask<AccessTokenResult> pending)
+    {
+        var token = await pending;
+        if (token.Status != AccessTokenStatus.Usable)
+        {
+            await RefuseAsync(context, token.Status);
+            return;
         }
 
+        Use(context, feature, token);
+        await ForwardAsync(context);
+    }
+
+    private async Task AuthenticateThenForwardAsync(HttpContext context, AccessTokenMode mode)
+    {
+        // Authentication ran in front of the proxy and left the session here when it found one; asking
+        // again only for a request without one costs nothing on the path that matters.
+        if ((await context.AuthenticateAsync(BffSessionDefaults.Scheme)).Succeeded
+            && context.Features.Get<BffSessionFeature>() is { } feature)
+        {
+            await AwaitTokenThenForwardAsync(context, feature, tokens.GetAsync(feature.Session, context.RequestAborted));
+            return;
+        }
+
+        if (mode == AccessTokenMode.User)
+        {
+            await context.ChallengeAsync(BffSessionDefaults.Scheme);
+            return;
+        }
+
+        await ForwardAsync(context);
+    }
+
+    private async Task WithClientTokenAsync(HttpContext context)
+    {
+        var token = await clientTokens.GetAsync(context.RequestAborted);
+        if (token is null)
+        {
+            await BffProblem.IdpUnavailableAsync(context);
+            return;
+        }
+
+        context.Features.Set(UpstreamToken.For(token));
+        await ForwardAsync(context);
+    }
+
+    private static void Use(HttpContext context, BffSessionFeature feature, AccessTokenResult token)
+    {
+        feature.Session = token.Session!;
+        context.Features.Set(UpstreamToken.For(token.Session!.Tokens.AccessToken));
+    }
+
+    private static Task RefuseAsync(HttpContext context, AccessTokenStatus status) =>
+        status == AccessTokenStatus.SessionEnded
+            ? BffProblem.WriteAsync(context, StatusCodes.Status401Unauthorized, BffProblem.SessionExpired, "The session has ended.")
+            // Never forward an expired token, never end the session for an IdP outage.
+            : BffProblem.IdpUnavailableAsync(context);
+
+    // Only a request that can have a body can fail on reading it: the others are forwarded without
+    // awaiting anything here.
+    private Task ForwardAsync(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }
+            ? next(context)
+            : ForwardThenCheckBodyAsync(context);
+
+    private async Task ForwardThenCheckBodyAsync(HttpContext context)
+    {
         await next(context);
 
         // The forwarder answers a request body it could not read from the client (over the limit, broken
