@@ -100,6 +100,10 @@ def main():
     w(f"Mode `{meta['mode']}`: {rounds} interleaved rounds × {meta['duration']} s per target and connection count, "
       f"warm-up {meta['warmup']} s per .NET target (nginx: 5 s at most); wrk (1 thread) on cpu {meta['client_cpu']}, every server on cpu "
       f"{meta['server_cpu']}; {meta['cpu_model']}. Medians over rounds, (min–max) across rounds.")
+    if meta.get("restart"):
+        w("")
+        w("`--restart`: every round after the first measured new processes of bare YARP (both), the gateway and "
+          "gateway B, each warmed up again; the spread across rounds includes what one process start gives or takes.")
     if compared:
         w("")
         w(f"Gateway B: `{meta.get('compare', '').strip()}`, measured in the same rounds right after the gateway.")
