@@ -66,8 +66,8 @@ def main():
             name, ticks = line.split()
             cpu[name] = int(ticks)
         res["cpu_ticks"] = cpu
-        before = [int(x) for x in read(path + ".alloc_before", "0 0 0 0 0 0").split()]
-        after = [int(x) for x in read(path + ".alloc_after", "0 0 0 0 0 0").split()]
+        before = [int(x) for x in read(path + ".alloc_before", "0 0 0 0 0 0 0 0 0").split()]
+        after = [int(x) for x in read(path + ".alloc_after", "0 0 0 0 0 0 0 0 0").split()]
         res["alloc"] = [a - b for a, b in zip(after, before)]
         # Context switches over the run and threads at its end; absent in results from older harnesses.
         sched = read(path + ".sched", "").split()
@@ -251,6 +251,17 @@ def main():
     w(f"| allocated bytes / request | {gw_alloc[0] / gw_req:,.0f} | {y_alloc[0] / y_req:,.0f} |" if gw_req and y_req else "| allocated bytes / request | n/a | n/a |")
     w(f"| GCs per 100k requests (gen0 / gen1 / gen2) | {' / '.join(f'{g * 1e5 / gw_req:.1f}' for g in gw_alloc[1:4])} | "
       f"{' / '.join(f'{g * 1e5 / y_req:.1f}' for g in y_alloc[1:4])} |" if gw_req and y_req else "| GCs | n/a | n/a |")
+    # GC pause and what the ephemeral GCs kept alive; absent in results from older harnesses.
+    def gc_cells(t):
+        rs = [x for c in conns for x in runs.get((c, t), []) if len(x["alloc"]) > 8]
+        n = sum(x["requests"] for x in rs)
+        samples = sum(x["alloc"][8] for x in rs)
+        pause = f"{sum(x['alloc'][6] for x in rs) / n:.2f}" if n else "n/a"
+        kept = f"{sum(x['alloc'][7] for x in rs) / samples / 1024:,.0f} KB ({samples} GCs sampled)" if samples else "n/a"
+        return pause, kept
+    gw_gc, y_gc = gc_cells("gateway"), gc_cells("yarp")
+    w(f"| GC pause, µs / request | {gw_gc[0]} | {y_gc[0]} |")
+    w(f"| promoted by an ephemeral GC (gen0/gen1), sampled | {gw_gc[1]} | {y_gc[1]} |")
     # Each work item is a hop between threads; at one connection every hop is a wake-up on the request's path.
     for c in conns:
         per, switches, threads, contentions = [], [], [], []

@@ -6,7 +6,9 @@ using System.Text;
 /// <summary>
 /// Loaded by the runtime before Main when DOTNET_STARTUP_HOOKS names this assembly; nothing in the
 /// product changes. Every 100 ms it writes one line to the file named by BENCH_ALLOC_FILE:
-/// <c>total_allocated_bytes gen0_collections gen1_collections gen2_collections thread_pool_work_items lock_contentions</c>.
+/// <c>total_allocated_bytes gen0_collections gen1_collections gen2_collections thread_pool_work_items lock_contentions
+/// gc_pause_microseconds promoted_bytes promoted_samples</c>: the last two add up what the latest ephemeral
+/// GC promoted each time a tick sees a new one (a sample: GCs between two ticks are not seen).
 /// The bench reads it while the process is idle before and after its rounds, so the period does not
 /// matter; the hook's own allocations (one short string per tick) are noise next to a round's.
 /// With BENCH_ALLOC_TYPES=1 it also listens to the runtime's GCAllocationTick events (one per ~100 KB
@@ -30,10 +32,19 @@ internal static class StartupHook
 
     private static void Publish(string path, AllocationTypes? types)
     {
+        long lastIndex = 0, promoted = 0, samples = 0;
         while (true)
         {
+            var ephemeral = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+            if (ephemeral.Index != lastIndex && lastIndex != 0)
+            {
+                promoted += ephemeral.PromotedBytes;
+                samples++;
+            }
+
+            lastIndex = ephemeral.Index;
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"{GC.GetTotalAllocatedBytes(precise: false)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {ThreadPool.CompletedWorkItemCount} {Monitor.LockContentionCount}\n");
+                $"{GC.GetTotalAllocatedBytes(precise: false)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {ThreadPool.CompletedWorkItemCount} {Monitor.LockContentionCount} {(long)GC.GetTotalPauseDuration().TotalMicroseconds} {promoted} {samples}\n");
             try
             {
                 Write(path, line);
