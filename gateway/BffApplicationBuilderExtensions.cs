@@ -30,7 +30,13 @@ public static class BffApplicationBuilderExtensions
             app.UseForwardedHeaders();
         }
 
-        app.UseExceptionHandler();
+        // The framework's exception handler, in a pipeline of its own behind the boundary, which spares the
+        // proxied steady state its await.
+        var errors = ((IApplicationBuilder)app).New();
+        errors.UseExceptionHandler();
+        errors.Run(BffErrorBoundary.Rethrow);
+        var handler = errors.Build();
+        app.Use(next => new BffErrorBoundary(next, handler).InvokeAsync);
         app.UseMiddleware<ResponseHeadersMiddleware>();
         app.UseRouting();
 

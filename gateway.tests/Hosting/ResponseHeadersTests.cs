@@ -96,6 +96,27 @@ public sealed class ResponseHeadersTests : IClassFixture<ProxyGatewayFixture>
         Assert.Empty(_gateway.Upstream.LogEntries);
     }
 
+    [Theory]
+    [InlineData("/bff/user")]
+    [InlineData("/api/data")]
+    public async Task Response_UnexpectedError_500ProblemWithContractHeaders(string path)
+    {
+        await using var factory = new GatewayFactory(GatewayFactory.BaseSettings(_gateway.Upstream.Url + "/"))
+            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton(BrokenSessionStore.Create()))));
+        using var client = factory.CreateClient();
+        var cookie = factory.Services.GetRequiredService<SessionCookie>();
+        _gateway.Upstream.ResetLogEntries();
+
+        var response = await client.SendAsync(
+            GatewayRequest.Browser("GET", path, $"{cookie.Name}={cookie.Protect(SessionCookie.NewSecret())}").ToMessage());
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.InternalServerError, "internal_error");
+        await ProblemAssert.HasNoInternalsAsync(response);
+        Assert.DoesNotContain("secret", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        AssertContractHeaders(response);
+        Assert.Empty(_gateway.Upstream.LogEntries);
+    }
+
     [Fact]
     public async Task Response_SessionStoreDown_StaticFilesStillServed()
     {

@@ -1,3 +1,4 @@
+using Bff.Diagnostics;
 using Bff.Sessions;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication;
@@ -107,11 +108,17 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
             : BffProblem.IdpUnavailableAsync(context);
 
     // Only a request that can have a body can fail on reading it: the others are forwarded without
-    // awaiting anything here.
-    private Task ForwardAsync(HttpContext context) =>
-        context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }
-            ? next(context)
-            : ForwardThenCheckBodyAsync(context);
+    // awaiting anything here, and nothing of theirs is left for the error boundary to guard.
+    private Task ForwardAsync(HttpContext context)
+    {
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            BffErrorBoundary.HandOver(context);
+            return next(context);
+        }
+
+        return ForwardThenCheckBodyAsync(context);
+    }
 
     private async Task ForwardThenCheckBodyAsync(HttpContext context)
     {

@@ -1,0 +1,152 @@
+using Bff.Diagnostics;
+using Microsoft.AspNetCore.Http;
+
+namespace Bff.Tests.Diagnostics;
+
+/// <summary>
+/// What the boundary hands to the exception handler, and the one request it leaves unawaited: one that
+/// reached the forwarder, on this request's own synchronous call, and is still running.
+/// </summary>
+public sealed class BffErrorBoundaryTests
+{
+    private readonly List<Exception> _handled = [];
+
+    private BffErrorBoundary Boundary(RequestDelegate next) => new(next, context =>
+    {
+        try
+        {
+            return BffErrorBoundary.Rethrow(context);
+        }
+        catch (Exception exception)
+        {
+            _handled.Add(exception);
+            return Task.CompletedTask;
+        }
+    });
+
+    [Fact]
+    public async Task Invoke_ThrowsSynchronously_ExceptionHandled()
+    {
+        var thrown = new InvalidOperationException("sync");
+        var boundary = Boundary(_ => throw thrown);
+
+        await boundary.InvokeAsync(new DefaultHttpContext());
+
+        Assert.Same(thrown, Assert.Single(_handled));
+    }
+
+    [Fact]
+    public async Task Invoke_FaultsLater_ExceptionHandledAfterIt()
+    {
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var boundary = Boundary(_ => running.Task);
+
+        var invoked = boundary.InvokeAsync(new DefaultHttpContext());
+        Assert.NotSame(running.Task, invoked);
+        Assert.Empty(_handled);
+        var thrown = new InvalidOperationException("async");
+        running.SetException(thrown);
+        await invoked;
+
+        Assert.Same(thrown, Assert.Single(_handled));
+    }
+
+    [Fact]
+    public async Task Invoke_HandedOverAndRunning_ForwardersTaskReturnedAsIs()
+    {
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var boundary = Boundary(context =>
+        {
+            BffErrorBoundary.HandOver(context);
+            return running.Task;
+        });
+
+        var invoked = boundary.InvokeAsync(new DefaultHttpContext());
+
+        Assert.Same(running.Task, invoked);
+        running.SetResult();
+        await invoked;
+        Assert.Empty(_handled);
+    }
+
+    [Fact]
+    public async Task Invoke_HandedOverButAlreadyFailed_ExceptionHandled()
+    {
+        var thrown = new InvalidOperationException("failed at once");
+        var boundary = Boundary(context =>
+        {
+            BffErrorBoundary.HandOver(context);
+            return Task.FromException(thrown);
+        });
+
+        await boundary.InvokeAsync(new DefaultHttpContext());
+
+        Assert.Same(thrown, Assert.Single(_handled));
+    }
+
+    [Fact]
+    public async Task Invoke_AnotherRequestHandedOver_StillGuarded()
+    {
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var boundary = Boundary(_ =>
+        {
+            // As a continuation of another request, run inline on this thread, would.
+            BffErrorBoundary.HandOver(new DefaultHttpContext());
+            return running.Task;
+        });
+
+        var invoked = boundary.InvokeAsync(new DefaultHttpContext());
+        Assert.NotSame(running.Task, invoked);
+        var thrown = new InvalidOperationException("other");
+        running.SetException(thrown);
+        await invoked;
+
+        Assert.Same(thrown, Assert.Single(_handled));
+    }
+
+    [Fact]
+    public async Task Invoke_HandedOverAfterAnAwait_StillGuarded()
+    {
+        var thrown = new InvalidOperationException("after the await");
+        var boundary = Boundary(async context =>
+        {
+            await Task.Yield();
+            BffErrorBoundary.HandOver(context);
+            throw thrown;
+        });
+
+        await boundary.InvokeAsync(new DefaultHttpContext());
+
+        Assert.Same(thrown, Assert.Single(_handled));
+    }
+
+    [Fact]
+    public async Task Invoke_EarlierRequestHandedOver_NextRequestOnTheSameContextGuarded()
+    {
+        // Kestrel reuses a connection's HttpContext: the first request's hand-over must not cover the second.
+        var context = new DefaultHttpContext();
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var boundary = Boundary(c =>
+        {
+            if (++calls == 1)
+            {
+                BffErrorBoundary.HandOver(c);
+                return first.Task;
+            }
+
+            return second.Task;
+        });
+
+        var firstInvoked = boundary.InvokeAsync(context);
+        first.SetResult();
+        await firstInvoked;
+        var secondInvoked = boundary.InvokeAsync(context);
+        var thrown = new InvalidOperationException("second");
+        second.SetException(thrown);
+        await secondInvoked;
+
+        Assert.Same(thrown, Assert.Single(_handled));
+    }
+}

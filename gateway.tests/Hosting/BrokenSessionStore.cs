@@ -1,0 +1,18 @@
+using System.Reflection;
+using Bff.Sessions;
+
+namespace Bff.Tests.Hosting;
+
+/// <summary>
+/// A session store with a bug: every call throws an exception the gateway does not expect, whose message
+/// names internals that must not reach the browser.
+/// </summary>
+public class BrokenSessionStore : DispatchProxy
+{
+    public const string Message = "Internal detail: the store's connection string is redis://secret@10.0.0.1";
+
+    internal static ISessionStore Create() => Create<ISessionStore, BrokenSessionStore>();
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+        throw new InvalidOperationException(Message);
+}
