@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.Http;
 namespace Bff.Diagnostics;
 
 /// <summary>
-/// The outermost middleware: whatever the rest of the pipeline throws is handed to the framework's exception
-/// handler (and so to <see cref="BffExceptionHandler"/>), which runs in a pipeline of its own. The framework's
-/// middleware awaits every request that does not complete at once, which is every proxied one; this boundary
-/// does too, except for a request whose rest is the forwarder's alone (<see cref="HandOver"/>). YARP's
-/// forwarder catches its own failures and answers them with a status (502, 504, ...), so awaiting it here
-/// would guard nothing and cost an allocation and a continuation on every proxied call.
+/// The first middleware after the forwarded headers: whatever the rest of the pipeline throws is handed to the
+/// framework's exception handler (and so to <see cref="BffExceptionHandler"/>), which runs in a pipeline of its
+/// own. The framework's middleware awaits every request that does not complete at once, which is every proxied
+/// one; this boundary does too, except for a request whose rest is the forwarder's alone (<see cref="HandOver"/>).
+/// YARP's forwarder catches its own failures and answers them with a status (502, 504, ...); what it leaves
+/// outside its catches (trailers) runs after the response has started, when no problem document can be
+/// written. Awaiting it here would guard nothing and cost an allocation and a continuation per proxied call.
 /// </summary>
 internal sealed class BffErrorBoundary(RequestDelegate next, RequestDelegate handler)
 {
