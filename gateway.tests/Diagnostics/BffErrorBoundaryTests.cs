@@ -41,14 +41,7 @@ public sealed class BffErrorBoundaryTests
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var boundary = Boundary(_ => running.Task);
 
-        var invoked = boundary.InvokeAsync(new DefaultHttpContext());
-        Assert.NotSame(running.Task, invoked);
-        Assert.Empty(_handled);
-        var thrown = new InvalidOperationException("async");
-        running.SetException(thrown);
-        await invoked;
-
-        Assert.Same(thrown, Assert.Single(_handled));
+        await AssertAwaitedAndHandledAsync(boundary, new DefaultHttpContext(), running);
     }
 
     [Fact]
@@ -95,13 +88,7 @@ public sealed class BffErrorBoundaryTests
             return running.Task;
         });
 
-        var invoked = boundary.InvokeAsync(new DefaultHttpContext());
-        Assert.NotSame(running.Task, invoked);
-        var thrown = new InvalidOperationException("other");
-        running.SetException(thrown);
-        await invoked;
-
-        Assert.Same(thrown, Assert.Single(_handled));
+        await AssertAwaitedAndHandledAsync(boundary, new DefaultHttpContext(), running);
     }
 
     [Fact]
@@ -142,10 +129,18 @@ public sealed class BffErrorBoundaryTests
         var firstInvoked = boundary.InvokeAsync(context);
         first.SetResult();
         await firstInvoked;
-        var secondInvoked = boundary.InvokeAsync(context);
-        var thrown = new InvalidOperationException("second");
-        second.SetException(thrown);
-        await secondInvoked;
+        await AssertAwaitedAndHandledAsync(boundary, context, second);
+    }
+
+    /// <summary>The boundary does not return the running task as is, and handles the exception it ends with.</summary>
+    private async Task AssertAwaitedAndHandledAsync(BffErrorBoundary boundary, HttpContext context, TaskCompletionSource running)
+    {
+        var invoked = boundary.InvokeAsync(context);
+        Assert.NotSame(running.Task, invoked);
+        Assert.Empty(_handled);
+        var thrown = new InvalidOperationException("later");
+        running.SetException(thrown);
+        await invoked;
 
         Assert.Same(thrown, Assert.Single(_handled));
     }

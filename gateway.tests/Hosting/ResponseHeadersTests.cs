@@ -80,14 +80,7 @@ public sealed class ResponseHeadersTests : IClassFixture<ProxyGatewayFixture>
     [InlineData("/api/data")]
     public async Task Response_SessionStoreDown_503ProblemWithContractHeaders(string path)
     {
-        await using var factory = new GatewayFactory(GatewayFactory.BaseSettings(_gateway.Upstream.Url + "/"))
-            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton(UnavailableSessionStore.Create()))));
-        using var client = factory.CreateClient();
-        var cookie = factory.Services.GetRequiredService<SessionCookie>();
-        _gateway.Upstream.ResetLogEntries();
-
-        var response = await client.SendAsync(
-            GatewayRequest.Browser("GET", path, $"{cookie.Name}={cookie.Protect(SessionCookie.NewSecret())}").ToMessage());
+        var response = await SendWithSessionStoreAsync(UnavailableSessionStore.Create(), path);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "session_store_unavailable");
         await ProblemAssert.HasNoInternalsAsync(response);
@@ -101,20 +94,28 @@ public sealed class ResponseHeadersTests : IClassFixture<ProxyGatewayFixture>
     [InlineData("/api/data")]
     public async Task Response_UnexpectedError_500ProblemWithContractHeaders(string path)
     {
-        await using var factory = new GatewayFactory(GatewayFactory.BaseSettings(_gateway.Upstream.Url + "/"))
-            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton(BrokenSessionStore.Create()))));
-        using var client = factory.CreateClient();
-        var cookie = factory.Services.GetRequiredService<SessionCookie>();
-        _gateway.Upstream.ResetLogEntries();
-
-        var response = await client.SendAsync(
-            GatewayRequest.Browser("GET", path, $"{cookie.Name}={cookie.Protect(SessionCookie.NewSecret())}").ToMessage());
+        var response = await SendWithSessionStoreAsync(BrokenSessionStore.Create(), path);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.InternalServerError, "internal_error");
         await ProblemAssert.HasNoInternalsAsync(response);
         Assert.DoesNotContain("secret", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
         AssertContractHeaders(response);
         Assert.Empty(_gateway.Upstream.LogEntries);
+    }
+
+    /// <summary>A GET with a session cookie to a gateway of its own whose session store is <paramref name="store"/>.</summary>
+    private async Task<HttpResponseMessage> SendWithSessionStoreAsync(ISessionStore store, string path)
+    {
+        await using var factory = new GatewayFactory(GatewayFactory.BaseSettings(_gateway.Upstream.Url + "/"))
+            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton(store))));
+        using var client = factory.CreateClient();
+        var cookie = factory.Services.GetRequiredService<SessionCookie>();
+        _gateway.Upstream.ResetLogEntries();
+
+        var response = await client.SendAsync(
+            GatewayRequest.Browser("GET", path, $"{cookie.Name}={cookie.Protect(SessionCookie.NewSecret())}").ToMessage());
+        await response.Content.LoadIntoBufferAsync();
+        return response;
     }
 
     [Fact]
