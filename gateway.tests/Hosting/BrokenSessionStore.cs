@@ -9,10 +9,11 @@ namespace Bff.Tests.Hosting;
 /// </summary>
 public class BrokenSessionStore : DispatchProxy
 {
-    public const string Message = "Internal detail: the store's connection string is redis://secret@10.0.0.1";
+    /// <summary>Part of the exception's message: it must not appear in any response.</summary>
+    public const string Secret = "redis://secret@10.0.0.1";
 
     internal static ISessionStore Create() => Create<ISessionStore, BrokenSessionStore>();
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-        throw new InvalidOperationException(Message);
+        throw new InvalidOperationException("Internal detail: the store's connection string is " + Secret);
 }
