@@ -146,7 +146,22 @@ internal sealed partial class RedisSessionStore(
         }
 
         var lastSeen = DateTimeOffset.FromUnixTimeMilliseconds((long)values[3]);
-        var session = await DecodeAsync(id, (byte[])values[0]!, (byte[])values[1]!, (long)values[2], lastSeen, cancellationToken);
+        var metadata = (byte[])values[0]!;
+        var tokens = (byte[])values[1]!;
+        BffSession? session;
+        if (cache.Payloads.TryGet(id, metadata, tokens, out var readMetadata, out var readTokens))
+        {
+            session = SessionProtector.Compose(id, readMetadata, readTokens, lastSeen, (long)values[2]);
+        }
+        else
+        {
+            session = await DecodeAsync(id, metadata, tokens, (long)values[2], lastSeen, cancellationToken);
+            if (session is not null)
+            {
+                RememberPayloads(session, metadata, tokens, epoch);
+            }
+        }
+
         if (session is null || time.GetUtcNow() >= session.ExpiresAt(_options.Session.IdleTimeout))
         {
             return null;
@@ -154,6 +169,17 @@ internal sealed partial class RedisSessionStore(
 
         cache.Set(session, epoch);
         return session;
+    }
+
+    // Like the cache, never keeps what a read saw when the session may have changed or ended meanwhile:
+    // the memo would not serve it wrongly (the bytes decide), but the plaintext would stay in memory.
+    private void RememberPayloads(BffSession session, byte[] metadata, byte[] tokens, long epochAtReadStart)
+    {
+        cache.Payloads.Set(session.Id, metadata, tokens, SessionProtector.MetadataOf(session), session.Tokens);
+        if (cache.Epoch != epochAtReadStart)
+        {
+            cache.Payloads.Remove(session.Id);
+        }
     }
 
     public async Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)

@@ -25,6 +25,13 @@ internal sealed class SessionCache(IOptions<BffOptions> options, TimeProvider ti
 
     public int Count => _entries.Count;
 
+    /// <summary>
+    /// What was decrypted for each session, for reads that go to Redis anyway. Kept here so that what
+    /// evicts a session (an invalidation, the sweep) also forgets its plaintext; not switched off with the
+    /// cache, because it never answers without Redis.
+    /// </summary>
+    public SessionPayloadMemo Payloads { get; } = new(time);
+
     public BffSession? TryGet(string id)
     {
         if (!IsEnabled || !_entries.TryGetValue(id, out var entry))
@@ -74,6 +81,7 @@ internal sealed class SessionCache(IOptions<BffOptions> options, TimeProvider ti
     {
         Interlocked.Increment(ref _epoch);
         _entries.TryRemove(id, out _);
+        Payloads.Remove(id);
     }
 
     /// <summary>Drops everything and stops caching until the subscription is known to work again.</summary>
@@ -97,6 +105,8 @@ internal sealed class SessionCache(IOptions<BffOptions> options, TimeProvider ti
                 _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
             }
         }
+
+        Payloads.Sweep();
     }
 
     private sealed record Entry(BffSession Session, DateTimeOffset CachedAt);

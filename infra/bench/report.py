@@ -235,13 +235,16 @@ def main():
 
     gw_req, gw_alloc, gw_runs = totals("gateway")
     y_req, y_alloc, _ = totals("yarp")
-    redis = {}
-    for x in gw_runs:
-        for k, v in x["redis"].items():
-            redis[k] = redis.get(k, 0) + v
-    redis_total = sum(redis.values())
-    redis_per_req = redis_total / gw_req if gw_req else float("nan")
-    breakdown = ", ".join(f"{k} {v / gw_req:.4f}" for k, v in sorted(redis.items(), key=lambda kv: -kv[1]) if v) or "none"
+    def redis_of(rs, n):
+        redis = {}
+        for x in rs:
+            for k, v in x["redis"].items():
+                redis[k] = redis.get(k, 0) + v
+        per_req = sum(redis.values()) / n if n else float("nan")
+        breakdown = ", ".join(f"{k} {v / n:.4f}" for k, v in sorted(redis.items(), key=lambda kv: -kv[1]) if v) or "none"
+        return per_req, breakdown
+
+    redis_per_req, breakdown = redis_of(gw_runs, gw_req)
     mb = lambda kb: kb / 1024
     w("### Per request and memory (all measured runs together)")
     w("")
@@ -280,6 +283,11 @@ def main():
         w(f"| context switches / request (all threads), {c} conn | {switches[0]} | {switches[1]} |")
         w(f"| threads after a run, {c} conn | {threads[0]} | {threads[1]} |")
     w(f"| Redis commands / proxied request | {redis_per_req:.4f} ({breakdown}) | – |")
+    if compared:
+        # Gateway B may run other settings (e.g. Bff__Session__CacheDuration=00:00:00, every request a cache miss).
+        b_req, _, b_runs = totals("gatewayb")
+        b_per_req, b_breakdown = redis_of(b_runs, b_req)
+        w(f"| Redis commands / proxied request, gateway B | {b_per_req:.4f} ({b_breakdown}) | – |")
     w(f"| RSS, max sampled every 0.5 s | {mb(meta['rss_max_kb']['gateway']):.0f} MB | {mb(meta['rss_max_kb']['yarp']):.0f} MB |")
     w(f"| RSS high-water mark (VmHWM) | {mb(meta['hwm_kb']['gateway']):.0f} MB | {mb(meta['hwm_kb']['yarp']):.0f} MB |")
     w("")

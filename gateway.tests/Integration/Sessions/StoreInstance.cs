@@ -1,6 +1,7 @@
 using Bff.Sessions;
 using Bff.Tokens;
 using Bff.Tests.Sessions;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -15,13 +16,13 @@ internal sealed class StoreInstance : IAsyncDisposable
 {
     private readonly SessionInvalidationListener _listener;
 
-    private StoreInstance(ConnectionMultiplexer redis, TestDataProtection protection, BffOptions options)
+    private StoreInstance(ConnectionMultiplexer redis, SessionProtector protector, BffOptions options)
     {
         Redis = redis;
         var wrapped = Options.Create(options);
         Cache = new SessionCache(wrapped, TimeProvider.System);
         Health = new SessionStoreHealth();
-        Store = new RedisSessionStore(redis, protection.SessionProtector(), Cache, Health, wrapped, TimeProvider.System,
+        Store = new RedisSessionStore(redis, protector, Cache, Health, wrapped, TimeProvider.System,
             NullLogger<RedisSessionStore>.Instance);
         _listener = new SessionInvalidationListener(redis, Cache, Health, new RefreshSignals(), wrapped, TimeProvider.System,
             NullLogger<SessionInvalidationListener>.Instance);
@@ -35,14 +36,17 @@ internal sealed class StoreInstance : IAsyncDisposable
 
     public RedisSessionStore Store { get; }
 
-    public static async Task<StoreInstance> StartAsync(string connectionString, TestDataProtection protection, BffOptions options)
+    /// <param name="provider">Data Protection to decrypt with (a counting wrapper, say); the test key ring's by default.</param>
+    public static async Task<StoreInstance> StartAsync(string connectionString, TestDataProtection protection, BffOptions options,
+        IDataProtectionProvider? provider = null)
     {
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;
         configuration.AsyncTimeout = 1000;
         configuration.SyncTimeout = 1000;
         configuration.ConnectTimeout = 1000;
-        var instance = new StoreInstance(await ConnectionMultiplexer.ConnectAsync(configuration), protection, options);
+        var protector = new SessionProtector(provider ?? protection.Provider, protection.Gate);
+        var instance = new StoreInstance(await ConnectionMultiplexer.ConnectAsync(configuration), protector, options);
         await instance._listener.StartAsync(default);
         await WaitAsync(() => instance.Cache.IsEnabled, TimeSpan.FromSeconds(10), "the cache to be confirmed by a ping");
         return instance;

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+
+namespace Bff.Sessions;
+
+/// <summary>
+/// What this instance last decrypted for each session, reused only when Redis returns exactly the same
+/// protected bytes again. A read after the session cache's duration still goes to Redis (so every
+/// revocation rule holds), but an unchanged session skips two Data Protection unprotects, their JSON and
+/// a new principal: most of what a cache miss costs.
+/// </summary>
+/// <remarks>
+/// Equal bytes (by SHA-256) mean equal plaintext, and those bytes were authenticated when first
+/// decrypted, so a hit can only ever return what Data Protection accepted for this session id. Anything
+/// written to the session (a token refresh, tampering) changes the bytes and is decrypted afresh.
+/// </remarks>
+internal sealed class SessionPayloadMemo(TimeProvider time)
+{
+    // Each entry holds a session's decrypted tokens and claims, a few KB: this caps the memory at tens of
+    // MB. Past it sessions are decrypted on every read, as without the memo.
+    internal const int MaxEntries = 10_000;
+
+    // Bounds how long a payload outlives a change of the key ring that would now refuse it (a revoked or
+    // lost key); Data Protection itself reloads its key ring only every 24 hours.
+    internal static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+
+    // The cache's sweep runs with its pings, up to ten times a second; entries age in minutes.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
+
+    private const int FingerprintSize = 2 * SHA256.HashSizeInBytes;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private DateTimeOffset _swept = time.GetUtcNow();
+
+    public int Count => _entries.Count;
+
+    public bool TryGet(string id, byte[] metadata, byte[] tokens,
+        [NotNullWhen(true)] out SessionMetadata? readMetadata, [NotNullWhen(true)] out SessionTokens? readTokens)
+    {
+        readMetadata = null;
+        readTokens = null;
+        if (!_entries.TryGetValue(id, out var entry))
+        {
+            return false;
+        }
+
+        if (time.GetUtcNow() - entry.DecryptedAt >= MaxAge)
+        {
+            _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+            return false;
+        }
+
+        Span<byte> fingerprint = stackalloc byte[FingerprintSize];
+        Fingerprint(metadata, tokens, fingerprint);
+        if (!fingerprint.SequenceEqual(entry.Fingerprint))
+        {
+            return false;
+        }
+
+        readMetadata = entry.Metadata;
+        readTokens = entry.Tokens;
+        return true;
+    }
+
+    public void Set(string id, byte[] metadata, byte[] tokens, SessionMetadata readMetadata, SessionTokens readTokens)
+    {
+        if (_entries.Count >= MaxEntries && !_entries.ContainsKey(id))
+        {
+            return;
+        }
+
+        var fingerprint = new byte[FingerprintSize];
+        Fingerprint(metadata, tokens, fingerprint);
+        _entries[id] = new Entry(fingerprint, readMetadata, readTokens, time.GetUtcNow());
+    }
+
+    /// <summary>Forgets a session that changed or ended, so its plaintext does not stay in memory.</summary>
+    public void Remove(string id) => _entries.TryRemove(id, out _);
+
+    /// <summary>Removes entries past their age, so memory follows the sessions in use.</summary>
+    public void Sweep()
+    {
+        var now = time.GetUtcNow();
+        if (now - _swept < SweepInterval)
+        {
+            return;
+        }
+
+        _swept = now;
+        foreach (var (id, entry) in _entries)
+        {
+            if (now - entry.DecryptedAt >= MaxAge)
+            {
+                _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+            }
+        }
+    }
+
+    private static void Fingerprint(byte[] metadata, byte[] tokens, Span<byte> destination)
+    {
+        SHA256.HashData(metadata, destination[..SHA256.HashSizeInBytes]);
+        SHA256.HashData(tokens, destination[SHA256.HashSizeInBytes..]);
+    }
+
+    private sealed record Entry(byte[] Fingerprint, SessionMetadata Metadata, SessionTokens Tokens, DateTimeOffset DecryptedAt);
+}
