@@ -98,10 +98,10 @@ public class SessionPayloadMemoTests
     public void Sweep_DropsEntriesPastMaxAge_KeepsYoungerOnes()
     {
         var memo = Filled(out _, out _);
-        _time.Advance(SessionPayloadMemo.MaxAge - TimeSpan.FromMinutes(1));
+        _time.Advance(SessionPayloadMemo.MaxAge / 2);
         memo.Set("s2", Bytes(1, 1), Bytes(1, 2), _metadata, _tokens);
 
-        _time.Advance(TimeSpan.FromMinutes(1));
+        _time.Advance(SessionPayloadMemo.MaxAge / 2);
         memo.Sweep();
 
         Assert.Equal(1, memo.Count);

@@ -22,11 +22,12 @@ internal sealed class SessionPayloadMemo(TimeProvider time)
     internal const int MaxEntries = 10_000;
 
     // Bounds how long a payload outlives a change of the key ring that would now refuse it (a revoked or
-    // lost key); Data Protection itself reloads its key ring only every 24 hours.
-    internal static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+    // lost key), as long as a verified cookie is remembered (SessionCookie); Data Protection itself
+    // reloads its key ring only every 24 hours.
+    internal static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
-    // The cache's sweep runs with its pings, up to ten times a second; entries age in minutes.
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
+    // The cache's sweep runs with its pings, up to ten times a second; entries age in a minute.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
 
     private const int FingerprintSize = 2 * SHA256.HashSizeInBytes;
 

@@ -42,26 +42,9 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
         _protection.Dispose();
     }
 
-    private static BffSession NewSession()
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new BffSession
-        {
-            Id = SessionCookie.HandleOf(SessionCookie.NewSecret()),
-            Subject = "alice",
-            IdpSessionId = "idp-1",
-            Claims = [new SessionClaim("sub", "alice")],
-            Tokens = new SessionTokens("at", "rt", null, now.AddMinutes(5)),
-            CreatedAt = now,
-            LastSeenAt = now,
-            AbsoluteExpiresAt = now.AddHours(1),
-            Version = 1,
-        };
-    }
-
     private async Task<BffSession> CachedOnBAsync()
     {
-        var session = NewSession();
+        var session = StoreInstance.NewSession();
         await _a.Store.CreateAsync(session, default);
         Assert.NotNull(await _b.Store.GetAsync(session.Id, default));
         Assert.NotNull(_b.Cache.TryGet(session.Id));
@@ -152,7 +135,7 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
     {
         for (var i = 0; i < 50; i++)
         {
-            var session = NewSession();
+            var session = StoreInstance.NewSession();
             await _a.Store.CreateAsync(session, default);
 
             var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(() => _b.Store.GetFreshAsync(session.Id, default))).ToArray();
@@ -185,8 +168,8 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
     [Fact]
     public async Task Indexes_ListBySubjectAndIdpSession_FollowCreateAndDelete()
     {
-        var first = NewSession();
-        var second = NewSession() with { IdpSessionId = "idp-2" };
+        var first = StoreInstance.NewSession();
+        var second = StoreInstance.NewSession() with { IdpSessionId = "idp-2" };
         await _a.Store.CreateAsync(first, default);
         await _a.Store.CreateAsync(second, default);
 

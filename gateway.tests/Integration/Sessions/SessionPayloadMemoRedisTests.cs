@@ -36,18 +36,7 @@ public sealed class SessionPayloadMemoRedisTests : IAsyncLifetime
 
     private async Task<BffSession> CreatedOnAAsync()
     {
-        var now = DateTimeOffset.UtcNow;
-        var session = new BffSession
-        {
-            Id = SessionCookie.HandleOf(SessionCookie.NewSecret()),
-            Subject = "alice",
-            Claims = [new SessionClaim("sub", "alice")],
-            Tokens = new SessionTokens("at", "rt", null, now.AddMinutes(5)),
-            CreatedAt = now,
-            LastSeenAt = now,
-            AbsoluteExpiresAt = now.AddHours(1),
-            Version = 1,
-        };
+        var session = StoreInstance.NewSession();
         await _a.Store.CreateAsync(session, default);
         return session;
     }

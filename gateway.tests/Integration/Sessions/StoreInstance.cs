@@ -52,6 +52,24 @@ internal sealed class StoreInstance : IAsyncDisposable
         return instance;
     }
 
+    /// <summary>A new session of alice's, as a login creates it: what the tests store on one instance and read on another.</summary>
+    public static BffSession NewSession()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new BffSession
+        {
+            Id = SessionCookie.HandleOf(SessionCookie.NewSecret()),
+            Subject = "alice",
+            IdpSessionId = "idp-1",
+            Claims = [new SessionClaim("sub", "alice")],
+            Tokens = new SessionTokens("at", "rt", null, now.AddMinutes(5)),
+            CreatedAt = now,
+            LastSeenAt = now,
+            AbsoluteExpiresAt = now.AddHours(1),
+            Version = 1,
+        };
+    }
+
     public static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
