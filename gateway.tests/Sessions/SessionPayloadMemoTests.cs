@@ -1,4 +1,5 @@
 using Bff.Sessions;
+using Bff.Tests.Integration.Sessions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Sessions;
@@ -6,36 +7,37 @@ namespace Bff.Tests.Sessions;
 public class SessionPayloadMemoTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly SessionMetadata _metadata;
-    private readonly SessionTokens _tokens;
 
-    public SessionPayloadMemoTests()
-    {
-        var now = _time.GetUtcNow();
-        _metadata = new SessionMetadata("alice", "idp-1", [new SessionClaim("sub", "alice")], now, now.AddHours(1), null, null);
-        _tokens = new SessionTokens("at", "rt", null, now.AddMinutes(5));
-    }
+    // The memo never looks at a session's deadlines: any session will do.
+    private static BffSession Session(string id = "s1") => StoreInstance.NewSession() with { Id = id };
 
     private static byte[] Bytes(int length, byte fill) => Enumerable.Repeat(fill, length).ToArray();
 
-    private SessionPayloadMemo Filled(out byte[] metadata, out byte[] tokens)
+    private bool TryGet(SessionPayloadMemo memo, string id, byte[] metadata, byte[] tokens) =>
+        memo.TryGet(id, metadata, tokens, _time.GetUtcNow(), 1, out _);
+
+    private SessionPayloadMemo Filled(out byte[] metadata, out byte[] tokens, BffSession? session = null)
     {
         var memo = new SessionPayloadMemo(_time);
         metadata = Bytes(300, 1);
         tokens = Bytes(900, 2);
-        memo.Set("s1", metadata, tokens, _metadata, _tokens);
+        memo.Set(session ?? Session(), metadata, tokens);
         return memo;
     }
 
     [Fact]
-    public void TryGet_SameBytes_ReturnsWhatWasDecrypted()
+    public void TryGet_SameBytes_WhatWasDecrypted_WithThisReadsLastUseAndVersion()
     {
-        var memo = Filled(out var metadata, out var tokens);
+        var decrypted = Session();
+        var memo = Filled(out var metadata, out var tokens, decrypted);
+        var lastSeen = _time.GetUtcNow().AddSeconds(30);
 
         // Fresh arrays with the same content, as every Redis read returns.
-        Assert.True(memo.TryGet("s1", metadata.ToArray(), tokens.ToArray(), out var readMetadata, out var readTokens));
-        Assert.Same(_metadata, readMetadata);
-        Assert.Same(_tokens, readTokens);
+        Assert.True(memo.TryGet("s1", metadata.ToArray(), tokens.ToArray(), lastSeen, 7, out var read));
+        Assert.Same(decrypted.Claims, read.Claims);
+        Assert.Same(decrypted.Tokens, read.Tokens);
+        Assert.Equal(lastSeen, read.LastSeenAt);
+        Assert.Equal(7, read.Version);
     }
 
     [Theory]
@@ -50,8 +52,8 @@ public class SessionPayloadMemoTests
         changed[index] ^= 0x80;
 
         Assert.False(inMetadata
-            ? memo.TryGet("s1", changed, tokens, out _, out _)
-            : memo.TryGet("s1", metadata, changed, out _, out _));
+            ? TryGet(memo, "s1", changed, tokens)
+            : TryGet(memo, "s1", metadata, changed));
     }
 
     [Fact]
@@ -59,9 +61,9 @@ public class SessionPayloadMemoTests
     {
         // Each field has its own fingerprint: the same bytes split differently are not the same payloads.
         var memo = new SessionPayloadMemo(_time);
-        memo.Set("s1", Bytes(10, 7), Bytes(20, 7), _metadata, _tokens);
+        memo.Set(Session(), Bytes(10, 7), Bytes(20, 7));
 
-        Assert.False(memo.TryGet("s1", Bytes(20, 7), Bytes(10, 7), out _, out _));
+        Assert.False(TryGet(memo, "s1", Bytes(20, 7), Bytes(10, 7)));
     }
 
     [Fact]
@@ -69,7 +71,7 @@ public class SessionPayloadMemoTests
     {
         var memo = Filled(out var metadata, out var tokens);
 
-        Assert.False(memo.TryGet("s2", metadata, tokens, out _, out _));
+        Assert.False(TryGet(memo, "s2", metadata, tokens));
     }
 
     [Fact]
@@ -78,9 +80,9 @@ public class SessionPayloadMemoTests
         var memo = Filled(out var metadata, out var tokens);
 
         _time.Advance(SessionPayloadMemo.MaxAge - TimeSpan.FromMilliseconds(1));
-        Assert.True(memo.TryGet("s1", metadata, tokens, out _, out _));
+        Assert.True(TryGet(memo, "s1", metadata, tokens));
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.False(memo.TryGet("s1", metadata, tokens, out _, out _));
+        Assert.False(TryGet(memo, "s1", metadata, tokens));
         Assert.Equal(0, memo.Count);
     }
 
@@ -91,7 +93,7 @@ public class SessionPayloadMemoTests
 
         memo.Remove("s1");
 
-        Assert.False(memo.TryGet("s1", metadata, tokens, out _, out _));
+        Assert.False(TryGet(memo, "s1", metadata, tokens));
     }
 
     [Fact]
@@ -99,13 +101,13 @@ public class SessionPayloadMemoTests
     {
         var memo = Filled(out _, out _);
         _time.Advance(SessionPayloadMemo.MaxAge / 2);
-        memo.Set("s2", Bytes(1, 1), Bytes(1, 2), _metadata, _tokens);
+        memo.Set(Session("s2"), Bytes(1, 1), Bytes(1, 2));
 
         _time.Advance(SessionPayloadMemo.MaxAge / 2);
         memo.Sweep();
 
         Assert.Equal(1, memo.Count);
-        Assert.True(memo.TryGet("s2", Bytes(1, 1), Bytes(1, 2), out _, out _));
+        Assert.True(TryGet(memo, "s2", Bytes(1, 1), Bytes(1, 2)));
     }
 
     [Fact]
@@ -114,15 +116,15 @@ public class SessionPayloadMemoTests
         var memo = new SessionPayloadMemo(_time);
         for (var i = 0; i < SessionPayloadMemo.MaxEntries; i++)
         {
-            memo.Set("s" + i, Bytes(1, 1), Bytes(1, 2), _metadata, _tokens);
+            memo.Set(Session("s" + i), Bytes(1, 1), Bytes(1, 2));
         }
 
-        memo.Set("new", Bytes(1, 1), Bytes(1, 2), _metadata, _tokens);
-        memo.Set("s0", Bytes(1, 3), Bytes(1, 4), _metadata, _tokens);
+        memo.Set(Session("new"), Bytes(1, 1), Bytes(1, 2));
+        memo.Set(Session("s0"), Bytes(1, 3), Bytes(1, 4));
 
         Assert.Equal(SessionPayloadMemo.MaxEntries, memo.Count);
-        Assert.False(memo.TryGet("new", Bytes(1, 1), Bytes(1, 2), out _, out _));
-        Assert.True(memo.TryGet("s0", Bytes(1, 3), Bytes(1, 4), out _, out _));
+        Assert.False(TryGet(memo, "new", Bytes(1, 1), Bytes(1, 2)));
+        Assert.True(TryGet(memo, "s0", Bytes(1, 3), Bytes(1, 4)));
     }
 
     [Fact]
@@ -130,8 +132,8 @@ public class SessionPayloadMemoTests
     {
         var options = Microsoft.Extensions.Options.Options.Create(new BffOptions());
         var cache = new SessionCache(options, _time);
-        cache.Payloads.Set("s1", Bytes(1, 1), Bytes(1, 2), _metadata, _tokens);
-        cache.Payloads.Set("s2", Bytes(1, 1), Bytes(1, 2), _metadata, _tokens);
+        cache.Payloads.Set(Session("s1"), Bytes(1, 1), Bytes(1, 2));
+        cache.Payloads.Set(Session("s2"), Bytes(1, 1), Bytes(1, 2));
 
         cache.Invalidate("s1");
         Assert.Equal(1, cache.Payloads.Count);

@@ -148,14 +148,10 @@ internal sealed partial class RedisSessionStore(
         var lastSeen = DateTimeOffset.FromUnixTimeMilliseconds((long)values[3]);
         var metadata = (byte[])values[0]!;
         var tokens = (byte[])values[1]!;
-        BffSession? session;
-        if (cache.Payloads.TryGet(id, metadata, tokens, out var readMetadata, out var readTokens))
+        var version = (long)values[2];
+        if (!cache.Payloads.TryGet(id, metadata, tokens, lastSeen, version, out var session))
         {
-            session = SessionProtector.Compose(id, readMetadata, readTokens, lastSeen, (long)values[2]);
-        }
-        else
-        {
-            session = await DecodeAsync(id, metadata, tokens, (long)values[2], lastSeen, cancellationToken);
+            session = await DecodeAsync(id, metadata, tokens, version, lastSeen, cancellationToken);
             if (session is not null)
             {
                 RememberPayloads(session, metadata, tokens, epoch);
@@ -175,7 +171,7 @@ internal sealed partial class RedisSessionStore(
     // the memo would not serve it wrongly (the bytes decide), but the plaintext would stay in memory.
     private void RememberPayloads(BffSession session, byte[] metadata, byte[] tokens, long epochAtReadStart)
     {
-        cache.Payloads.Set(session.Id, metadata, tokens, SessionProtector.MetadataOf(session), session.Tokens);
+        cache.Payloads.Set(session, metadata, tokens);
         if (cache.Epoch != epochAtReadStart)
         {
             cache.Payloads.Remove(session.Id);

@@ -36,17 +36,20 @@ internal sealed class SessionPayloadMemo(TimeProvider time)
 
     public int Count => _entries.Count;
 
-    public bool TryGet(string id, byte[] metadata, byte[] tokens,
-        [NotNullWhen(true)] out SessionMetadata? readMetadata, [NotNullWhen(true)] out SessionTokens? readTokens)
+    /// <summary>
+    /// The session as decrypted from these very bytes, with what Redis keeps beside them in plain
+    /// (last use, version) taken from this read.
+    /// </summary>
+    public bool TryGet(string id, byte[] metadata, byte[] tokens, DateTimeOffset lastSeen, long version,
+        [NotNullWhen(true)] out BffSession? session)
     {
-        readMetadata = null;
-        readTokens = null;
+        session = null;
         if (!_entries.TryGetValue(id, out var entry))
         {
             return false;
         }
 
-        if (time.GetUtcNow() - entry.DecryptedAt >= MaxAge)
+        if (IsOld(entry, time.GetUtcNow()))
         {
             _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
             return false;
@@ -59,21 +62,21 @@ internal sealed class SessionPayloadMemo(TimeProvider time)
             return false;
         }
 
-        readMetadata = entry.Metadata;
-        readTokens = entry.Tokens;
+        session = entry.Session with { LastSeenAt = lastSeen, Version = version };
         return true;
     }
 
-    public void Set(string id, byte[] metadata, byte[] tokens, SessionMetadata readMetadata, SessionTokens readTokens)
+    /// <summary>Remembers a session just decrypted from these bytes.</summary>
+    public void Set(BffSession session, byte[] metadata, byte[] tokens)
     {
-        if (_entries.Count >= MaxEntries && !_entries.ContainsKey(id))
+        if (_entries.Count >= MaxEntries && !_entries.ContainsKey(session.Id))
         {
             return;
         }
 
         var fingerprint = new byte[FingerprintSize];
         Fingerprint(metadata, tokens, fingerprint);
-        _entries[id] = new Entry(fingerprint, readMetadata, readTokens, time.GetUtcNow());
+        _entries[session.Id] = new Entry(fingerprint, session, time.GetUtcNow());
     }
 
     /// <summary>Forgets a session that changed or ended, so its plaintext does not stay in memory.</summary>
@@ -91,12 +94,14 @@ internal sealed class SessionPayloadMemo(TimeProvider time)
         _swept = now;
         foreach (var (id, entry) in _entries)
         {
-            if (now - entry.DecryptedAt >= MaxAge)
+            if (IsOld(entry, now))
             {
                 _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
             }
         }
     }
+
+    private static bool IsOld(Entry entry, DateTimeOffset now) => now - entry.DecryptedAt >= MaxAge;
 
     private static void Fingerprint(byte[] metadata, byte[] tokens, Span<byte> destination)
     {
@@ -104,5 +109,5 @@ internal sealed class SessionPayloadMemo(TimeProvider time)
         SHA256.HashData(tokens, destination[SHA256.HashSizeInBytes..]);
     }
 
-    private sealed record Entry(byte[] Fingerprint, SessionMetadata Metadata, SessionTokens Tokens, DateTimeOffset DecryptedAt);
+    private sealed record Entry(byte[] Fingerprint, BffSession Session, DateTimeOffset DecryptedAt);
 }
