@@ -136,7 +136,8 @@ public static class BffServiceCollectionExtensions
 
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
-            .AddTransforms<BffProxyTransformProvider>();
+            .AddTransforms<BffProxyTransformProvider>()
+            .ConfigureHttpClient(static (_, handler) => handler.MeterFactory = ProxyClientMeterFactory.Instance);
 
         return builder;
     }

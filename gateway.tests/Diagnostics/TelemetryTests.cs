@@ -44,6 +44,8 @@ public sealed class TelemetryTests : IDisposable
         using var client = factory.CreateClient();
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(Get("/bff/user", csrf: false))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/open/data"))).StatusCode);
+        // The IdP is down (port 9): the login's discovery request is an IdP call on the client meter.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/bff/login")).StatusCode);
 
         var response = await client.GetAsync("/metrics");
 
@@ -52,7 +54,12 @@ public sealed class TelemetryTests : IDisposable
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("bff_csrf_rejections_total{otel_scope_name=\"Bff.Gateway\",reason=\"missing_header\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
-        Assert.Contains("http_client_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        // The proxied route is timed by the server meter, by route; the IdP's calls by the client meter.
+        Assert.Contains(Lines(text, "http_server_request_duration_seconds_count{"), line => line.Contains("http_route=\"/open/{**rest}\"", StringComparison.Ordinal));
+        var clientDurations = Lines(text, "http_client_request_duration_seconds_count{");
+        Assert.Contains(clientDurations, line => line.Contains("server_port=\"9\"", StringComparison.Ordinal));
+        // Not the proxied call: it would only repeat the server's figure, at a cost on every call.
+        Assert.DoesNotContain(clientDurations, line => line.Contains($"server_port=\"{new Uri(_upstream.Url!).Port}\"", StringComparison.Ordinal));
         Assert.Contains("service_name=\"bff-gateway\"", text, StringComparison.Ordinal);
         // The latency histograms keep ASP.NET Core's and HttpClient's advised buckets (seconds, from 5 ms)
         // under the gateway's view; the SDK's own defaults would start at le="0", then le="5".
@@ -62,6 +69,9 @@ public sealed class TelemetryTests : IDisposable
         Assert.DoesNotContain("http_client_active_requests", text, StringComparison.Ordinal);
         Assert.DoesNotContain("aspnetcore_routing_match_attempts", text, StringComparison.Ordinal);
     }
+
+    private static List<string> Lines(string text, string prefix) =>
+        text.Split('\n').Where(line => line.StartsWith(prefix, StringComparison.Ordinal)).ToList();
 
     [Fact]
     public async Task Traces_OtlpEndpointSet_ExportsServerProxyAndClientSpans_NotHealthProbes()

@@ -64,17 +64,18 @@ internal sealed class BffAuthenticationMiddleware
 
     private static void Record(HttpContext context, AuthenticateResult result)
     {
-        if (result.Principal is not null)
-        {
-            context.User = result.Principal;
-        }
-
         if (result.Succeeded)
         {
-            // What the framework leaves for authorization, so it does not authenticate a second time.
+            // What the framework leaves for authorization, so it does not authenticate a second time. The
+            // feature carries the user too: setting context.User first, as the framework does, would create
+            // the default authentication feature only for this one to replace it.
             var feature = new AuthenticationResultFeature(result);
             context.Features.Set<IHttpAuthenticationFeature>(feature);
             context.Features.Set<IAuthenticateResultFeature>(feature);
+        }
+        else if (result.Principal is not null)
+        {
+            context.User = result.Principal;
         }
     }
 }
