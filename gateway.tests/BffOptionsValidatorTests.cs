@@ -1,3 +1,5 @@
+using Bff.Configuration;
+using Bff.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Bff.Tests;

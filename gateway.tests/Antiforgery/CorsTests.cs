@@ -1,5 +1,5 @@
-using System.Net;
 using Bff.Tests.Hosting;
+using System.Net;
 
 namespace Bff.Tests.Antiforgery;
 

@@ -1,7 +1,7 @@
+using Bff.Tests.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bff.Tests.Hosting;
 
 namespace Bff.Tests.Antiforgery;
 

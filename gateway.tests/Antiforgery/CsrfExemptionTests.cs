@@ -1,6 +1,6 @@
-using System.Net;
 using Bff.Antiforgery;
 using Bff.Tests.Hosting;
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

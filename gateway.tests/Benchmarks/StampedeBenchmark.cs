@@ -1,9 +1,9 @@
+using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Integration.Tokens;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Bff.Tests.Integration.Infrastructure;
-using Bff.Tests.Integration.Tokens;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;

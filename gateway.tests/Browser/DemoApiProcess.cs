@@ -1,5 +1,5 @@
-using System.Globalization;
 using Bff.Tests.Integration.Infrastructure;
+using System.Globalization;
 
 namespace Bff.Tests.Browser;
 

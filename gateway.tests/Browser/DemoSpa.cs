@@ -1,3 +1,4 @@
+using Bff.Tests.Integration.Infrastructure;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

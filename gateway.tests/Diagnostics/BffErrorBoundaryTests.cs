@@ -1,4 +1,4 @@
-using Bff.Diagnostics;
+using Bff.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Bff.Tests.Diagnostics;

@@ -1,4 +1,4 @@
-using Bff.Diagnostics;
+using Bff.Host;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;

@@ -1,9 +1,11 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.RegularExpressions;
+using Bff.Idp;
+using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
 using Bff.Tests.Sessions;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -99,11 +101,11 @@ public sealed partial class LogHygieneTests
     }
 
     /// <summary>The session's tokens as stored, decrypted with the key ring the gateway keeps in Redis.</summary>
-    private static async Task<SessionTokens> ReadTokensAsync(ConnectionMultiplexer redis, string sessionId)
+    private static async Task<TokenSet> ReadTokensAsync(ConnectionMultiplexer redis, string sessionId)
     {
         using var keyRing = TestDataProtection.InRedis(redis);
         var protector = keyRing.SessionProtector();
-        var stored = await redis.GetDatabase().HashGetAsync(SessionKeys.Session(sessionId), "t");
+        var stored = await redis.GetDatabase().HashGetAsync(RedisKeys.Default.Session(sessionId), "t");
         Assert.False(stored.IsNull, "The session has no tokens in Redis.");
         return await protector.UnprotectTokensAsync((byte[])stored!, default);
     }

@@ -1,7 +1,7 @@
+using Bff.Hosting;
+using Bff.Tests.Hosting;
 using System.Net;
 using System.Text;
-using Bff.Diagnostics;
-using Bff.Tests.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,8 @@
+using Bff.Idp;
+using Bff.Tests.Hosting;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Bff.Tests.Hosting;
 
 namespace Bff.Tests.Endpoints;
 
@@ -115,7 +116,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
             "wrong_iss" => _idp.LogoutToken("alice", sid, c => c["iss"] = "https://evil.example"),
             "no_events" => _idp.LogoutToken("alice", sid, c => c["events"] = null),
             "events_without_logout" => _idp.LogoutToken("alice", sid, c => c["events"] = new JsonObject { ["http://example.com/other"] = new JsonObject() }),
-            "events_not_object" => _idp.LogoutToken("alice", sid, c => c["events"] = new JsonObject { [Bff.Sessions.LogoutTokenValidator.BackchannelLogoutEvent] = "yes" }),
+            "events_not_object" => _idp.LogoutToken("alice", sid, c => c["events"] = new JsonObject { [Bff.Idp.LogoutTokenValidator.BackchannelLogoutEvent] = "yes" }),
             "with_nonce" => _idp.LogoutToken("alice", sid, c => c["nonce"] = "n-1"),
             "expired" => _idp.LogoutToken("alice", sid, c => { c["iat"] = now - 600; c["exp"] = now - 300; }),
             "old_without_exp" => _idp.LogoutToken("alice", sid, c => { c["iat"] = now - 3600; c["exp"] = null; }),

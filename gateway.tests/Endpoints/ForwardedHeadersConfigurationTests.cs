@@ -1,5 +1,5 @@
-using Bff.Tests.Hosting;
 
+using Bff.Tests.Hosting;
 namespace Bff.Tests.Endpoints;
 
 [Collection(InProcessHostCollection.Name)]

@@ -1,7 +1,9 @@
-using System.Text.Json;
+using Bff.Configuration;
+using Bff.Idp;
 using Bff.Sessions;
 using Bff.Tests.Hosting;
 using Bff.Tests.Integration.Infrastructure;
+using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -80,7 +82,7 @@ internal sealed class LifecycleHost : IAsyncDisposable
             Subject = subject,
             IdpSessionId = idpSessionId,
             Claims = [new SessionClaim("sub", subject), new SessionClaim("name", subject)],
-            Tokens = new SessionTokens("access-" + subject, refreshToken, "id-token", now.AddMinutes(5)),
+            Tokens = new TokenSet("access-" + subject, refreshToken, "id-token", now.AddMinutes(5)),
             CreatedAt = now,
             LastSeenAt = now,
             AbsoluteExpiresAt = now + options.Session.AbsoluteLifetime,

@@ -1,6 +1,6 @@
-using System.Net;
 using Bff.Tests.Hosting;
 using Bff.Tests.Integration.Infrastructure;
+using System.Net;
 
 namespace Bff.Tests.Endpoints;
 

@@ -1,7 +1,7 @@
-using System.Net;
-using Bff.Sessions;
+using Bff.Lifecycle;
 using Bff.Tests.Hosting;
 using Bff.Tests.Integration.Infrastructure;
+using System.Net;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,7 +1,8 @@
+using Bff.Idp;
+using Bff.Telemetry;
+using Bff.Tests.Hosting;
 using System.Diagnostics.Metrics;
 using System.Net;
-using Bff.Diagnostics;
-using Bff.Tests.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bff.Tests.Endpoints;

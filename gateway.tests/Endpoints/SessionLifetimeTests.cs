@@ -1,6 +1,7 @@
-using System.Net;
+using Bff.Redis;
 using Bff.Tests.Hosting;
 using Bff.Tests.Integration.Infrastructure;
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
@@ -111,7 +112,7 @@ public sealed class SessionLifetimeTests : IDisposable
     private static void AssertTtl(string id, TimeSpan expected)
     {
         using var redis = ConnectionMultiplexer.Connect(SharedServers.GetRedisAsync().GetAwaiter().GetResult().ConnectionString);
-        var ttl = redis.GetDatabase().KeyTimeToLive(Bff.Sessions.SessionKeys.Session(id));
+        var ttl = redis.GetDatabase().KeyTimeToLive(Bff.Redis.RedisKeys.Default.Session(id));
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, expected - TimeSpan.FromSeconds(10), expected);
     }

@@ -1,6 +1,6 @@
+using Bff.Tests.Hosting;
 using System.Net;
 using System.Text.Json;
-using Bff.Tests.Hosting;
 
 namespace Bff.Tests.Endpoints;
 

@@ -1,5 +1,5 @@
-using System.Reflection;
 using Bff.Sessions;
+using System.Reflection;
 
 namespace Bff.Tests.Hosting;
 

@@ -1,7 +1,8 @@
+using Bff.Configuration;
+using Bff.Sessions;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bff.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WireMock.RequestBuilders;

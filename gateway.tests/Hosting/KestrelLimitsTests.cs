@@ -1,7 +1,7 @@
+using Bff.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bff.Endpoints;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

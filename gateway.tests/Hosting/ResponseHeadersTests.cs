@@ -1,5 +1,5 @@
-using System.Net;
 using Bff.Sessions;
+using System.Net;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,3 +1,4 @@
+using Bff.Idp;
 using Bff.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,7 +18,7 @@ internal sealed record TestSession(string Cookie, BffSession Session)
             Id = SessionCookie.HandleOf(secret),
             Subject = subject,
             Claims = [new SessionClaim("sub", subject), new SessionClaim("name", subject + " (test)")],
-            Tokens = new SessionTokens("access-" + subject, "refresh-" + subject, "id-" + subject, now.AddMinutes(5)),
+            Tokens = new TokenSet("access-" + subject, "refresh-" + subject, "id-" + subject, now.AddMinutes(5)),
             CreatedAt = now,
             LastSeenAt = now,
             AbsoluteExpiresAt = now.AddHours(1),

@@ -1,5 +1,6 @@
-using System.Reflection;
+using Bff.Redis;
 using Bff.Sessions;
+using System.Reflection;
 
 namespace Bff.Tests.Hosting;
 

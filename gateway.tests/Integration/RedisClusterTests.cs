@@ -1,7 +1,7 @@
+using Bff.Tests.Integration.Infrastructure;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Bff.Tests.Integration.Infrastructure;
 using StackExchange.Redis;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;

@@ -1,4 +1,4 @@
-using Bff.Proxy;
+using Bff.Routes;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Bff.Tests.Proxy;

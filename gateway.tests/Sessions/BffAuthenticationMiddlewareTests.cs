@@ -1,5 +1,8 @@
-using System.Text.Encodings.Web;
+using Bff.Authentication;
+using Bff.Configuration;
+using Bff.Idp;
 using Bff.Sessions;
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
@@ -123,7 +126,7 @@ public sealed class BffAuthenticationMiddlewareTests : IDisposable
             Id = SessionCookie.HandleOf(secret),
             Subject = "alice",
             Claims = [new SessionClaim("sub", "alice")],
-            Tokens = new SessionTokens("at", "rt", "idt", now.AddMinutes(5)),
+            Tokens = new TokenSet("at", "rt", "idt", now.AddMinutes(5)),
             CreatedAt = now,
             LastSeenAt = now,
             AbsoluteExpiresAt = now.AddHours(8),

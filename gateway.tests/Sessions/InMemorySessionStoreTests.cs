@@ -1,3 +1,5 @@
+using Bff.Configuration;
+using Bff.Idp;
 using Bff.Sessions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -16,7 +18,7 @@ public class InMemorySessionStoreTests
         Id = id,
         Subject = "alice",
         Claims = [new SessionClaim("sub", "alice")],
-        Tokens = new SessionTokens("at", "rt", "idt", _time.GetUtcNow().AddMinutes(5)),
+        Tokens = new TokenSet("at", "rt", "idt", _time.GetUtcNow().AddMinutes(5)),
         CreatedAt = _time.GetUtcNow(),
         LastSeenAt = _time.GetUtcNow(),
         AbsoluteExpiresAt = _time.GetUtcNow() + _options.Session.AbsoluteLifetime,

@@ -1,5 +1,6 @@
-using System.Security.Cryptography;
+using Bff.Redis;
 using Bff.Sessions;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,15 +10,15 @@ namespace Bff.Tests.Sessions;
 /// Two Data Protection instances over one repository, as two gateways over one Redis: what the second writes
 /// under a key it has just added, the first reads after one read of the ring for a whole burst.
 /// </summary>
-public sealed class KeyRingGateTests : IDisposable
+public sealed class KeyRingReloadGateTests : IDisposable
 {
-    private const string Purpose = "Bff.Tests.KeyRingGate";
+    private const string Purpose = "Bff.Tests.KeyRingReloadGate";
 
     private readonly InMemoryXmlRepository _repository = new();
     private readonly TestDataProtection _gateway;
     private readonly TestDataProtection _other;
 
-    public KeyRingGateTests()
+    public KeyRingReloadGateTests()
     {
         _gateway = TestDataProtection.InMemory(_repository);
         _other = TestDataProtection.InMemory(_repository);
@@ -40,7 +41,7 @@ public sealed class KeyRingGateTests : IDisposable
     {
         // Each probe is an Unprotect that holds a pool thread while the ring is read: one for the burst.
         var probes = new CountingDataProtectionProvider(_gateway.Provider);
-        var gate = new KeyRingGate(_gateway.KeyRing, probes, NullLogger<KeyRingGate>.Instance);
+        var gate = new KeyRingReloadGate(_gateway.KeyRing, probes, NullLogger<KeyRingReloadGate>.Instance);
         var payload = ProtectUnderNewKey([4, 5, 6]);
         var reads = _repository.Reads;
 

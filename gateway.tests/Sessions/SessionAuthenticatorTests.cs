@@ -1,3 +1,6 @@
+using Bff.Authentication;
+using Bff.Configuration;
+using Bff.Idp;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -131,7 +134,7 @@ public sealed class SessionAuthenticatorTests : IDisposable
             Id = id,
             Subject = subject,
             Claims = [new SessionClaim("sub", subject), new SessionClaim("name", name)],
-            Tokens = new SessionTokens("at", "rt", "idt", now.AddMinutes(5)),
+            Tokens = new TokenSet("at", "rt", "idt", now.AddMinutes(5)),
             CreatedAt = now,
             LastSeenAt = now,
             AbsoluteExpiresAt = now + _options.Session.AbsoluteLifetime,

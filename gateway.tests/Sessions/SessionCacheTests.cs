@@ -1,3 +1,5 @@
+using Bff.Configuration;
+using Bff.Idp;
 using Bff.Sessions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -21,7 +23,7 @@ public class SessionCacheTests
         Id = id,
         Subject = "alice",
         Claims = [],
-        Tokens = new SessionTokens("at", "rt", null, _time.GetUtcNow().AddMinutes(5)),
+        Tokens = new TokenSet("at", "rt", null, _time.GetUtcNow().AddMinutes(5)),
         CreatedAt = _time.GetUtcNow(),
         LastSeenAt = _time.GetUtcNow(),
         AbsoluteExpiresAt = _time.GetUtcNow().AddHours(1),

@@ -1,5 +1,7 @@
-using System.Buffers.Text;
+using Bff.Configuration;
+using Bff.Http;
 using Bff.Sessions;
+using System.Buffers.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 

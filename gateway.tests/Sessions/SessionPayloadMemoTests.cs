@@ -1,10 +1,11 @@
+using Bff.Configuration;
 using Bff.Sessions;
 using Bff.Tests.Integration.Sessions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Sessions;
 
-public class SessionPayloadMemoTests
+public class DecryptedPayloadCacheTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
@@ -13,12 +14,12 @@ public class SessionPayloadMemoTests
 
     private static byte[] Bytes(int length, byte fill) => Enumerable.Repeat(fill, length).ToArray();
 
-    private bool TryGet(SessionPayloadMemo memo, string id, byte[] metadata, byte[] tokens) =>
+    private bool TryGet(DecryptedPayloadCache memo, string id, byte[] metadata, byte[] tokens) =>
         memo.TryGet(id, metadata, tokens, _time.GetUtcNow(), 1, out _);
 
-    private SessionPayloadMemo Filled(out byte[] metadata, out byte[] tokens, BffSession? session = null)
+    private DecryptedPayloadCache Filled(out byte[] metadata, out byte[] tokens, BffSession? session = null)
     {
-        var memo = new SessionPayloadMemo(_time);
+        var memo = new DecryptedPayloadCache(_time);
         metadata = Bytes(300, 1);
         tokens = Bytes(900, 2);
         memo.Set(session ?? Session(), metadata, tokens);
@@ -60,7 +61,7 @@ public class SessionPayloadMemoTests
     public void TryGet_BytesMovedBetweenFields_Miss()
     {
         // Each field has its own fingerprint: the same bytes split differently are not the same payloads.
-        var memo = new SessionPayloadMemo(_time);
+        var memo = new DecryptedPayloadCache(_time);
         memo.Set(Session(), Bytes(10, 7), Bytes(20, 7));
 
         Assert.False(TryGet(memo, "s1", Bytes(20, 7), Bytes(10, 7)));
@@ -79,7 +80,7 @@ public class SessionPayloadMemoTests
     {
         var memo = Filled(out var metadata, out var tokens);
 
-        _time.Advance(SessionPayloadMemo.MaxAge - TimeSpan.FromMilliseconds(1));
+        _time.Advance(DecryptedPayloadCache.MaxAge - TimeSpan.FromMilliseconds(1));
         Assert.True(TryGet(memo, "s1", metadata, tokens));
         _time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.False(TryGet(memo, "s1", metadata, tokens));
@@ -100,10 +101,10 @@ public class SessionPayloadMemoTests
     public void Sweep_DropsEntriesPastMaxAge_KeepsYoungerOnes()
     {
         var memo = Filled(out _, out _);
-        _time.Advance(SessionPayloadMemo.MaxAge / 2);
+        _time.Advance(DecryptedPayloadCache.MaxAge / 2);
         memo.Set(Session("s2"), Bytes(1, 1), Bytes(1, 2));
 
-        _time.Advance(SessionPayloadMemo.MaxAge / 2);
+        _time.Advance(DecryptedPayloadCache.MaxAge / 2);
         memo.Sweep();
 
         Assert.Equal(1, memo.Count);
@@ -113,8 +114,8 @@ public class SessionPayloadMemoTests
     [Fact]
     public void Set_Full_AddsNoNewSession_ButRefreshesAKnownOne()
     {
-        var memo = new SessionPayloadMemo(_time);
-        for (var i = 0; i < SessionPayloadMemo.MaxEntries; i++)
+        var memo = new DecryptedPayloadCache(_time);
+        for (var i = 0; i < DecryptedPayloadCache.MaxEntries; i++)
         {
             memo.Set(Session("s" + i), Bytes(1, 1), Bytes(1, 2));
         }
@@ -122,7 +123,7 @@ public class SessionPayloadMemoTests
         memo.Set(Session("new"), Bytes(1, 1), Bytes(1, 2));
         memo.Set(Session("s0"), Bytes(1, 3), Bytes(1, 4));
 
-        Assert.Equal(SessionPayloadMemo.MaxEntries, memo.Count);
+        Assert.Equal(DecryptedPayloadCache.MaxEntries, memo.Count);
         Assert.False(TryGet(memo, "new", Bytes(1, 1), Bytes(1, 2)));
         Assert.True(TryGet(memo, "s0", Bytes(1, 3), Bytes(1, 4)));
     }
@@ -138,7 +139,7 @@ public class SessionPayloadMemoTests
         cache.Invalidate("s1");
         Assert.Equal(1, cache.Payloads.Count);
 
-        _time.Advance(SessionPayloadMemo.MaxAge);
+        _time.Advance(DecryptedPayloadCache.MaxAge);
         cache.Sweep();
         Assert.Equal(0, cache.Payloads.Count);
     }

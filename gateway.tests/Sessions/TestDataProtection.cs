@@ -1,3 +1,4 @@
+using Bff.Configuration;
 using Bff.Sessions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -10,7 +11,7 @@ namespace Bff.Tests.Sessions;
 
 /// <summary>
 /// Data Protection as the gateway builds it, a key ring read from a repository (in memory, or the gateways'
-/// Redis), with the gateway's <see cref="KeyRingGate"/> over it: the gate needs the key ring, which
+/// Redis), with the gateway's <see cref="KeyRingReloadGate"/> over it: the gate needs the key ring, which
 /// <see cref="EphemeralDataProtectionProvider"/> keeps to itself.
 /// </summary>
 internal sealed class TestDataProtection : IDisposable
@@ -22,7 +23,7 @@ internal sealed class TestDataProtection : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         persistKeys(services.AddDataProtection().SetApplicationName("Bff"));
-        services.AddSingleton<KeyRingGate>();
+        services.AddSingleton<KeyRingReloadGate>();
         _services = services.BuildServiceProvider();
     }
 
@@ -37,7 +38,7 @@ internal sealed class TestDataProtection : IDisposable
 
     public IDataProtectionProvider Provider => _services.GetRequiredService<IDataProtectionProvider>();
 
-    public KeyRingGate Gate => _services.GetRequiredService<KeyRingGate>();
+    public KeyRingReloadGate Gate => _services.GetRequiredService<KeyRingReloadGate>();
 
     public IKeyManager KeyManager => _services.GetRequiredService<IKeyManager>();
 

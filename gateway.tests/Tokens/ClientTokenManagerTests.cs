@@ -1,4 +1,6 @@
-using Bff.Diagnostics;
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Telemetry;
 using Bff.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +21,7 @@ public sealed class ClientTokenManagerTests : IDisposable
         var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
-        _manager = new ClientTokenManager(new LocalTokenCache(), client, new InProcessRefreshLock(), new RefreshSignals(), options, metrics, _time,
+        _manager = new ClientTokenManager(new LocalTokenCache(), client, new InProcessRefreshLock(), new RefreshWaiters(), options, metrics, _time,
             NullLogger<ClientTokenManager>.Instance);
     }
 

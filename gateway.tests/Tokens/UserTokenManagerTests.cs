@@ -1,5 +1,7 @@
-using Bff.Diagnostics;
+using Bff.Configuration;
+using Bff.Idp;
 using Bff.Sessions;
+using Bff.Telemetry;
 using Bff.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,7 +26,7 @@ public sealed class UserTokenManagerTests : IDisposable
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         _store = new InMemorySessionStore(options, _time);
         var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
-        _manager = new UserTokenManager(_store, client, new InProcessRefreshLock(), new RefreshSignals(), options, metrics, _time,
+        _manager = new UserTokenManager(_store, client, new InProcessRefreshLock(), new RefreshWaiters(), options, metrics, _time,
             NullLogger<UserTokenManager>.Instance);
     }
 
@@ -42,7 +44,7 @@ public sealed class UserTokenManagerTests : IDisposable
             Id = "s1",
             Subject = "alice",
             Claims = [new SessionClaim("sub", "alice")],
-            Tokens = new SessionTokens("at-1", refreshToken, "id", now + accessTokenLifetime),
+            Tokens = new TokenSet("at-1", refreshToken, "id", now + accessTokenLifetime),
             CreatedAt = now,
             LastSeenAt = now,
             AbsoluteExpiresAt = now.AddHours(8),
@@ -88,7 +90,7 @@ public sealed class UserTokenManagerTests : IDisposable
     {
         var stale = await SeedAsync(TimeSpan.FromSeconds(30));
         // Another instance refreshed already: the stored session is newer than the caller's copy.
-        await _store.TryUpdateTokensAsync("s1", 1, new SessionTokens("at-2", "rt-2", "id", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+        await _store.TryUpdateTokensAsync("s1", 1, new TokenSet("at-2", "rt-2", "id", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
         _idp.RespondTokens("at-3", "rt-3");
 
         var result = await _manager.GetAsync(stale, default);
@@ -167,7 +169,7 @@ public sealed class UserTokenManagerTests : IDisposable
     {
         var session = await SeedAsync(TimeSpan.FromSeconds(-1));
         // A holder used rt-1, recorded the result, then lost its write (its version check failed).
-        await _store.TryUpdateTokensAsync("s1", 99, new SessionTokens("at-2", "rt-2", "id", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+        await _store.TryUpdateTokensAsync("s1", 99, new TokenSet("at-2", "rt-2", "id", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
         _idp.RespondError(400, "invalid_grant");
 
         var result = await _manager.GetAsync(session, default);
@@ -186,7 +188,7 @@ public sealed class UserTokenManagerTests : IDisposable
             Id = "s2",
             Subject = "alice",
             Claims = [],
-            Tokens = new SessionTokens("at-1", null, null, now.AddSeconds(-1)),
+            Tokens = new TokenSet("at-1", null, null, now.AddSeconds(-1)),
             CreatedAt = now,
             LastSeenAt = now,
             AbsoluteExpiresAt = now.AddHours(1),

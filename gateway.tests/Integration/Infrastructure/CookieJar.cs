@@ -1,3 +1,4 @@
+using Bff.Sessions;
 namespace Bff.Tests.Integration.Infrastructure;
 
 /// <summary>

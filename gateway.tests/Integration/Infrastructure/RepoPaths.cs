@@ -18,9 +18,9 @@ public static class RepoPaths
         "Release";
 #endif
 
-    public static string GatewayOutputDirectory => Path.Combine(Root, "gateway", "bin", Configuration, "net10.0");
+    public static string GatewayOutputDirectory => Path.Combine(Root, "gateway", "Bff.Host", "bin", Configuration, "net10.0");
 
-    public static string GatewayDll => Path.Combine(GatewayOutputDirectory, "Bff.Gateway.dll");
+    public static string GatewayDll => Path.Combine(GatewayOutputDirectory, "Bff.Host.dll");
 
     /// <summary>This run's log folder (artifacts/test-logs/&lt;run&gt;), kept after the run.</summary>
     public static string ArtifactsDirectory => TestRun.ArtifactsDirectory;

@@ -1,5 +1,5 @@
-using System.Net;
 using Bff.Tests.Integration.Infrastructure;
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 

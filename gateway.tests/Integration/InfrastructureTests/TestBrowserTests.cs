@@ -1,6 +1,6 @@
+using Bff.Tests.Integration.Infrastructure;
 using System.Net;
 using System.Text;
-using Bff.Tests.Integration.Infrastructure;
 using Xunit;
 
 namespace Bff.Tests.Integration.InfrastructureTests;

@@ -1,6 +1,6 @@
+using Bff.Tests.Integration.Infrastructure;
 using System.Globalization;
 using System.Net;
-using Bff.Tests.Integration.Infrastructure;
 using static Bff.Tests.Integration.Lifecycle.LifecycleGateways;
 
 namespace Bff.Tests.Integration.Lifecycle;

@@ -1,6 +1,6 @@
+
 using Bff.Tests.Hosting;
 using Bff.Tests.Integration.Infrastructure;
-
 namespace Bff.Tests.Integration.Lifecycle;
 
 /// <summary>A <c>Bff:ForwardedHeaders</c> entry that is not an address or a network stops the process, naming the key.</summary>

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Bff.Tests.Integration.Infrastructure;
+using System.Text.Json;
 
 namespace Bff.Tests.Integration.Lifecycle;
 

@@ -1,6 +1,6 @@
+using Bff.Tests.Integration.Infrastructure;
 using System.Net;
 using System.Text.Json;
-using Bff.Tests.Integration.Infrastructure;
 
 namespace Bff.Tests.Integration.Lifecycle;
 

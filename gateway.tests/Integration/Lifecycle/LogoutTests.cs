@@ -1,6 +1,8 @@
+using Bff.Redis;
+using Bff.Tests.Endpoints;
+using Bff.Tests.Integration.Infrastructure;
 using System.Diagnostics;
 using System.Net;
-using Bff.Tests.Integration.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 using static Bff.Tests.Integration.Lifecycle.LifecycleGateways;
 
@@ -106,7 +108,7 @@ public sealed class LogoutTests
         var controlId = await SessionIdAsync(control);
         Assert.Equal(HttpStatusCode.OK, (await UserAsync(controlOnB)).Status);
 
-        await stored.Database.KeyDeleteAsync(Bff.Sessions.SessionKeys.Session(controlId));
+        await stored.Database.KeyDeleteAsync(Bff.Redis.RedisKeys.Default.Session(controlId));
 
         Assert.Equal(HttpStatusCode.OK, (await UserAsync(control)).Status);
         Assert.Equal(HttpStatusCode.OK, (await UserAsync(controlOnB)).Status);

@@ -1,4 +1,6 @@
-using Bff.Sessions;
+using Bff.Configuration;
+using Bff.Lifecycle;
+using Bff.Redis;
 using Bff.Tests.Integration.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -111,7 +113,7 @@ public sealed class RevocationQueueTests : IAsyncLifetime
 
         await queue.EnqueueAsync(Item("a"), Now, default);
 
-        var stored = await _connection.GetDatabase().HashGetAllAsync(RedisRevocationQueue.ItemsKey);
+        var stored = await _connection.GetDatabase().HashGetAllAsync(RedisKeys.Default.RevocationItems);
         var entry = Assert.Single(stored);
         Assert.DoesNotContain("rt-a", System.Text.Encoding.Latin1.GetString((byte[])entry.Value!), StringComparison.Ordinal);
     }
@@ -120,15 +122,15 @@ public sealed class RevocationQueueTests : IAsyncLifetime
     public async Task Redis_UnreadableItem_DroppedNotReturned()
     {
         var queue = Create("redis");
-        await _connection.GetDatabase().HashSetAsync(RedisRevocationQueue.ItemsKey, "bad", "not a protected payload");
-        await _connection.GetDatabase().SortedSetAddAsync(RedisRevocationQueue.QueueKey, "bad", Now.ToUnixTimeMilliseconds());
+        await _connection.GetDatabase().HashSetAsync(RedisKeys.Default.RevocationItems, "bad", "not a protected payload");
+        await _connection.GetDatabase().SortedSetAddAsync(RedisKeys.Default.RevocationQueue, "bad", Now.ToUnixTimeMilliseconds());
 
         Assert.Empty(await queue.ClaimDueAsync(Now, 10, Lease, default));
-        Assert.False(await _connection.GetDatabase().HashExistsAsync(RedisRevocationQueue.ItemsKey, "bad"));
+        Assert.False(await _connection.GetDatabase().HashExistsAsync(RedisKeys.Default.RevocationItems, "bad"));
     }
 
     private IRevocationQueue Create(string kind) => kind == "redis"
-        ? new RedisRevocationQueue(_connection, new EphemeralDataProtectionProvider(),
+        ? new RedisRevocationQueue(_connection, RedisKeys.Default, new EphemeralDataProtectionProvider(),
             Options.Create(new BffOptions()), NullLogger<RedisRevocationQueue>.Instance)
         : new InMemoryRevocationQueue();
 

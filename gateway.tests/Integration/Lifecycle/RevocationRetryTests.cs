@@ -1,7 +1,8 @@
-using Bff.Diagnostics;
-using Bff.Sessions;
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Lifecycle;
+using Bff.Telemetry;
 using Bff.Tests.Tokens;
-using Bff.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

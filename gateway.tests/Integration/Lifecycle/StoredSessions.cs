@@ -1,3 +1,5 @@
+using Bff.Idp;
+using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
 using Bff.Tests.Sessions;
@@ -25,9 +27,9 @@ internal sealed class StoredSessions : IDisposable
 
     public IDatabase Database => _redis.GetDatabase();
 
-    public async Task<SessionTokens?> TokensAsync(string sessionId)
+    public async Task<TokenSet?> TokensAsync(string sessionId)
     {
-        var value = await Database.HashGetAsync(SessionKeys.Session(sessionId), "t");
+        var value = await Database.HashGetAsync(RedisKeys.Default.Session(sessionId), "t");
         return value.IsNull ? null : await _protector.UnprotectTokensAsync((byte[])value!, default);
     }
 

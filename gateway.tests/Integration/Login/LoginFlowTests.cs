@@ -1,7 +1,7 @@
+using Bff.Tests.Integration.Infrastructure;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Bff.Tests.Integration.Infrastructure;
 using StackExchange.Redis;
 
 namespace Bff.Tests.Integration.Login;

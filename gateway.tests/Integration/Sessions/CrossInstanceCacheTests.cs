@@ -1,7 +1,9 @@
-using System.Diagnostics;
+using Bff.Configuration;
+using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
 using Bff.Tests.Sessions;
+using System.Diagnostics;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 

@@ -1,3 +1,6 @@
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
 using Bff.Tests.Sessions;
@@ -69,7 +72,7 @@ public sealed class SessionPayloadMemoRedisTests : IAsyncLifetime
         Assert.NotNull(await ReadOnBAsync(session.Id));
 
         // Behind every instance's back: no invalidation message, nothing but Redis knows.
-        await _a.Redis.GetDatabase().KeyDeleteAsync(SessionKeys.Session(session.Id));
+        await _a.Redis.GetDatabase().KeyDeleteAsync(RedisKeys.Default.Session(session.Id));
 
         Assert.Null(await ReadOnBAsync(session.Id));
     }
@@ -97,8 +100,8 @@ public sealed class SessionPayloadMemoRedisTests : IAsyncLifetime
         // lean on the version: here only the bytes tell.
         var session = await CreatedOnAAsync();
         Assert.NotNull(await ReadOnBAsync(session.Id));
-        var replaced = new SessionTokens("at-other", "rt-other", null, DateTimeOffset.UtcNow.AddMinutes(5));
-        await _a.Redis.GetDatabase().HashSetAsync(SessionKeys.Session(session.Id), "t", _protection.SessionProtector().Protect(replaced));
+        var replaced = new TokenSet("at-other", "rt-other", null, DateTimeOffset.UtcNow.AddMinutes(5));
+        await _a.Redis.GetDatabase().HashSetAsync(RedisKeys.Default.Session(session.Id), "t", _protection.SessionProtector().Protect(replaced));
 
         var read = await ReadOnBAsync(session.Id);
 
@@ -112,12 +115,12 @@ public sealed class SessionPayloadMemoRedisTests : IAsyncLifetime
         var session = await CreatedOnAAsync();
         Assert.NotNull(await ReadOnBAsync(session.Id));
         var db = _a.Redis.GetDatabase();
-        var tokens = (byte[])(await db.HashGetAsync(SessionKeys.Session(session.Id), "t"))!;
+        var tokens = (byte[])(await db.HashGetAsync(RedisKeys.Default.Session(session.Id), "t"))!;
         tokens[^1] ^= 0x01;
-        await db.HashSetAsync(SessionKeys.Session(session.Id), "t", tokens);
+        await db.HashSetAsync(RedisKeys.Default.Session(session.Id), "t", tokens);
 
         Assert.Null(await ReadOnBAsync(session.Id));
-        Assert.False(await db.KeyExistsAsync(SessionKeys.Session(session.Id)));
+        Assert.False(await db.KeyExistsAsync(RedisKeys.Default.Session(session.Id)));
     }
 
     [Fact]

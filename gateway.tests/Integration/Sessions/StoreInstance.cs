@@ -1,6 +1,9 @@
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Redis;
 using Bff.Sessions;
-using Bff.Tokens;
 using Bff.Tests.Sessions;
+using Bff.Tokens;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -22,9 +25,9 @@ internal sealed class StoreInstance : IAsyncDisposable
         var wrapped = Options.Create(options);
         Cache = new SessionCache(wrapped, TimeProvider.System);
         Health = new SessionStoreHealth();
-        Store = new RedisSessionStore(redis, protector, Cache, Health, wrapped, TimeProvider.System,
+        Store = new RedisSessionStore(redis, RedisKeys.Default, protector, Cache, Health, wrapped, TimeProvider.System,
             NullLogger<RedisSessionStore>.Instance);
-        _listener = new SessionInvalidationListener(redis, Cache, Health, new RefreshSignals(), wrapped, TimeProvider.System,
+        _listener = new SessionInvalidationListener(redis, RedisKeys.Default, Cache, Health, [new RefreshWaiters()], wrapped, TimeProvider.System,
             NullLogger<SessionInvalidationListener>.Instance);
     }
 
@@ -62,7 +65,7 @@ internal sealed class StoreInstance : IAsyncDisposable
             Subject = "alice",
             IdpSessionId = "idp-1",
             Claims = [new SessionClaim("sub", "alice")],
-            Tokens = new SessionTokens("at", "rt", null, now.AddMinutes(5)),
+            Tokens = new TokenSet("at", "rt", null, now.AddMinutes(5)),
             CreatedAt = now,
             LastSeenAt = now,
             AbsoluteExpiresAt = now.AddHours(1),

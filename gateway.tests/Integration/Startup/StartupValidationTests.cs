@@ -1,6 +1,6 @@
+
 using Bff.Tests.Hosting;
 using Bff.Tests.Integration.Infrastructure;
-
 namespace Bff.Tests.Integration.Startup;
 
 /// <summary>

@@ -1,9 +1,9 @@
+using Bff.Tests.Integration.Infrastructure;
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Bff.Tests.Integration.Infrastructure;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;

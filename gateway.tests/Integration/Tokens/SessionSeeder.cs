@@ -1,4 +1,6 @@
-using Bff.Diagnostics;
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,7 +27,7 @@ internal sealed class SessionSeeder : IAsyncDisposable
         _keyRing = TestDataProtection.InRedis(redis);
         var options = Options.Create(new BffOptions());
         _cookie = _keyRing.Cookie();
-        _store = new RedisSessionStore(redis, _keyRing.SessionProtector(), new SessionCache(options, TimeProvider.System),
+        _store = new RedisSessionStore(redis, RedisKeys.Default, _keyRing.SessionProtector(), new SessionCache(options, TimeProvider.System),
             new SessionStoreHealth(), options, TimeProvider.System, NullLogger<RedisSessionStore>.Instance);
     }
 
@@ -44,7 +46,7 @@ internal sealed class SessionSeeder : IAsyncDisposable
             Id = SessionCookie.HandleOf(secret),
             Subject = subject,
             Claims = [new SessionClaim("sub", subject)],
-            Tokens = new SessionTokens(accessToken, refreshToken, null, accessTokenExpiresAt),
+            Tokens = new TokenSet(accessToken, refreshToken, null, accessTokenExpiresAt),
             CreatedAt = now,
             LastSeenAt = now,
             AbsoluteExpiresAt = now.AddHours(1),

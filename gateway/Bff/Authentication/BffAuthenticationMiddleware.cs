@@ -1,0 +1,89 @@
+using Bff.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Authentication;
+
+/// <summary>
+/// The framework's authentication middleware, minus its cost on every other request: it creates and
+/// initialises an <see cref="OpenIdConnectHandler"/> per request only to learn that the path is not the
+/// callback, then a session handler (through a request service scope) to read the session. Here the OIDC
+/// paths go through the framework's middleware unchanged, and every other request has its session read by
+/// the <see cref="SessionAuthenticator"/> directly, with the outcome recorded the way the framework records
+/// it. (No claims transformation runs on that path: the gateway registers none.)
+/// </summary>
+internal sealed class BffAuthenticationMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly AuthenticationMiddleware _framework;
+    private readonly PathString[] _oidcPaths;
+    private readonly SessionAuthenticator _authenticator;
+
+    public BffAuthenticationMiddleware(RequestDelegate next, IAuthenticationSchemeProvider schemes, IOptionsMonitor<OpenIdConnectOptions> oidc, SessionAuthenticator authenticator)
+    {
+        _next = next;
+        _authenticator = authenticator;
+        _framework = new AuthenticationMiddleware(next, schemes);
+
+        // The only scheme that handles requests of its own. RemoteSignOutPath is off (see OidcOptionsSetup),
+        // but should it be set, its path is honoured too.
+        var options = oidc.Get(BffSessionDefaults.OidcScheme);
+        _oidcPaths = new[] { options.CallbackPath, options.SignedOutCallbackPath, options.RemoteSignOutPath }
+            .Where(path => path.HasValue)
+            .ToArray();
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        foreach (var path in _oidcPaths)
+        {
+            if (context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase))
+            {
+                return _framework.Invoke(context);
+            }
+        }
+
+        // Only what routing matched needs the session: a static file or a 404 is served without it, even
+        // while the store is down. Whoever asks later still authenticates through the scheme.
+        if (context.GetEndpoint() is null)
+        {
+            return _next(context);
+        }
+
+        // A session in the cache is read without awaiting anything: then no state machine is needed here.
+        var pending = _authenticator.AuthenticateAsync(context);
+        if (pending.IsCompletedSuccessfully)
+        {
+            Record(context, pending.Result);
+            return _next(context);
+        }
+
+        return AwaitedAsync(context, pending);
+    }
+
+    private async Task AwaitedAsync(HttpContext context, ValueTask<AuthenticateResult> pending)
+    {
+        Record(context, await pending);
+        await _next(context);
+    }
+
+    private static void Record(HttpContext context, AuthenticateResult result)
+    {
+        if (result.Succeeded)
+        {
+            // What the framework leaves for authorization, so it does not authenticate a second time. The
+            // feature carries the user too: setting context.User first, as the framework does, would create
+            // the default authentication feature only for this one to replace it.
+            var feature = new AuthenticationResultFeature(result);
+            context.Features.Set<IHttpAuthenticationFeature>(feature);
+            context.Features.Set<IAuthenticateResultFeature>(feature);
+        }
+        else if (result.Principal is not null)
+        {
+            context.User = result.Principal;
+        }
+    }
+}

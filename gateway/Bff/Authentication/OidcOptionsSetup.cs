@@ -1,0 +1,116 @@
+using Bff.Configuration;
+using Bff.Http;
+using Bff.Idp;
+using Bff.Problems;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Bff.Authentication;
+
+/// <summary>Wires the OIDC handler from <see cref="BffOptions"/>: code flow with PKCE, confidential client.</summary>
+internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, ILoggerFactory loggerFactory)
+    : IConfigureNamedOptions<OpenIdConnectOptions>
+{
+    public const string CallbackPath = "/signin-oidc";
+    public const string SignedOutCallbackPath = "/signout-callback-oidc";
+
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Bff.Authentication.Oidc");
+
+    public void Configure(OpenIdConnectOptions options) => Configure(Options.DefaultName, options);
+
+    public void Configure(string? name, OpenIdConnectOptions options)
+    {
+        if (name != BffSessionDefaults.OidcScheme)
+        {
+            return;
+        }
+
+        var bff = bffOptions.Value;
+        options.Authority = bff.Authority;
+        options.ClientId = bff.ClientId;
+        options.ClientSecret = bff.ClientSecret;
+        options.RequireHttpsMetadata = bff.RequireHttpsMetadata;
+        options.ResponseType = OpenIdConnectResponseType.Code;
+        // Query rather than form_post: the code is single-use and bound to PKCE, and a GET callback
+        // keeps the flow free of cross-site POSTs that SameSite cookies would break.
+        options.ResponseMode = OpenIdConnectResponseMode.Query;
+        options.UsePkce = true;
+        options.SaveTokens = true;
+        options.MapInboundClaims = false;
+        // With resource indicators the access token is for the API, not the userinfo endpoint, so the
+        // profile comes from the ID token.
+        options.GetClaimsFromUserInfoEndpoint = false;
+        options.UseTokenLifetime = false;
+        options.DisableTelemetry = true;
+        options.SignInScheme = BffSessionDefaults.Scheme;
+        options.SignOutScheme = BffSessionDefaults.Scheme;
+        options.CallbackPath = CallbackPath;
+        options.SignedOutCallbackPath = SignedOutCallbackPath;
+        // Front-channel logout would sign out through a cross-site iframe, which SameSite cookies never
+        // reach; back-channel logout is the supported way for the IdP to end sessions.
+        options.RemoteSignOutPath = default;
+        options.BackchannelTimeout = bff.Tokens.IdpTimeout;
+        options.TokenValidationParameters.NameClaimType = "name";
+        options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.Always;
+        options.NonceCookie.SecurePolicy = CookieSecurePolicy.Always;
+
+        options.Scope.Clear();
+        foreach (var scope in bff.EffectiveScopes)
+        {
+            options.Scope.Add(scope);
+        }
+
+        options.Events.OnRedirectToIdentityProvider = context =>
+        {
+            if (bff.PublicOrigin is { Length: > 0 } origin)
+            {
+                context.ProtocolMessage.RedirectUri = origin.TrimEnd('/') + CallbackPath;
+            }
+
+            return Task.CompletedTask;
+        };
+
+
+        // The post-logout redirect: the session ended before the browser went to the IdP, so there is nothing
+        // to look up here (and no state to trust); the browser only needs to get back to the app.
+        options.Events.OnSignedOutCallbackRedirect = context =>
+        {
+            context.Response.Redirect(context.Request.PathBase + "/");
+            context.HandleResponse();
+            return Task.CompletedTask;
+        };
+
+        options.Events.OnRemoteFailure = async context =>
+        {
+            context.HandleResponse();
+            var failure = context.Failure;
+            if (failure is not null && IdpFailure.IsUnavailable(failure))
+            {
+                LogCallbackIdpUnavailable(_logger, failure.GetType().Name);
+                await BffProblem.IdpUnavailableAsync(context.HttpContext);
+                return;
+            }
+
+            // The message of a remote failure can quote what the IdP or the browser sent: log only its type.
+            LogCallbackFailed(_logger, failure?.GetType().Name ?? "unknown");
+            await BffProblem.WriteAsync(context.HttpContext, StatusCodes.Status400BadRequest, BffProblem.BadRequest,
+                "The login could not be completed. Start again from the application.");
+        };
+
+        options.Events.OnAccessDenied = async context =>
+        {
+            context.HandleResponse();
+            await BffProblem.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, BffProblem.Forbidden,
+                "The identity provider denied the login.");
+        };
+    }
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Login callback failed: {Reason}")]
+    private static partial void LogCallbackFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Login callback could not reach the IdP: {Reason}")]
+    private static partial void LogCallbackIdpUnavailable(ILogger logger, string reason);
+}

@@ -1,0 +1,77 @@
+using Bff.Configuration;
+using Bff.Http;
+using Bff.Sessions;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Authentication;
+
+/// <summary>
+/// Reads the request's session from its cookie: the authenticate step of <see cref="BffSessionHandler"/>,
+/// and what <see cref="BffAuthenticationMiddleware"/> runs on every request without creating a handler.
+/// </summary>
+internal sealed class SessionAuthenticator(ISessionStore store, SessionCookie cookie, IOptions<BffOptions> options, TimeProvider time)
+{
+    // Keyed by the claims list, which a session shares with every copy made of it by a token write or a
+    // touch: a cached session then yields the same result (ticket, principal) on every request instead
+    // of new ones with a Claim per claim. Nothing in the gateway changes a principal or ticket once built.
+    private static readonly ConditionalWeakTable<IReadOnlyList<SessionClaim>, AuthenticateResult> Results = new();
+
+    private readonly TimeSpan _slidingWriteInterval = options.Value.Session.SlidingWriteInterval;
+
+    public string CookieName => cookie.Name;
+
+    /// <summary>
+    /// Success with the session in <see cref="BffSessionFeature"/>; no result without a cookie; failure
+    /// (a <see cref="SessionFailure"/>) for a cookie that is not ours or a session that has ended. A
+    /// session-store outage throws.
+    /// </summary>
+    public async ValueTask<AuthenticateResult> AuthenticateAsync(HttpContext context)
+    {
+        var value = CookieHeader.ValueOf(context.Request.Headers.Cookie, cookie.Name);
+        if (value.IsEmpty)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var id = await cookie.TryReadHandleAsync(value, context.RequestAborted);
+        if (id is null)
+        {
+            return AuthenticateResult.Fail(new SessionFailure(genuineCookie: false));
+        }
+
+        var session = await store.GetAsync(id, context.RequestAborted);
+        if (session is null)
+        {
+            return AuthenticateResult.Fail(new SessionFailure(genuineCookie: true));
+        }
+
+        var now = time.GetUtcNow();
+        if (now - session.LastSeenAt >= _slidingWriteInterval)
+        {
+            await store.TouchAsync(id, now, context.RequestAborted);
+            session = session with { LastSeenAt = now };
+        }
+
+        context.Features.Set(new BffSessionFeature(session));
+        return ResultOf(session);
+    }
+
+    private static AuthenticateResult ResultOf(BffSession session) =>
+        Results.GetValue(session.Claims, static claims =>
+            AuthenticateResult.Success(new AuthenticationTicket(BuildPrincipal(claims), BffSessionDefaults.Scheme)));
+
+    private static ClaimsPrincipal BuildPrincipal(IReadOnlyList<SessionClaim> sessionClaims)
+    {
+        var claims = new List<Claim>(sessionClaims.Count);
+        foreach (var claim in sessionClaims)
+        {
+            claims.Add(new Claim(claim.Type, claim.Value));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, BffSessionDefaults.Scheme, "name", "role"));
+    }
+}

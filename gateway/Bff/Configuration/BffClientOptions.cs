@@ -1,0 +1,30 @@
+namespace Bff.Configuration;
+
+/// <summary>
+/// One OpenID Connect client of the gateway and the browser session that goes with it: who the gateway is at
+/// the IdP, what it asks for, the cookie the browser holds and how long a session lives. The top-level
+/// <c>Bff</c> section is one; everything that logs a user in, names the cookie or times a session reads it
+/// through this type, so a second client is the same code with other values.
+/// </summary>
+public class BffClientOptions
+{
+    /// <summary>Confidential client id. Required.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Confidential client secret. Required.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Scopes requested at login; empty means <c>openid profile offline_access</c>.</summary>
+    // Empty rather than pre-filled: the configuration binder appends to a pre-filled collection.
+    public List<string> Scopes { get; set; } = [];
+
+    /// <summary>The session cookie (<c>Cookie</c>).</summary>
+    public BffCookieOptions Cookie { get; set; } = new();
+
+    /// <summary>Session timeouts and caching (<c>Session</c>).</summary>
+    public BffSessionOptions Session { get; set; } = new();
+
+    internal static readonly string[] DefaultScopes = ["openid", "profile", "offline_access"];
+
+    internal IReadOnlyList<string> EffectiveScopes => Scopes.Count == 0 ? DefaultScopes : Scopes;
+}

@@ -1,0 +1,39 @@
+using Bff.Http;
+namespace Bff.Configuration;
+
+/// <summary>
+/// The <c>Bff</c> configuration section: the gateway's OIDC client (<see cref="BffClientOptions"/>) and what
+/// every client shares. Every default here is the one in the contract (docs/contract.md).
+/// </summary>
+public sealed class BffOptions : BffClientOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Bff";
+
+    /// <summary>IdP issuer URL. Required.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>Require https for the IdP's metadata and endpoints (default true).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>The origin the SPA is served from; null derives it from the request.</summary>
+    public string? PublicOrigin { get; set; }
+
+    /// <summary>Token refresh and IdP calls (<c>Tokens</c>).</summary>
+    public BffTokenOptions Tokens { get; set; } = new();
+
+    /// <summary>A session-store call slower than this fails the request with 503.</summary>
+    public TimeSpan SessionStoreTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How the Data Protection key ring is protected at rest (<c>DataProtection</c>).</summary>
+    public BffDataProtectionOptions DataProtection { get; set; } = new();
+
+    /// <summary>What logout tells the browser to clear (<c>Logout</c>).</summary>
+    public BffLogoutOptions Logout { get; set; } = new();
+
+    /// <summary>Which proxies' forwarded headers are believed (<c>ForwardedHeaders</c>).</summary>
+    public BffForwardedHeadersOptions ForwardedHeaders { get; set; } = new();
+
+    /// <summary>Redis key naming (<c>Redis</c>).</summary>
+    public BffRedisOptions Redis { get; set; } = new();
+}

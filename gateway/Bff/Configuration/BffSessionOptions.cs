@@ -1,0 +1,23 @@
+namespace Bff.Configuration;
+
+/// <summary>The <c>Bff:Session</c> section.</summary>
+public sealed class BffSessionOptions
+{
+    /// <summary>Sliding idle timeout.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Hard cap from login; never slides.</summary>
+    public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long an instance may reuse a session it read from Redis.</summary>
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Outside Development an empty Redis connection string stops start-up unless this is true.</summary>
+    public bool AllowInMemoryStore { get; set; }
+
+    /// <summary>
+    /// The idle deadline is written back at most this often per session, so sliding costs one Redis
+    /// write a minute rather than one per request.
+    /// </summary>
+    public TimeSpan SlidingWriteInterval { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,37 @@
+using Bff.Configuration;
+using Bff.Problems;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Bff.Endpoints;
+
+/// <summary><c>GET /bff/login?returnUrl=</c>: starts authorization code + PKCE at the IdP.</summary>
+internal static partial class LoginEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, ILoggerFactory loggerFactory)
+    {
+        var returnUrl = context.Request.Query["returnUrl"];
+        if (returnUrl.Count > 1 || !ReturnUrl.TryValidate(returnUrl.ToString() is { Length: > 0 } r ? r : null, out var target))
+        {
+            await BffProblem.WriteAsync(context, StatusCodes.Status400BadRequest, BffProblem.BadRequest,
+                "returnUrl must be a local path such as /orders.");
+            return;
+        }
+
+        try
+        {
+            await context.ChallengeAsync(BffSessionDefaults.OidcScheme, new AuthenticationProperties { RedirectUri = target });
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // With PAR and discovery the challenge itself calls the IdP; whatever went wrong there, the
+            // browser can only retry later.
+            LogLoginIdpFailed(loggerFactory.CreateLogger("Bff.Endpoints.Login"), ex.GetType().Name);
+            await BffProblem.IdpUnavailableAsync(context);
+        }
+    }
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Login could not start at the IdP: {Reason}")]
+    private static partial void LogLoginIdpFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,35 @@
+using Bff.Authentication;
+using Bff.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Endpoints;
+
+/// <summary><c>GET /bff/user</c>: who is signed in, and the public handle of their session.</summary>
+internal static class UserEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, IOptions<BffOptions> options)
+    {
+        var session = await context.GetBffSessionAsync();
+        if (session is null)
+        {
+            await context.ChallengeAsync(BffSessionDefaults.Scheme);
+            return;
+        }
+
+        var claims = new UserClaim[session.Claims.Count];
+        for (var i = 0; i < claims.Length; i++)
+        {
+            claims[i] = new UserClaim(session.Claims[i].Type, session.Claims[i].Value);
+        }
+
+        var body = new UserResponse(
+            session.Subject,
+            session.FindClaim("name"),
+            claims,
+            new UserSession(session.Id, session.CreatedAt, session.ExpiresAt(options.Value.Session.IdleTimeout)),
+            "/bff/logout?sid=" + Uri.EscapeDataString(session.Id));
+        await context.Response.WriteAsJsonAsync(body, EndpointJsonContext.Default.UserResponse, cancellationToken: context.RequestAborted);
+    }
+}

@@ -1,0 +1,98 @@
+using Bff.Antiforgery;
+using Bff.Authentication;
+using Bff.Configuration;
+using Bff.Endpoints;
+using Bff.Http;
+using Bff.Proxy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Hosting;
+
+/// <summary>The gateway's middleware and endpoints.</summary>
+public static class BffApplicationBuilderExtensions
+{
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
+    /// <summary>Set by <see cref="BffHostDefaults.UseBffHostDefaults"/>, whose error boundary already covers the gateway.</summary>
+    internal const string HostErrorBoundaryKey = "Bff.HostErrorBoundary";
+
+    /// <summary>
+    /// The gateway's own middleware, after routing (which the host adds, or the framework adds first): an
+    /// error boundary for the gateway's requests, forwarded headers from <c>Bff:ForwardedHeaders</c> (when
+    /// set), the contract's response headers, request screening, the CSRF checks, and authentication of the
+    /// session (which also completes the OIDC callbacks). It takes over neither routing, static files nor
+    /// the host's exception handler: a failure of a host endpoint still reaches the host's handler.
+    /// </summary>
+    /// <param name="app">The host's application builder.</param>
+    public static IApplicationBuilder UseBff(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.ApplicationServices.GetRequiredService<IOptions<BffOptions>>().Value;
+
+        if (!app.Properties.ContainsKey(HostErrorBoundaryKey))
+        {
+            var handler = app.ApplicationServices.GetRequiredService<BffExceptionHandler>();
+            app.Use(next => new BffErrorBoundary(next, handler.HandleGatewayFailureAsync).InvokeAsync);
+        }
+
+        // Before screening, which drops every forwarding header; only when proxies are configured, because
+        // the middleware with no known proxies would believe every client.
+        if (options.ForwardedHeaders.IsEnabled)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.UseMiddleware<ResponseHeadersMiddleware>();
+        app.UseMiddleware<RequestScreeningMiddleware>();
+        app.UseMiddleware<CsrfMiddleware>();
+
+        // The gateway's replacement for the framework's authentication middleware (see its remarks); the
+        // key UseAuthentication() sets keeps WebApplication from adding the framework's one as well.
+        app.UseMiddleware<BffAuthenticationMiddleware>();
+        app.Properties[AuthenticationMiddlewareSetKey] = true;
+        app.UseMiddleware<LocalApiSessionMiddleware>();
+        return app;
+    }
+
+    /// <summary>
+    /// Maps <c>/bff/*</c>, <c>/bff-client.js</c> and, when the proxy was added, the proxied routes.
+    /// </summary>
+    /// <param name="endpoints">The host's endpoint route builder.</param>
+    public static IEndpointRouteBuilder MapBffEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+
+        // Top-level navigations: no CSRF header can be expected on them.
+        endpoints.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf();
+        endpoints.MapGet("/bff/logout", LogoutEndpoint.GetAsync).ExemptFromCsrf();
+
+        // Server to server from the IdP: it sends neither a CSRF header nor an Origin of the app's.
+        endpoints.MapPost("/bff/backchannel-logout", BackchannelLogoutEndpoint.HandleAsync).ExemptFromCsrf();
+
+        var api = endpoints.MapGroup("/bff").RequireCsrf();
+        api.MapGet("/user", UserEndpoint.HandleAsync);
+        api.MapGet("/csrf", CsrfEndpoint.HandleAsync);
+        api.MapPost("/logout", LogoutEndpoint.PostAsync);
+        api.MapGet("/sessions", SessionsEndpoints.ListAsync);
+        api.MapDelete("/sessions/{id}", SessionsEndpoints.DeleteAsync);
+        api.MapPost("/sessions/revoke-others", SessionsEndpoints.RevokeOthersAsync);
+
+        endpoints.MapGet(ClientScriptEndpoint.Path, ClientScriptEndpoint.Handle);
+
+        if (endpoints.ServiceProvider.GetService<BffProxyMarker>() is not null)
+        {
+            endpoints.MapReverseProxy(proxy =>
+            {
+                proxy.UseMiddleware<BffProxyMiddleware>();
+                proxy.UseSessionAffinity();
+                proxy.UseLoadBalancing();
+                proxy.UsePassiveHealthChecks();
+            });
+        }
+
+        return endpoints;
+    }
+}

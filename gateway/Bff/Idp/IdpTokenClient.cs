@@ -1,0 +1,192 @@
+using Bff.Configuration;
+using Bff.Telemetry;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Idp;
+
+/// <summary>
+/// Calls the IdP's token and revocation endpoints as the confidential client. A refresh-token grant is
+/// never retried here: with rotation, replaying a refresh token whose first use may have succeeded is
+/// exactly what makes an IdP revoke the whole grant.
+/// </summary>
+internal sealed partial class IdpTokenClient(
+    IHttpClientFactory clients,
+    IdpMetadata metadata,
+    IOptions<BffOptions> options,
+    BffMetrics metrics,
+    TimeProvider time,
+    ILogger<IdpTokenClient> logger)
+{
+    public const string HttpClientName = "bff-idp";
+
+    private readonly BffOptions _options = options.Value;
+
+    public Task<IdpTokenResult> RefreshAsync(TokenSet current, CancellationToken cancellationToken) =>
+        RequestTokensAsync(
+            [new("grant_type", "refresh_token"), new("refresh_token", current.RefreshToken!)],
+            current, cancellationToken);
+
+    public Task<IdpTokenResult> ClientCredentialsAsync(IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
+        if (scopes.Count > 0)
+        {
+            form.Add(new("scope", string.Join(' ', scopes)));
+        }
+
+        return RequestTokensAsync(form, null, cancellationToken);
+    }
+
+    /// <summary>RFC 7009. True when the IdP confirmed (or has no revocation endpoint to ask).</summary>
+    public async Task<bool> RevokeAsync(string token, string tokenTypeHint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var endpoints = await metadata.GetAsync(cancellationToken);
+            if (endpoints.RevocationEndpoint is null)
+            {
+                return true;
+            }
+
+            using var request = CreateRequest(endpoints.RevocationEndpoint, endpoints,
+                [new("token", token), new("token_type_hint", tokenTypeHint)]);
+            using var response = await SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (IdpFailure.IsUnavailable(ex) || ex is InvalidOperationException or Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            LogRevocationFailed(logger, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    private async Task<IdpTokenResult> RequestTokensAsync(List<KeyValuePair<string, string>> form, TokenSet? current, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "unavailable";
+        try
+        {
+            var endpoints = await metadata.GetAsync(cancellationToken);
+            using var request = CreateRequest(endpoints.TokenEndpoint, endpoints, form);
+            using var response = await SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+
+            if (response.IsSuccessStatusCode)
+            {
+                var tokens = Parse(body, current);
+                outcome = tokens is null ? "malformed" : "success";
+                return tokens is null ? IdpTokenResult.Unavailable("malformed token response") : IdpTokenResult.Success(tokens);
+            }
+
+            var error = ReadError(body);
+            outcome = error ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (response.StatusCode == HttpStatusCode.BadRequest && error == "invalid_grant")
+            {
+                return IdpTokenResult.InvalidGrant;
+            }
+
+            LogTokenEndpointError(logger, (int)response.StatusCode, error ?? "none");
+            return IdpTokenResult.Unavailable(error ?? "status " + (int)response.StatusCode);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (IdpFailure.IsUnavailable(ex) || ex is InvalidOperationException or Polly.CircuitBreaker.BrokenCircuitException))
+        {
+            LogTokenEndpointUnreachable(logger, ex.GetType().Name);
+            return IdpTokenResult.Unavailable(ex.GetType().Name);
+        }
+        finally
+        {
+            metrics.TokenEndpoint(Stopwatch.GetElapsedTime(started), outcome);
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(Uri endpoint, IdpEndpoints endpoints, List<KeyValuePair<string, string>> form)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
+        if (endpoints.UseBasicAuthentication)
+        {
+            // RFC 6749 §2.3.1: each part is form-encoded before joining.
+            var credentials = Uri.EscapeDataString(_options.ClientId!) + ":" + Uri.EscapeDataString(_options.ClientSecret!);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        }
+        else
+        {
+            form.Add(new("client_id", _options.ClientId!));
+            form.Add(new("client_secret", _options.ClientSecret!));
+        }
+
+        request.Content = new FormUrlEncodedContent(form);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return request;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.Tokens.IdpTimeout);
+        try
+        {
+            // A client from the factory per call, not one kept by this singleton: the factory rotates its
+            // handler, so a change of the IdP's addresses is picked up, and the circuit breaker is shared.
+            return await clients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException("The IdP did not answer in time.");
+        }
+    }
+
+    private TokenSet? Parse(byte[] body, TokenSet? current)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            if (!root.TryGetProperty("access_token", out var access) || access.GetString() is not { Length: > 0 } accessToken)
+            {
+                return null;
+            }
+
+            var lifetime = root.TryGetProperty("expires_in", out var expiresIn) && expiresIn.TryGetInt64(out var seconds)
+                ? TimeSpan.FromSeconds(seconds)
+                : TimeSpan.FromMinutes(1);
+            return new TokenSet(
+                accessToken,
+                // Without rotation the IdP sends no new refresh token: the old one stays valid.
+                root.TryGetProperty("refresh_token", out var refresh) ? refresh.GetString() : current?.RefreshToken,
+                root.TryGetProperty("id_token", out var id) ? id.GetString() : current?.IdToken,
+                time.GetUtcNow() + lifetime);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? ReadError(byte[] body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("error", out var error) ? error.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Token endpoint answered {Status} ({Error})")]
+    private static partial void LogTokenEndpointError(ILogger logger, int status, string error);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Token endpoint unreachable: {Reason}")]
+    private static partial void LogTokenEndpointUnreachable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Token revocation failed: {Reason}")]
+    private static partial void LogRevocationFailed(ILogger logger, string reason);
+}

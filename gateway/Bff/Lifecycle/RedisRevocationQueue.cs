@@ -1,0 +1,131 @@
+using Bff.Configuration;
+using Bff.Redis;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Bff.Lifecycle;
+
+/// <summary>
+/// The revocation queue in Redis: a sorted set of ids scored by due time (unix ms) and a hash of the items,
+/// encrypted with Data Protection like every token at rest. Both keys share a hash tag, so each script
+/// touches one Redis Cluster slot. Claiming pushes an item's score to the end of its lease rather than
+/// removing it, so an instance that dies mid-revocation hands it back instead of losing it.
+/// </summary>
+internal sealed partial class RedisRevocationQueue(
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    IDataProtectionProvider dataProtection,
+    IOptions<BffOptions> options,
+    ILogger<RedisRevocationQueue> logger) : IRevocationQueue
+{
+    internal const int MaxItems = 100_000;
+
+
+    // Positional KEYS/ARGV rather than LuaScript's named parameters, which compile an expression per argument type.
+    // Every script: KEYS = queue, items.
+
+    // ARGV: id, payload, due, max items.
+    private const string EnqueueScript = """
+        if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
+        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+        redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+        return 1
+        """;
+
+    // ARGV: now, max, lease until.
+    private const string ClaimScript = """
+        local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+        local out = {}
+        for _, id in ipairs(ids) do
+          local payload = redis.call('HGET', KEYS[2], id)
+          if payload then
+            redis.call('ZADD', KEYS[1], ARGV[3], id)
+            out[#out + 1] = id
+            out[#out + 1] = payload
+          else
+            redis.call('ZREM', KEYS[1], id)
+          end
+        end
+        return out
+        """;
+
+    // ARGV: id.
+    private const string CompleteScript = """
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('HDEL', KEYS[2], ARGV[1])
+        return 1
+        """;
+
+    private readonly RedisKey[] _keys = [keys.RevocationQueue, keys.RevocationItems];
+
+    private readonly IDataProtector _protector = dataProtection.CreateProtector("Bff.Revocation.v1");
+    private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
+
+    public async Task<bool> EnqueueAsync(PendingRevocation item, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        var payload = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(item, RevocationJsonContext.Default.PendingRevocation));
+        var result = await Guard(Database.ScriptEvaluateAsync(EnqueueScript, _keys,
+            [item.Id, payload, dueAt.ToUnixTimeMilliseconds(), MaxItems]), cancellationToken);
+        return (long)result == 1;
+    }
+
+    public async Task<IReadOnlyList<PendingRevocation>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var result = await Guard(Database.ScriptEvaluateAsync(ClaimScript, _keys,
+            [now.ToUnixTimeMilliseconds(), max, (now + lease).ToUnixTimeMilliseconds()]), cancellationToken);
+
+        var pairs = (RedisValue[])result!;
+        var items = new List<PendingRevocation>(pairs.Length / 2);
+        for (var i = 0; i + 1 < pairs.Length; i += 2)
+        {
+            if (Decode((byte[])pairs[i + 1]!) is { } item)
+            {
+                items.Add(item);
+            }
+            else
+            {
+                await CompleteAsync(pairs[i]!, cancellationToken);
+            }
+        }
+
+        return items;
+    }
+
+    public Task CompleteAsync(string id, CancellationToken cancellationToken) =>
+        Guard(Database.ScriptEvaluateAsync(CompleteScript, _keys, [id]), cancellationToken);
+
+    private PendingRevocation? Decode(byte[] payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(_protector.Unprotect(payload), RevocationJsonContext.Default.PendingRevocation);
+        }
+        catch (Exception ex) when (ex is CryptographicException or JsonException)
+        {
+            // A key ring that lost the key: the token can never be read back, so the item is dropped.
+            LogUnreadable(logger, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    private IDatabase Database => redis.GetDatabase();
+
+    private async Task<RedisResult> Guard(Task<RedisResult> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call.WaitAsync(_timeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw new SessionStoreUnavailableException("The revocation queue is unavailable.", ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 1715, Level = LogLevel.Warning, Message = "A queued revocation could not be decrypted ({Reason}); dropped")]
+    private static partial void LogUnreadable(ILogger logger, string reason);
+}

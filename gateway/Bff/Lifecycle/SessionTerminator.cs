@@ -1,0 +1,50 @@
+using Bff.Sessions;
+using Bff.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace Bff.Lifecycle;
+
+/// <summary>
+/// Ends sessions on purpose (logout, the sessions API, back-channel logout): deletes the session in the
+/// store first, which every instance hears about at once, and only then revokes its refresh token at the
+/// IdP, so a slow or failing IdP can never keep a session alive.
+/// </summary>
+internal sealed partial class SessionTerminator(
+    ISessionStore store,
+    RefreshTokenRevoker revoker,
+    BffMetrics metrics,
+    ILogger<SessionTerminator> logger)
+{
+    /// <summary>The session as it was when it ended, or null when it was already gone.</summary>
+    /// <param name="id">The session's public id.</param>
+    /// <param name="reason">The <c>bff.sessions.ended</c> reason: logout, revoked or backchannel.</param>
+    /// <param name="timing">Whether the refresh token is revoked before this returns or left to the background.</param>
+    public async Task<BffSession?> EndAsync(string id, string reason, RevocationTiming timing)
+    {
+        // Not the request's token: a caller that hangs up half-way must not leave the grant unrevoked.
+        var ended = await store.DeleteAsync(id, CancellationToken.None);
+        if (ended is null)
+        {
+            return null;
+        }
+
+        metrics.SessionEnded(reason);
+        LogEnded(logger, id, reason);
+        if (ended.Tokens.RefreshToken is { Length: > 0 } refreshToken)
+        {
+            if (timing == RevocationTiming.Now)
+            {
+                await revoker.RevokeNowAsync(id, refreshToken);
+            }
+            else
+            {
+                await revoker.RevokeLaterAsync(id, refreshToken);
+            }
+        }
+
+        return ended;
+    }
+
+    [LoggerMessage(EventId = 1701, Level = LogLevel.Information, Message = "Session {SessionId} ended: {Reason}")]
+    private static partial void LogEnded(ILogger logger, string sessionId, string reason);
+}

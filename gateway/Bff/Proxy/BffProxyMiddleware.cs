@@ -1,0 +1,143 @@
+using Bff.Authentication;
+using Bff.Configuration;
+using Bff.Http;
+using Bff.Problems;
+using Bff.Routes;
+using Bff.Tokens;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace Bff.Proxy;
+
+/// <summary>
+/// First step of the YARP pipeline: loads the session for routes that send the user's token, makes
+/// sure its access token is fresh (or fetches the gateway's own token for Client routes), and answers with problem+json (never a redirect to the IdP) when the
+/// request cannot be forwarded with a valid token, or when the forwarder could not read the client's body.
+/// </summary>
+internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager tokens, ClientTokenManager clientTokens)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var route = context.GetReverseProxyFeature().Route.Config;
+        var mode = BffRouteMetadata.GetAccessTokenMode(route);
+        if (mode is AccessTokenMode.User or AccessTokenMode.UserOptional
+            && context.Features.Get<BffSessionFeature>() is { } feature)
+        {
+            // The steady state of every proxied call: a session authentication found, a token that needs no
+            // refresh, nothing awaited, so no state machine is allocated for the request.
+            var pending = tokens.GetAsync(feature.Session, context.RequestAborted);
+            if (pending.IsCompletedSuccessfully)
+            {
+                var token = pending.Result;
+                if (token.Status == AccessTokenStatus.Usable)
+                {
+                    Use(context, feature, token);
+                    return ForwardAsync(context);
+                }
+
+                return RefuseAsync(context, token.Status);
+            }
+
+            return AwaitTokenThenForwardAsync(context, feature, pending);
+        }
+
+        return mode switch
+        {
+            AccessTokenMode.User or AccessTokenMode.UserOptional => AuthenticateThenForwardAsync(context, mode),
+            AccessTokenMode.Client => WithClientTokenAsync(context),
+            _ => ForwardAsync(context),
+        };
+    }
+
+    private async Task AwaitTokenThenForwardAsync(HttpContext context, BffSessionFeature feature, ValueTask<AccessTokenResult> pending)
+    {
+        var token = await pending;
+        if (token.Status != AccessTokenStatus.Usable)
+        {
+            await RefuseAsync(context, token.Status);
+            return;
+        }
+
+        Use(context, feature, token);
+        await ForwardAsync(context);
+    }
+
+    private async Task AuthenticateThenForwardAsync(HttpContext context, AccessTokenMode mode)
+    {
+        // Authentication ran in front of the proxy and left the session here when it found one; asking
+        // again only for a request without one costs nothing on the path that matters.
+        if (await context.GetBffSessionAsync() is not null
+            && context.Features.Get<BffSessionFeature>() is { } feature)
+        {
+            await AwaitTokenThenForwardAsync(context, feature, tokens.GetAsync(feature.Session, context.RequestAborted));
+            return;
+        }
+
+        if (mode == AccessTokenMode.User)
+        {
+            await context.ChallengeAsync(BffSessionDefaults.Scheme);
+            return;
+        }
+
+        await ForwardAsync(context);
+    }
+
+    private async Task WithClientTokenAsync(HttpContext context)
+    {
+        var token = await clientTokens.GetAsync(context.RequestAborted);
+        if (token is null)
+        {
+            await BffProblem.IdpUnavailableAsync(context);
+            return;
+        }
+
+        context.Features.Set(UpstreamToken.For(token));
+        await ForwardAsync(context);
+    }
+
+    private static void Use(HttpContext context, BffSessionFeature feature, AccessTokenResult token)
+    {
+        feature.Session = token.Session!;
+        context.Features.Set(UpstreamToken.For(token.Session!.Tokens.AccessToken));
+    }
+
+    private static Task RefuseAsync(HttpContext context, AccessTokenStatus status) =>
+        status == AccessTokenStatus.SessionEnded
+            ? BffProblem.WriteAsync(context, StatusCodes.Status401Unauthorized, BffProblem.SessionExpired, "The session has ended.")
+            // Never forward an expired token, never end the session for an IdP outage.
+            : BffProblem.IdpUnavailableAsync(context);
+
+    // Only a request that can have a body can fail on reading it: the others are forwarded without
+    // awaiting anything here, and nothing of theirs is left for the error boundary to guard.
+    private Task ForwardAsync(HttpContext context)
+    {
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            BffErrorBoundary.HandOver(context);
+            return next(context);
+        }
+
+        return ForwardThenCheckBodyAsync(context);
+    }
+
+    private async Task ForwardThenCheckBodyAsync(HttpContext context)
+    {
+        await next(context);
+
+        // The forwarder answers a request body it could not read from the client (over the limit, broken
+        // chunking) with a status and no body; every error of the gateway is a problem document.
+        var response = context.Response;
+        if (!response.HasStarted
+            && response.StatusCode is >= 400 and < 500
+            && context.Features.Get<IForwarderErrorFeature>()?.Error is ForwarderError.RequestBodyClient)
+        {
+            await BffProblem.WriteAsync(context, response.StatusCode, BffProblem.BadRequest,
+                response.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? "The request body is too large."
+                    : "The request body could not be read.");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Bff.Antiforgery;
+using Bff.Routes;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Bff.Proxy;
+
+/// <summary>
+/// Header hygiene for every proxied route: the upstream sees the user's bearer token and nothing of the
+/// browser's credentials; the browser sees no upstream cookie.
+/// </summary>
+internal sealed class BffProxyTransformProvider : ITransformProvider
+{
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+        foreach (var error in BffRouteMetadata.Validate(context.Route))
+        {
+            context.Errors.Add(new InvalidOperationException(error));
+        }
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context)
+    {
+        context.AddRequestTransform(transform =>
+        {
+            RequestTransform.RemoveHeader(transform, "Cookie");
+            RequestTransform.RemoveHeader(transform, "Authorization");
+            RequestTransform.RemoveHeader(transform, CsrfMiddleware.HeaderName);
+            RequestTransform.RemoveHeader(transform, "X-XSRF-TOKEN");
+
+            if (transform.HttpContext.Features.Get<UpstreamToken>() is { } token)
+            {
+                // Without validation: the value is ours, and parsing it back into an AuthenticationHeaderValue
+                // would only be formatted again on the way out.
+                transform.ProxyRequest.Headers.TryAddWithoutValidation("Authorization", token.AuthorizationHeader);
+            }
+
+            return ValueTask.CompletedTask;
+        });
+
+        context.AddResponseTransform(transform =>
+        {
+            transform.HttpContext.Response.Headers.Remove("Set-Cookie");
+            return ValueTask.CompletedTask;
+        });
+    }
+}

@@ -1,0 +1,44 @@
+using Yarp.ReverseProxy.Configuration;
+
+namespace Bff.Routes;
+
+/// <summary>Reads the gateway's YARP route metadata keys.</summary>
+internal static class BffRouteMetadata
+{
+    public const string AccessToken = "Bff.AccessToken";
+    public const string Antiforgery = "Bff.Antiforgery";
+
+    public static AccessTokenMode GetAccessTokenMode(RouteConfig route) =>
+        route.Metadata is not null && route.Metadata.TryGetValue(AccessToken, out var value)
+            && Enum.TryParse<AccessTokenMode>(value, ignoreCase: true, out var mode)
+            ? mode
+            : AccessTokenMode.User;
+
+    public static bool RequiresAntiforgery(RouteConfig route) =>
+        route.Metadata is null
+        || !route.Metadata.TryGetValue(Antiforgery, out var value)
+        || !bool.TryParse(value, out var required)
+        || required;
+
+    /// <summary>Errors that stop start-up: a misspelt value must not silently weaken a route.</summary>
+    public static IEnumerable<string> Validate(RouteConfig route)
+    {
+        if (route.Metadata is null)
+        {
+            yield break;
+        }
+
+        if (route.Metadata.TryGetValue(AccessToken, out var mode))
+        {
+            if (!Enum.TryParse<AccessTokenMode>(mode, ignoreCase: true, out _) || int.TryParse(mode, out _))
+            {
+                yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{AccessToken} must be User, UserOptional, Client or None (was '{mode}').";
+            }
+        }
+
+        if (route.Metadata.TryGetValue(Antiforgery, out var antiforgery) && !bool.TryParse(antiforgery, out _))
+        {
+            yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{Antiforgery} must be true or false (was '{antiforgery}').";
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Bff.Idp;
+namespace Bff.Sessions;
+
+/// <summary>A server-side session: who the user is, their tokens, and the deadlines that end it.</summary>
+internal sealed record BffSession
+{
+    /// <summary>The public handle: a hash of the secret id in the cookie, safe to log and to show.</summary>
+    public required string Id { get; init; }
+
+    public required string Subject { get; init; }
+
+    /// <summary>The IdP's session id (<c>sid</c> claim), used by back-channel logout.</summary>
+    public string? IdpSessionId { get; init; }
+
+    public required IReadOnlyList<SessionClaim> Claims { get; init; }
+
+    public required TokenSet Tokens { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required DateTimeOffset LastSeenAt { get; init; }
+
+    public required DateTimeOffset AbsoluteExpiresAt { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    public string? IpAddress { get; init; }
+
+    /// <summary>Bumped on every token write so a stale writer can be refused.</summary>
+    public long Version { get; init; }
+
+    public DateTimeOffset ExpiresAt(TimeSpan idleTimeout)
+    {
+        var idle = LastSeenAt + idleTimeout;
+        return idle < AbsoluteExpiresAt ? idle : AbsoluteExpiresAt;
+    }
+
+    public string? FindClaim(string type)
+    {
+        foreach (var claim in Claims)
+        {
+            if (claim.Type == type)
+            {
+                return claim.Value;
+            }
+        }
+
+        return null;
+    }
+}

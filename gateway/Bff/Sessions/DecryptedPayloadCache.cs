@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+
+namespace Bff.Sessions;
+
+/// <summary>
+/// What this instance last decrypted for each session, reused only when Redis returns exactly the same
+/// protected bytes again. A read after the session cache's duration still goes to Redis (so every
+/// revocation rule holds), but an unchanged session skips two Data Protection unprotects, their JSON and
+/// a new principal: most of what a cache miss costs.
+/// </summary>
+/// <remarks>
+/// Equal bytes (by SHA-256) mean equal plaintext, and those bytes were authenticated when first
+/// decrypted, so a hit can only ever return what Data Protection accepted for this session id. Anything
+/// written to the session (a token refresh, tampering) changes the bytes and is decrypted afresh.
+/// </remarks>
+internal sealed class DecryptedPayloadCache(TimeProvider time)
+{
+    // Each entry holds a session's decrypted tokens and claims, a few KB: this caps the memory at tens of
+    // MB. Past it sessions are decrypted on every read, as without the memo.
+    internal const int MaxEntries = 10_000;
+
+    // Bounds how long a payload outlives a change of the key ring that would now refuse it (a revoked or
+    // lost key), as long as a verified cookie is remembered (SessionCookie); Data Protection itself
+    // reloads its key ring only every 24 hours.
+    internal static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
+
+    // The cache's sweep runs with its pings, up to ten times a second; entries age in a minute.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
+
+    private const int FingerprintSize = 2 * SHA256.HashSizeInBytes;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private DateTimeOffset _swept = time.GetUtcNow();
+
+    public int Count => _entries.Count;
+
+    /// <summary>
+    /// The session as decrypted from these very bytes, with what Redis keeps beside them in plain
+    /// (last use, version) taken from this read.
+    /// </summary>
+    public bool TryGet(string id, byte[] metadata, byte[] tokens, DateTimeOffset lastSeen, long version,
+        [NotNullWhen(true)] out BffSession? session)
+    {
+        session = null;
+        if (!_entries.TryGetValue(id, out var entry))
+        {
+            return false;
+        }
+
+        if (IsOld(entry, time.GetUtcNow()))
+        {
+            _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+            return false;
+        }
+
+        Span<byte> fingerprint = stackalloc byte[FingerprintSize];
+        Fingerprint(metadata, tokens, fingerprint);
+        if (!fingerprint.SequenceEqual(entry.Fingerprint))
+        {
+            return false;
+        }
+
+        session = entry.Session with { LastSeenAt = lastSeen, Version = version };
+        return true;
+    }
+
+    /// <summary>Remembers a session just decrypted from these bytes.</summary>
+    public void Set(BffSession session, byte[] metadata, byte[] tokens)
+    {
+        if (_entries.Count >= MaxEntries && !_entries.ContainsKey(session.Id))
+        {
+            return;
+        }
+
+        var fingerprint = new byte[FingerprintSize];
+        Fingerprint(metadata, tokens, fingerprint);
+        _entries[session.Id] = new Entry(fingerprint, session, time.GetUtcNow());
+    }
+
+    /// <summary>Forgets a session that changed or ended, so its plaintext does not stay in memory.</summary>
+    public void Remove(string id) => _entries.TryRemove(id, out _);
+
+    /// <summary>Removes entries past their age, so memory follows the sessions in use.</summary>
+    public void Sweep()
+    {
+        var now = time.GetUtcNow();
+        if (now - _swept < SweepInterval)
+        {
+            return;
+        }
+
+        _swept = now;
+        foreach (var (id, entry) in _entries)
+        {
+            if (IsOld(entry, now))
+            {
+                _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+            }
+        }
+    }
+
+    private static bool IsOld(Entry entry, DateTimeOffset now) => now - entry.DecryptedAt >= MaxAge;
+
+    private static void Fingerprint(byte[] metadata, byte[] tokens, Span<byte> destination)
+    {
+        SHA256.HashData(metadata, destination[..SHA256.HashSizeInBytes]);
+        SHA256.HashData(tokens, destination[SHA256.HashSizeInBytes..]);
+    }
+
+    private sealed record Entry(byte[] Fingerprint, BffSession Session, DateTimeOffset DecryptedAt);
+}

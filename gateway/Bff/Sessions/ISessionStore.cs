@@ -1,0 +1,48 @@
+using Bff.Idp;
+namespace Bff.Sessions;
+
+/// <summary>
+/// Where sessions live. Implementations enforce the idle and absolute deadlines themselves: a session
+/// past either is never returned.
+/// </summary>
+internal interface ISessionStore
+{
+    Task CreateAsync(BffSession session, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The session, or null when it does not exist or has passed a deadline. May come from a short-lived
+    /// cache; a ValueTask because it does on nearly every proxied request.
+    /// </summary>
+    ValueTask<BffSession?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Like <see cref="GetAsync"/> but always from the store itself: what a token refresh must start from.</summary>
+    Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Slides the idle deadline; does nothing for a session that no longer exists.</summary>
+    Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the tokens only if the session's version is still <paramref name="expectedVersion"/>, so a
+    /// writer that lost a race can never overwrite newer tokens. The new version on success.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="replacedRefreshToken"/>, when given, is remembered briefly with the new tokens (see
+    /// <see cref="GetGraceTokensAsync"/>), whether or not the write wins.
+    /// </remarks>
+    Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The tokens a refresh with <paramref name="refreshToken"/> produced in the last minute, if any: lets a
+    /// refresh whose outcome looked lost recover the result instead of replaying a rotated refresh token.
+    /// </summary>
+    Task<TokenSet?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken);
+
+    /// <summary>Ends a session on every instance. The session as it was, or null when it did not exist.</summary>
+    Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The live sessions of a user, in no particular order.</summary>
+    Task<IReadOnlyList<BffSession>> ListBySubjectAsync(string subject, CancellationToken cancellationToken);
+
+    /// <summary>The ids of the live sessions that came from one IdP session (<c>sid</c>).</summary>
+    Task<IReadOnlyList<string>> FindByIdpSessionAsync(string idpSessionId, CancellationToken cancellationToken);
+}

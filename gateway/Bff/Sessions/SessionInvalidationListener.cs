@@ -1,0 +1,196 @@
+using Bff.Configuration;
+using Bff.Redis;
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Bff.Sessions;
+
+/// <summary>
+/// Listens for session changes made by any instance and evicts them from this instance's cache. It also
+/// publishes a ping to itself on the same channel: the cache is used only while those pings come back,
+/// so a dead or silently half-open subscription turns caching off instead of serving revoked sessions.
+/// A ping that cannot even be published means Redis is down; the store then answers 503 until one can.
+/// </summary>
+internal sealed partial class SessionInvalidationListener(
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    SessionCache cache,
+    SessionStoreHealth health,
+    IEnumerable<ISessionChangeObserver> observers,
+    IOptions<BffOptions> options,
+    TimeProvider time,
+    ILogger<SessionInvalidationListener> logger) : BackgroundService
+{
+    private const string PingPrefix = "p:";
+    private const string SessionPrefix = "s:";
+    private const string LockReleasedPrefix = "r:";
+
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly ISessionChangeObserver[] _observers = [.. observers];
+    private long _sent;
+    private long _echoed;
+
+    /// <summary>How often the subscription is proven alive: well within the cache duration.</summary>
+    internal TimeSpan PingInterval { get; } = TimeSpan.FromMilliseconds(
+        Math.Clamp(options.Value.Session.CacheDuration.TotalMilliseconds / 4, 100, 1000));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        redis.ConnectionFailed += OnConnectionChanged;
+        redis.ConnectionRestored += OnConnectionChanged;
+        try
+        {
+            await SubscribeAsync(stoppingToken);
+            using var timer = new PeriodicTimer(PingInterval, time);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await PingAsync();
+                cache.Sweep();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            redis.ConnectionFailed -= OnConnectionChanged;
+            redis.ConnectionRestored -= OnConnectionChanged;
+        }
+    }
+
+    private async Task SubscribeAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await redis.GetSubscriber().SubscribeAsync(keys.InvalidationChannel, (_, message) => OnMessage(message))
+                    .WaitAsync(options.Value.SessionStoreTimeout, stoppingToken);
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                health.MarkFailed();
+                LogSubscribeFailed(logger, ex.GetType().Name);
+                await Task.Delay(delay, time, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    private async Task PingAsync()
+    {
+        // The previous ping must have come back by now; if not, messages may be getting lost.
+        if (Interlocked.Read(ref _echoed) < Interlocked.Read(ref _sent) && cache.IsEnabled)
+        {
+            cache.Disable();
+            LogSubscriptionSilent(logger);
+        }
+
+        var sequence = Interlocked.Increment(ref _sent);
+        try
+        {
+            await redis.GetSubscriber()
+                .PublishAsync(keys.InvalidationChannel, PingPrefix + _instance + ":" + sequence.ToString(CultureInfo.InvariantCulture))
+                .WaitAsync(options.Value.SessionStoreTimeout);
+            if (!health.IsAvailable)
+            {
+                health.MarkAvailable();
+                LogStoreBack(logger);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            if (health.IsAvailable)
+            {
+                LogStoreDown(logger, ex.GetType().Name);
+            }
+
+            health.MarkFailed();
+            cache.Disable();
+        }
+    }
+
+    private void OnMessage(RedisValue message)
+    {
+        var text = (string?)message;
+        if (text is null)
+        {
+            return;
+        }
+
+        if (text.StartsWith(SessionPrefix, StringComparison.Ordinal))
+        {
+            var id = text[SessionPrefix.Length..];
+            cache.Invalidate(id);
+            Notify(id);
+        }
+        else if (text.StartsWith(LockReleasedPrefix, StringComparison.Ordinal))
+        {
+            Notify(text[LockReleasedPrefix.Length..]);
+        }
+        else if (text.StartsWith(PingPrefix, StringComparison.Ordinal)
+            && text.AsSpan(PingPrefix.Length).StartsWith(_instance, StringComparison.Ordinal)
+            && long.TryParse(text.AsSpan(PingPrefix.Length + _instance.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
+        {
+            InterlockedMax(ref _echoed, sequence);
+            if (sequence == Interlocked.Read(ref _sent) && !cache.IsEnabled)
+            {
+                cache.Enable();
+                LogCacheEnabled(logger);
+            }
+        }
+    }
+
+    private void Notify(string sessionId)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.OnSessionChanged(sessionId);
+        }
+    }
+
+    private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e)
+    {
+        // Whatever was published while the subscription was away is lost: start from an empty cache.
+        if (e.ConnectionType == ConnectionType.Subscription)
+        {
+            cache.Disable();
+        }
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Warning, Message = "Session invalidation subscription failed ({Reason}); retrying")]
+    private static partial void LogSubscribeFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Warning, Message = "Session invalidation ping did not come back: session cache dropped and off")]
+    private static partial void LogSubscriptionSilent(ILogger logger);
+
+    [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "Session invalidation subscription confirmed: session cache on")]
+    private static partial void LogCacheEnabled(ILogger logger);
+
+    [LoggerMessage(EventId = 1114, Level = LogLevel.Error, Message = "Redis unreachable ({Reason}): requests get 503 until it answers")]
+    private static partial void LogStoreDown(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1115, Level = LogLevel.Information, Message = "Redis answers again")]
+    private static partial void LogStoreBack(ILogger logger);
+}

@@ -1,0 +1,129 @@
+using Bff.Configuration;
+using Bff.Redis;
+using Bff.Sessions;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Bff.Tokens;
+
+/// <summary>
+/// A per-session lock in Redis: <c>SET NX PX</c> with a random owner, renewed while the refresh runs so a
+/// slow IdP never lets it lapse under a live holder, and released by compare-and-delete so a holder whose
+/// lock did lapse cannot free someone else's. Release also tells waiters on every instance to look again.
+/// </summary>
+internal sealed partial class RedisRefreshLock(
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    SessionStoreHealth health,
+    IOptions<BffOptions> options,
+    TimeProvider time,
+    ILogger<RedisRefreshLock> logger) : IRefreshLock
+{
+    // Positional KEYS/ARGV: LuaScript's named parameters compile an expression per argument type.
+    // KEYS: lock. ARGV: owner, ttl.
+    private const string RenewScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        return 0
+        """;
+
+    // KEYS: lock. ARGV: owner, channel, message.
+    private const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+        redis.call('PUBLISH', ARGV[2], ARGV[3])
+        return 1
+        """;
+
+    private readonly IConnectionMultiplexer _redis = redis;
+    private readonly RedisValue _channel = keys.InvalidationChannel.ToString();
+    private readonly TimeProvider _time = time;
+    private readonly ILogger _logger = logger;
+    private readonly TimeSpan _lifetime = options.Value.Tokens.RefreshLockLifetime;
+    private readonly TimeSpan _storeTimeout = options.Value.SessionStoreTimeout;
+
+    public async Task<IAsyncDisposable?> TryAcquireAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        health.ThrowIfUnavailable();
+        var key = keys.RefreshLock(sessionId);
+        var owner = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        bool acquired;
+        try
+        {
+            acquired = await _redis.GetDatabase().StringSetAsync(key, owner, _lifetime, When.NotExists)
+                .WaitAsync(_storeTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            health.MarkFailed();
+            throw new SessionStoreUnavailableException("Refresh lock failed.", ex);
+        }
+
+        return acquired ? new Held(this, sessionId, key, owner) : null;
+    }
+
+    private sealed class Held : IAsyncDisposable
+    {
+        private readonly RedisRefreshLock _lock;
+        private readonly string _sessionId;
+        private readonly RedisKey _key;
+        private readonly string _owner;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _renewal;
+
+        public Held(RedisRefreshLock owner, string sessionId, RedisKey key, string value)
+        {
+            _lock = owner;
+            _sessionId = sessionId;
+            _key = key;
+            _owner = value;
+            _renewal = RenewAsync();
+        }
+
+        private async Task RenewAsync()
+        {
+            using var timer = new PeriodicTimer(_lock._lifetime / 3, _lock._time);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_stop.Token))
+                {
+                    var renewed = (long)await _lock._redis.GetDatabase()
+                        .ScriptEvaluateAsync(RenewScript, [_key], [_owner, (long)_lock._lifetime.TotalMilliseconds])
+                        .WaitAsync(_lock._storeTimeout, _stop.Token);
+                    if (renewed == 0)
+                    {
+                        LogLost(_lock._logger, _sessionId);
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // The lock may lapse; the version check on the token write still keeps newer tokens safe.
+                LogLost(_lock._logger, _sessionId);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _renewal;
+            _stop.Dispose();
+            try
+            {
+                await _lock._redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [_key],
+                    [_owner, _lock._channel, "r:" + _sessionId]).WaitAsync(_lock._storeTimeout);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Unreleased, the lock expires by itself within its lifetime.
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Refresh lock of session {SessionId} could not be renewed")]
+    private static partial void LogLost(ILogger logger, string sessionId);
+}

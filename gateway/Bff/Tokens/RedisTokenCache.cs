@@ -1,0 +1,48 @@
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Redis;
+using Bff.Sessions;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Bff.Tokens;
+
+/// <summary>Client-credentials tokens in Redis, encrypted like session tokens, expiring with the token.</summary>
+internal sealed class RedisTokenCache(IConnectionMultiplexer redis, RedisKeys keys, SessionProtector protector, IOptions<BffOptions> options) : ISharedTokenCache
+{
+    private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
+
+    public async Task<TokenSet?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        var value = await Guard(redis.GetDatabase().StringGetAsync(keys.ClientToken(key)), cancellationToken);
+        if (value.IsNull)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await protector.UnprotectTokensAsync((byte[])value!, cancellationToken);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    public Task SetAsync(string key, TokenSet tokens, TimeSpan lifetime, CancellationToken cancellationToken) =>
+        Guard(redis.GetDatabase().StringSetAsync(keys.ClientToken(key), protector.Protect(tokens), lifetime), cancellationToken);
+
+    private async Task<T> Guard<T>(Task<T> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call.WaitAsync(_timeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw new SessionStoreUnavailableException("Token cache call failed.", ex);
+        }
+    }
+}

@@ -1,9 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace Bff.Sessions;
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(SessionMetadata))]
-[JsonSerializable(typeof(SessionTokens))]
-[JsonSerializable(typeof(BffSession))]
-internal sealed partial class SessionJsonContext : JsonSerializerContext;
