@@ -7,30 +7,37 @@ namespace Bff.Sessions;
 /// Encrypts what a session stores (tokens, claims) with Data Protection, so a Redis dump alone yields
 /// nothing usable.
 /// </summary>
+/// <remarks>
+/// The id the data is stored under is a purpose of its own: what was written for one session does not decrypt
+/// for another, so write access to Redis without the key ring cannot move a victim's session onto the key of a
+/// session whose cookie one holds.
+/// </remarks>
 internal sealed class SessionProtector(IDataProtectionProvider provider, KeyRingGate keyRing)
 {
-    private readonly IDataProtector _metadata = provider.CreateProtector("Bff.Session.Metadata.v1");
-    private readonly IDataProtector _tokens = provider.CreateProtector("Bff.Session.Tokens.v1");
+    private readonly IDataProtector _metadata = provider.CreateProtector("Bff.Session.Metadata.v2");
+    private readonly IDataProtector _tokens = provider.CreateProtector("Bff.Session.Tokens.v2");
 
-    public byte[] Protect(SessionMetadata metadata) =>
-        _metadata.Protect(JsonSerializer.SerializeToUtf8Bytes(metadata, SessionJsonContext.Default.SessionMetadata));
+    /// <param name="id">The session id (or cache key) the data is stored under, and may only be read under.</param>
+    public byte[] Protect(string id, SessionMetadata metadata) =>
+        _metadata.CreateProtector(id).Protect(JsonSerializer.SerializeToUtf8Bytes(metadata, SessionJsonContext.Default.SessionMetadata));
 
-    public byte[] Protect(SessionTokens tokens) =>
-        _tokens.Protect(JsonSerializer.SerializeToUtf8Bytes(tokens, SessionJsonContext.Default.SessionTokens));
+    /// <param name="id">The session id (or cache key) the data is stored under, and may only be read under.</param>
+    public byte[] Protect(string id, SessionTokens tokens) =>
+        _tokens.CreateProtector(id).Protect(JsonSerializer.SerializeToUtf8Bytes(tokens, SessionJsonContext.Default.SessionTokens));
 
     // What another instance wrote may name a key this one has not loaded yet: wait for the ring without holding
     // a thread (KeyRingGate). Whether the key turned up or not, Unprotect decides.
-    public async ValueTask<SessionMetadata> UnprotectMetadataAsync(byte[] data, CancellationToken cancellationToken)
+    public async ValueTask<SessionMetadata> UnprotectMetadataAsync(string id, byte[] data, CancellationToken cancellationToken)
     {
         await keyRing.WaitForKeyAsync(data, cancellationToken);
-        return JsonSerializer.Deserialize(_metadata.Unprotect(data), SessionJsonContext.Default.SessionMetadata)
+        return JsonSerializer.Deserialize(_metadata.CreateProtector(id).Unprotect(data), SessionJsonContext.Default.SessionMetadata)
             ?? throw new InvalidDataException("Empty session metadata.");
     }
 
-    public async ValueTask<SessionTokens> UnprotectTokensAsync(byte[] data, CancellationToken cancellationToken)
+    public async ValueTask<SessionTokens> UnprotectTokensAsync(string id, byte[] data, CancellationToken cancellationToken)
     {
         await keyRing.WaitForKeyAsync(data, cancellationToken);
-        return JsonSerializer.Deserialize(_tokens.Unprotect(data), SessionJsonContext.Default.SessionTokens)
+        return JsonSerializer.Deserialize(_tokens.CreateProtector(id).Unprotect(data), SessionJsonContext.Default.SessionTokens)
             ?? throw new InvalidDataException("Empty session tokens.");
     }
 

@@ -5,7 +5,10 @@ using StackExchange.Redis;
 
 namespace Bff.Tokens;
 
-/// <summary>Client-credentials tokens in Redis, encrypted like session tokens, expiring with the token.</summary>
+/// <summary>
+/// Client-credentials tokens in Redis, encrypted like session tokens and bound to their key (never a session id,
+/// which has no <c>cc-</c>), expiring with the token.
+/// </summary>
 internal sealed class RedisTokenCache(IConnectionMultiplexer redis, SessionProtector protector, IOptions<BffOptions> options) : ISharedTokenCache
 {
     private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
@@ -20,7 +23,7 @@ internal sealed class RedisTokenCache(IConnectionMultiplexer redis, SessionProte
 
         try
         {
-            return await protector.UnprotectTokensAsync((byte[])value!, cancellationToken);
+            return await protector.UnprotectTokensAsync(key, (byte[])value!, cancellationToken);
         }
         catch (CryptographicException)
         {
@@ -29,7 +32,7 @@ internal sealed class RedisTokenCache(IConnectionMultiplexer redis, SessionProte
     }
 
     public Task SetAsync(string key, SessionTokens tokens, TimeSpan lifetime, CancellationToken cancellationToken) =>
-        Guard(redis.GetDatabase().StringSetAsync(KeyOf(key), protector.Protect(tokens), lifetime), cancellationToken);
+        Guard(redis.GetDatabase().StringSetAsync(KeyOf(key), protector.Protect(key, tokens), lifetime), cancellationToken);
 
     private static RedisKey KeyOf(string key) => $"bff:cc:{{{key}}}";
 
