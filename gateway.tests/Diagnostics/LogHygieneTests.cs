@@ -107,7 +107,7 @@ public sealed partial class LogHygieneTests
         var protector = keyRing.SessionProtector();
         var stored = await redis.GetDatabase().HashGetAsync(RedisKeys.Default.Session(sessionId), "t");
         Assert.False(stored.IsNull, "The session has no tokens in Redis.");
-        return await protector.UnprotectTokensAsync((byte[])stored!, default);
+        return await protector.UnprotectTokensAsync(sessionId, (byte[])stored!, default);
     }
 
     private static Dictionary<string, string> QueryOf(Uri uri) =>

@@ -70,6 +70,39 @@ public sealed class SessionLifetimeTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, await UserStatusAsync(browser));
     }
 
+    // An idle timeout no longer than the sliding write interval (a minute by default). Redis counts its key's
+    // TTL on its own clock while the gateway's runs fake here, so the Redis case keeps seconds of real slack.
+    public static TheoryData<bool, int, int> ShortIdleTimeouts => new()
+    {
+        { false, 4_000, 1_500 },
+        { true, 40_000, 15_000 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ShortIdleTimeouts))]
+    public async Task Idle_ShorterThanSlidingWriteInterval_SlidesOnUse_EndsWhenUnused(bool redis, int idleMs, int useEveryMs)
+    {
+        var idle = TimeSpan.FromMilliseconds(idleMs);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Bff:Session:IdleTimeout"] = idle.ToString(),
+            ["Bff:Session:AbsoluteLifetime"] = "01:00:00",
+        };
+        await using var host = await LifecycleHost.StartAsync(_idp, redis, _time, settings);
+        var (session, browser) = await host.SeedSessionAsync(Unique("alice"));
+        using var _ = browser;
+
+        for (var used = TimeSpan.Zero; used < idle * 8; used += TimeSpan.FromMilliseconds(useEveryMs))
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(useEveryMs));
+            Assert.Equal(HttpStatusCode.OK, await UserStatusAsync(browser));
+        }
+
+        _time.Advance(idle);
+        Assert.False(await host.IsAliveAsync(session.Id));
+        Assert.Equal(HttpStatusCode.Unauthorized, await UserStatusAsync(browser));
+    }
+
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task Absolute_NeverSlides(bool redis)

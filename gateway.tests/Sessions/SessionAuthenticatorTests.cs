@@ -124,6 +124,19 @@ public sealed class SessionAuthenticatorTests : IDisposable
         Assert.Equal(created, (await _store.GetAsync(id, default))!.LastSeenAt);
     }
 
+    [Fact]
+    public async Task IdleTimeoutShorterThanSlidingWriteInterval_TouchesAfterAQuarterOfIt()
+    {
+        _options.Session.IdleTimeout = TimeSpan.FromSeconds(4);
+        var authenticator = new SessionAuthenticator(_store, _cookie, Options.Create(_options), _time);
+        var (value, id) = await CreateSessionAsync();
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        await authenticator.AuthenticateAsync(WithCookie(value));
+
+        Assert.Equal(_time.GetUtcNow(), (await _store.GetAsync(id, default))!.LastSeenAt);
+    }
+
     private async Task<(string CookieValue, string Id)> CreateSessionAsync(string subject = "alice", string name = "Alice")
     {
         var secret = SessionCookie.NewSecret();

@@ -76,6 +76,17 @@ public class DecryptedPayloadCacheTests
     }
 
     [Fact]
+    public void TryGet_AnotherSessionsBytesUnderThisId_Miss()
+    {
+        // Redis write access can put s1's bytes on s2's key: what was decrypted for s1 must not serve s2.
+        var memo = Filled(out var metadata, out var tokens);
+        memo.Set(Session("s2"), Bytes(300, 3), Bytes(900, 4));
+
+        Assert.False(TryGet(memo, "s2", metadata, tokens));
+        Assert.True(TryGet(memo, "s1", metadata, tokens));
+    }
+
+    [Fact]
     public void TryGet_AtMaxAge_MissAndForgotten()
     {
         var memo = Filled(out var metadata, out var tokens);

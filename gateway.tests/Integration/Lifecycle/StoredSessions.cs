@@ -30,7 +30,7 @@ internal sealed class StoredSessions : IDisposable
     public async Task<TokenSet?> TokensAsync(string sessionId)
     {
         var value = await Database.HashGetAsync(RedisKeys.Default.Session(sessionId), "t");
-        return value.IsNull ? null : await _protector.UnprotectTokensAsync((byte[])value!, default);
+        return value.IsNull ? null : await _protector.UnprotectTokensAsync(sessionId, (byte[])value!, default);
     }
 
     public void Dispose()

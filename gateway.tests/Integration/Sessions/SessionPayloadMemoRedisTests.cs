@@ -101,7 +101,7 @@ public sealed class SessionPayloadMemoRedisTests : IAsyncLifetime
         var session = await CreatedOnAAsync();
         Assert.NotNull(await ReadOnBAsync(session.Id));
         var replaced = new TokenSet("at-other", "rt-other", null, DateTimeOffset.UtcNow.AddMinutes(5));
-        await _a.Redis.GetDatabase().HashSetAsync(RedisKeys.Default.Session(session.Id), "t", _protection.SessionProtector().Protect(replaced));
+        await _a.Redis.GetDatabase().HashSetAsync(RedisKeys.Default.Session(session.Id), "t", _protection.SessionProtector().Protect(session.Id, replaced));
 
         var read = await ReadOnBAsync(session.Id);
 

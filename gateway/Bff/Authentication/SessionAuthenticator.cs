@@ -20,7 +20,7 @@ internal sealed class SessionAuthenticator(ISessionStore store, SessionCookie co
     // of new ones with a Claim per claim. Nothing in the gateway changes a principal or ticket once built.
     private static readonly ConditionalWeakTable<IReadOnlyList<SessionClaim>, AuthenticateResult> Results = new();
 
-    private readonly TimeSpan _slidingWriteInterval = options.Value.Session.SlidingWriteInterval;
+    private readonly TimeSpan _slidingWriteInterval = options.Value.Session.EffectiveSlidingWriteInterval;
 
     public string CookieName => cookie.Name;
 

@@ -20,4 +20,12 @@ public sealed class BffSessionOptions
     /// write a minute rather than one per request.
     /// </summary>
     public TimeSpan SlidingWriteInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// <see cref="SlidingWriteInterval"/>, but never more than a quarter of <see cref="IdleTimeout"/>: the
+    /// store slides from the last use written back, so a longer interval would end a session that is in use.
+    /// With a quarter, a session used at least every three quarters of the idle timeout never runs out.
+    /// </summary>
+    internal TimeSpan EffectiveSlidingWriteInterval =>
+        SlidingWriteInterval < IdleTimeout / 4 ? SlidingWriteInterval : IdleTimeout / 4;
 }

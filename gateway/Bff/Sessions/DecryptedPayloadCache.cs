@@ -13,7 +13,10 @@ namespace Bff.Sessions;
 /// <remarks>
 /// Equal bytes (by SHA-256) mean equal plaintext, and those bytes were authenticated when first
 /// decrypted, so a hit can only ever return what Data Protection accepted for this session id. Anything
-/// written to the session (a token refresh, tampering) changes the bytes and is decrypted afresh.
+/// written to the session (a token refresh, tampering) changes the bytes and is decrypted afresh. Entries
+/// are looked up by session id, never by bytes alone: another session's bytes copied onto this one's key
+/// match nothing remembered for this id, so they are decrypted under this id, which refuses them
+/// (<see cref="SessionProtector"/>).
 /// </remarks>
 internal sealed class DecryptedPayloadCache(TimeProvider time)
 {

@@ -111,8 +111,8 @@ internal sealed partial class RedisSessionStore(
         var idpHash = session.IdpSessionId is { Length: > 0 } sid ? RedisKeys.Hash(sid) : "";
         RedisValue[] args =
         [
-            protector.Protect(SessionProtector.MetadataOf(session)),
-            protector.Protect(session.Tokens),
+            protector.Protect(session.Id, SessionProtector.MetadataOf(session)),
+            protector.Protect(session.Id, session.Tokens),
             session.Version,
             session.LastSeenAt.ToUnixTimeMilliseconds(),
             session.AbsoluteExpiresAt.ToUnixTimeMilliseconds(),
@@ -207,7 +207,7 @@ internal sealed partial class RedisSessionStore(
             graceHash,
             (long)GracePeriod.TotalMilliseconds,
             expectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            protector.Protect(tokens),
+            protector.Protect(id, tokens),
             _invalidationChannelName,
             InvalidationMessage(id),
         ];
@@ -231,7 +231,7 @@ internal sealed partial class RedisSessionStore(
 
         try
         {
-            return await protector.UnprotectTokensAsync((byte[])value!, cancellationToken);
+            return await protector.UnprotectTokensAsync(id, (byte[])value!, cancellationToken);
         }
         catch (CryptographicException)
         {
@@ -313,13 +313,14 @@ internal sealed partial class RedisSessionStore(
     {
         try
         {
-            var readMetadata = await protector.UnprotectMetadataAsync(metadata, cancellationToken);
-            var readTokens = await protector.UnprotectTokensAsync(tokens, cancellationToken);
+            var readMetadata = await protector.UnprotectMetadataAsync(id, metadata, cancellationToken);
+            var readTokens = await protector.UnprotectTokensAsync(id, tokens, cancellationToken);
             return SessionProtector.Compose(id, readMetadata, readTokens, lastSeen, version);
         }
         catch (CryptographicException ex)
         {
-            // A key ring that lost the key, or tampered data: the session cannot be used, so it is gone.
+            // A key ring that lost the key, tampered data, or data written for another session id: the session
+            // cannot be used, so it is gone.
             LogUnreadable(logger, id, ex.GetType().Name);
             if (deleteIfUnreadable)
             {

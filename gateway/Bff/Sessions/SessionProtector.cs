@@ -8,30 +8,39 @@ namespace Bff.Sessions;
 /// Encrypts what a session stores (tokens, claims) with Data Protection, so a Redis dump alone yields
 /// nothing usable.
 /// </summary>
+/// <remarks>
+/// The id the data is stored under is a purpose of its own: what was written for one session does not decrypt
+/// for another, so write access to Redis without the key ring cannot move a victim's session onto the key of a
+/// session whose cookie one holds.
+/// </remarks>
 internal sealed class SessionProtector(IDataProtectionProvider provider, KeyRingReloadGate keyRing)
 {
-    private readonly IDataProtector _metadata = provider.CreateProtector("Bff.Session.Metadata.v1");
-    private readonly IDataProtector _tokens = provider.CreateProtector("Bff.Session.Tokens.v1");
+    private readonly IDataProtector _metadata = provider.CreateProtector("Bff.Session.Metadata.v2");
+    private readonly IDataProtector _tokens = provider.CreateProtector("Bff.Session.Tokens.v2");
 
-    public byte[] Protect(SessionMetadata metadata) =>
-        _metadata.Protect(JsonSerializer.SerializeToUtf8Bytes(metadata, SessionJsonContext.Default.SessionMetadata));
+    /// <param name="id">The session id (or cache key) the data is stored under, and may only be read under.</param>
+    /// <param name="metadata">What never changes after login.</param>
+    public byte[] Protect(string id, SessionMetadata metadata) =>
+        _metadata.CreateProtector(id).Protect(JsonSerializer.SerializeToUtf8Bytes(metadata, SessionJsonContext.Default.SessionMetadata));
 
-    public byte[] Protect(TokenSet tokens) =>
-        _tokens.Protect(JsonSerializer.SerializeToUtf8Bytes(tokens, SessionJsonContext.Default.TokenSet));
+    /// <param name="id">The session id (or cache key) the data is stored under, and may only be read under.</param>
+    /// <param name="tokens">The tokens to encrypt.</param>
+    public byte[] Protect(string id, TokenSet tokens) =>
+        _tokens.CreateProtector(id).Protect(JsonSerializer.SerializeToUtf8Bytes(tokens, SessionJsonContext.Default.TokenSet));
 
     // What another instance wrote may name a key this one has not loaded yet: wait for the ring without holding
     // a thread (KeyRingReloadGate). Whether the key turned up or not, Unprotect decides.
-    public async ValueTask<SessionMetadata> UnprotectMetadataAsync(byte[] data, CancellationToken cancellationToken)
+    public async ValueTask<SessionMetadata> UnprotectMetadataAsync(string id, byte[] data, CancellationToken cancellationToken)
     {
         await keyRing.WaitForKeyAsync(data, cancellationToken);
-        return JsonSerializer.Deserialize(_metadata.Unprotect(data), SessionJsonContext.Default.SessionMetadata)
+        return JsonSerializer.Deserialize(_metadata.CreateProtector(id).Unprotect(data), SessionJsonContext.Default.SessionMetadata)
             ?? throw new InvalidDataException("Empty session metadata.");
     }
 
-    public async ValueTask<TokenSet> UnprotectTokensAsync(byte[] data, CancellationToken cancellationToken)
+    public async ValueTask<TokenSet> UnprotectTokensAsync(string id, byte[] data, CancellationToken cancellationToken)
     {
         await keyRing.WaitForKeyAsync(data, cancellationToken);
-        return JsonSerializer.Deserialize(_tokens.Unprotect(data), SessionJsonContext.Default.TokenSet)
+        return JsonSerializer.Deserialize(_tokens.CreateProtector(id).Unprotect(data), SessionJsonContext.Default.TokenSet)
             ?? throw new InvalidDataException("Empty session tokens.");
     }
 

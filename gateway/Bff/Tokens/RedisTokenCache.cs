@@ -8,7 +8,10 @@ using StackExchange.Redis;
 
 namespace Bff.Tokens;
 
-/// <summary>Client-credentials tokens in Redis, encrypted like session tokens, expiring with the token.</summary>
+/// <summary>
+/// Client-credentials tokens in Redis, encrypted like session tokens and bound to their key (never a session id,
+/// which has no <c>cc-</c>), expiring with the token.
+/// </summary>
 internal sealed class RedisTokenCache(IConnectionMultiplexer redis, RedisKeys keys, SessionProtector protector, IOptions<BffOptions> options) : ISharedTokenCache
 {
     private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
@@ -23,7 +26,7 @@ internal sealed class RedisTokenCache(IConnectionMultiplexer redis, RedisKeys ke
 
         try
         {
-            return await protector.UnprotectTokensAsync((byte[])value!, cancellationToken);
+            return await protector.UnprotectTokensAsync(key, (byte[])value!, cancellationToken);
         }
         catch (CryptographicException)
         {
@@ -32,7 +35,8 @@ internal sealed class RedisTokenCache(IConnectionMultiplexer redis, RedisKeys ke
     }
 
     public Task SetAsync(string key, TokenSet tokens, TimeSpan lifetime, CancellationToken cancellationToken) =>
-        Guard(redis.GetDatabase().StringSetAsync(keys.ClientToken(key), protector.Protect(tokens), lifetime), cancellationToken);
+        Guard(redis.GetDatabase().StringSetAsync(keys.ClientToken(key), protector.Protect(key, tokens), lifetime), cancellationToken);
+
 
     private async Task<T> Guard<T>(Task<T> call, CancellationToken cancellationToken)
     {

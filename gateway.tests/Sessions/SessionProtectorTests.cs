@@ -1,0 +1,47 @@
+using Bff.Idp;
+using Bff.Sessions;
+using System.Security.Cryptography;
+
+namespace Bff.Tests.Sessions;
+
+/// <summary>What is protected for one session id reads back under that id only.</summary>
+public sealed class SessionProtectorTests : IDisposable
+{
+    private readonly TestDataProtection _keyRing = TestDataProtection.InMemory();
+    private readonly SessionProtector _protector;
+
+    public SessionProtectorTests() => _protector = _keyRing.SessionProtector();
+
+    public void Dispose() => _keyRing.Dispose();
+
+    private static readonly SessionMetadata Metadata =
+        new("alice", "idp-1", [new SessionClaim("sub", "alice")], DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, null);
+
+    private static readonly TokenSet Tokens = new("at", "rt", "idt", DateTimeOffset.UnixEpoch.AddMinutes(5));
+
+    [Fact]
+    public async Task Metadata_ReadsBackUnderItsOwnId_NotUnderAnother()
+    {
+        var data = _protector.Protect("session-a", Metadata);
+
+        Assert.Equal("alice", (await _protector.UnprotectMetadataAsync("session-a", data, default)).Subject);
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => _protector.UnprotectMetadataAsync("session-b", data, default).AsTask());
+    }
+
+    [Fact]
+    public async Task Tokens_ReadBackUnderTheirOwnId_NotUnderAnother()
+    {
+        var data = _protector.Protect("session-a", Tokens);
+
+        Assert.Equal("rt", (await _protector.UnprotectTokensAsync("session-a", data, default)).RefreshToken);
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => _protector.UnprotectTokensAsync("session-b", data, default).AsTask());
+    }
+
+    [Fact]
+    public async Task Metadata_AndTokens_NotInterchangeable()
+    {
+        var tokens = _protector.Protect("session-a", Tokens);
+
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => _protector.UnprotectMetadataAsync("session-a", tokens, default).AsTask());
+    }
+}
