@@ -3,9 +3,16 @@ using Bff.Idp;
 using Bff.Sessions;
 using Bff.Tests.Hosting;
 using Bff.Tests.Integration.Infrastructure;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http.Features;
+using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Endpoints;
@@ -17,11 +24,15 @@ namespace Bff.Tests.Endpoints;
 /// </summary>
 internal sealed class LifecycleHost : IAsyncDisposable
 {
-    private LifecycleHost(GatewayFactory factory, FakeOidcProvider idp, TimeProvider time)
+    // On Kestrel, the address browsers go to; null on the test server.
+    private readonly Uri? _kestrelAddress;
+
+    private LifecycleHost(GatewayFactory factory, FakeOidcProvider idp, TimeProvider time, Uri? kestrelAddress)
     {
         Factory = factory;
         Idp = idp;
         Time = time;
+        _kestrelAddress = kestrelAddress;
     }
 
     public GatewayFactory Factory { get; }
@@ -38,7 +49,8 @@ internal sealed class LifecycleHost : IAsyncDisposable
         FakeOidcProvider idp,
         bool redis = false,
         FakeTimeProvider? time = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        bool kestrel = false)
     {
         var all = GatewayFactory.BaseSettings();
         all["Bff:Authority"] = idp.Issuer;
@@ -59,12 +71,23 @@ internal sealed class LifecycleHost : IAsyncDisposable
                 services.AddSingleton<TimeProvider>(time);
             }
         });
-        _ = factory.Server;
-        return new LifecycleHost(factory, idp, time ?? TimeProvider.System);
+        if (!kestrel)
+        {
+            _ = factory.Server;
+            return new LifecycleHost(factory, idp, time ?? TimeProvider.System, null);
+        }
+
+        // A real server, for what the test server does not check: Kestrel refuses to write invalid header values.
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new LifecycleHost(factory, idp, time ?? TimeProvider.System, new Uri(address + "/"));
     }
 
-    /// <summary>A browser talking to this host (requests go through the test server, cookies through a jar on this host's clock).</summary>
-    public TestBrowser CreateBrowser() => new(new Uri("http://localhost/"), new CookieJar(Time), () => Factory.Server.CreateHandler());
+    /// <summary>A browser talking to this host (through the test server or Kestrel, cookies through a jar on this host's clock).</summary>
+    public TestBrowser CreateBrowser() => _kestrelAddress is { } address
+        ? new(address, new CookieJar(Time))
+        : new(new Uri("http://localhost/"), new CookieJar(Time), () => Factory.Server.CreateHandler());
 
     /// <summary>A session made the way the sign-in handler makes one, and a browser holding its cookie.</summary>
     public async Task<(BffSession Session, TestBrowser Browser)> SeedSessionAsync(
@@ -100,14 +123,30 @@ internal sealed class LifecycleHost : IAsyncDisposable
     /// A whole login through the fake IdP, as the browser would make it: /bff/login, then the callback with the
     /// state and a code, which the gateway redeems at the fake token endpoint for an ID token carrying the nonce.
     /// </summary>
-    public async Task<HttpResponseMessage> LoginAsync(TestBrowser browser, string subject, string sid, long? refreshExpiresIn = null)
+    /// <remarks><paramref name="changeState"/> edits what the state carries, as only a state made by other code could.</remarks>
+    public async Task<HttpResponseMessage> LoginAsync(
+        TestBrowser browser,
+        string subject,
+        string sid,
+        long? refreshExpiresIn = null,
+        string returnUrl = "/",
+        Action<AuthenticationProperties>? changeState = null)
     {
-        using var start = await browser.GetAsync("/bff/login?returnUrl=/");
+        using var start = await browser.GetAsync("/bff/login?returnUrl=" + returnUrl);
         Assert.Equal(System.Net.HttpStatusCode.Found, start.StatusCode);
         var authorize = QueryHelpers.ParseQuery(start.Headers.Location!.Query);
         var accessToken = "at-" + Guid.NewGuid().ToString("N");
         Idp.RespondTokens(Idp.IdToken(subject, sid, authorize["nonce"]!, accessToken), accessToken, "rt-" + Guid.NewGuid().ToString("N"), refreshExpiresIn);
-        return await browser.GetAsync("/signin-oidc?code=code-1&state=" + Uri.EscapeDataString(authorize["state"]!));
+        var state = authorize["state"].ToString();
+        if (changeState is not null)
+        {
+            var format = Services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(BffSessionDefaults.OidcScheme).StateDataFormat;
+            var properties = format.Unprotect(state)!;
+            changeState(properties);
+            state = format.Protect(properties);
+        }
+
+        return await browser.GetAsync("/signin-oidc?code=code-1&state=" + Uri.EscapeDataString(state));
     }
 
     /// <summary>Whether the store still has the session (read past any cache).</summary>

@@ -81,6 +81,41 @@ public sealed class LoginSessionTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, await UserStatusAsync(host, victim.Cookies.Get("__Host-bff")!));
     }
 
+    [Fact]
+    public async Task NonAsciiReturnUrl_RedirectsPercentEncodedWithTheSession()
+    {
+        // On Kestrel, which refuses to write a header value that is not ASCII.
+        await using var host = await LifecycleHost.StartAsync(_idp, kestrel: true);
+        using var browser = host.CreateBrowser();
+        using (var callback = await host.LoginAsync(browser, "alice", "idp-sid-1", returnUrl: "%2Fcaf%C3%A9"))
+        {
+            Assert.True(HttpStatusCode.Found == callback.StatusCode, await callback.Content.ReadAsStringAsync());
+            Assert.Equal("/caf%C3%A9", callback.Headers.Location!.OriginalString);
+        }
+
+        // The cookie leads to the login's session, and that session is the only one made.
+        var id = await SessionIdAsync(browser);
+        Assert.Equal(id, Assert.Single(await host.Store.ListBySubjectAsync("alice", default)).Id);
+    }
+
+    [Fact]
+    public async Task CallbackFailingAfterSignIn_LeavesNoSessionBehind()
+    {
+        // A state carrying a raw non-ASCII return path (which /bff/login never puts there) makes Kestrel refuse
+        // the final redirect after the session exists: it stands for any failure past that point.
+        await using var host = await LifecycleHost.StartAsync(_idp, kestrel: true);
+        using var browser = host.CreateBrowser();
+        using (var callback = await host.LoginAsync(browser, "alice", "idp-sid-1", changeState: state => state.RedirectUri = "/café"))
+        {
+            await ProblemAssert.IsProblemAsync(callback, HttpStatusCode.InternalServerError, "internal_error");
+        }
+
+        Assert.Null(browser.Cookies.Get("__Host-bff"));
+        Assert.Empty(await host.Store.ListBySubjectAsync("alice", default));
+        // Its grant goes too.
+        await LogoutEndpointTests.WaitUntilAsync(() => _idp.RevocationRequests.Count == 1);
+    }
+
     private static async Task<string> SessionIdAsync(TestBrowser browser)
     {
         using var user = await browser.GetAsync("/bff/user", LifecycleHost.Xhr);

@@ -16,6 +16,21 @@ public class ReturnUrlTests
         Assert.Equal(value, path);
     }
 
+    [Theory]
+    [InlineData("/café", "/caf%C3%A9")]
+    [InlineData("/caf%C3%A9", "/caf%C3%A9")]
+    [InlineData("/caf%C3%A9/thé", "/caf%C3%A9/th%C3%A9")]
+    [InlineData("/orders?city=Zürich#straße", "/orders?city=Z%C3%BCrich#stra%C3%9Fe")]
+    [InlineData("/日本", "/%E6%97%A5%E6%9C%AC")]
+    [InlineData("/😀", "/%F0%9F%98%80")]
+    public void TryValidate_NonAscii_KeptPercentEncoded(string value, string expected)
+    {
+        Assert.True(ReturnUrl.TryValidate(value, out var path));
+        Assert.Equal(expected, path);
+        // The same path: what was encoded already is not encoded again.
+        Assert.Equal(Uri.UnescapeDataString(value), Uri.UnescapeDataString(path));
+    }
+
     [Fact]
     public void TryValidate_Missing_DefaultsToRoot()
     {
@@ -41,9 +56,18 @@ public class ReturnUrlTests
     [InlineData("/%09/evil.example")]
     [InlineData("/\r\n/evil.example")]
     [InlineData("/ok\\..\\evil")]
+    [InlineData("/é\\evil.example")]
+    [InlineData("/\u0085/evil.example")]
     public void TryValidate_NotLocal_Refused(string value)
     {
         Assert.False(ReturnUrl.TryValidate(value, out _));
+    }
+
+    [Fact]
+    public void TryValidate_LoneSurrogate_Refused()
+    {
+        // Not text: it has no UTF-8 bytes to percent-encode.
+        Assert.False(ReturnUrl.TryValidate("/a\ud800b", out _));
     }
 
     [Fact]

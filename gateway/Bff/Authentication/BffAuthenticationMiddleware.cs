@@ -1,8 +1,12 @@
 using Bff.Configuration;
+using Bff.Lifecycle;
+using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Bff.Authentication;
@@ -13,13 +17,15 @@ namespace Bff.Authentication;
 /// callback, then a session handler (through a request service scope) to read the session. Here the OIDC
 /// paths go through the framework's middleware unchanged, and every other request has its session read by
 /// the <see cref="SessionAuthenticator"/> directly, with the outcome recorded the way the framework records
-/// it. (No claims transformation runs on that path: the gateway registers none.)
+/// it. (No claims transformation runs on that path: the gateway registers none.) A callback that fails after
+/// its sign-in made a session deletes that session, whose cookie never reached the browser.
 /// </summary>
-internal sealed class BffAuthenticationMiddleware
+internal sealed partial class BffAuthenticationMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly AuthenticationMiddleware _framework;
     private readonly PathString[] _oidcPaths;
+    private readonly PathString _callbackPath;
     private readonly SessionAuthenticator _authenticator;
 
     public BffAuthenticationMiddleware(RequestDelegate next, IAuthenticationSchemeProvider schemes, IOptionsMonitor<OpenIdConnectOptions> oidc, SessionAuthenticator authenticator)
@@ -34,6 +40,7 @@ internal sealed class BffAuthenticationMiddleware
         _oidcPaths = new[] { options.CallbackPath, options.SignedOutCallbackPath, options.RemoteSignOutPath }
             .Where(path => path.HasValue)
             .ToArray();
+        _callbackPath = options.CallbackPath;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -42,7 +49,7 @@ internal sealed class BffAuthenticationMiddleware
         {
             if (context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase))
             {
-                return _framework.Invoke(context);
+                return path == _callbackPath ? CallbackAsync(context) : _framework.Invoke(context);
             }
         }
 
@@ -62,6 +69,29 @@ internal sealed class BffAuthenticationMiddleware
         }
 
         return AwaitedAsync(context, pending);
+    }
+
+    private async Task CallbackAsync(HttpContext context)
+    {
+        try
+        {
+            await _framework.Invoke(context);
+        }
+        catch when (context.Features.Get<BffSessionFeature>() is not null)
+        {
+            // The sign-in made a session, but the error response replaces the one that carried its cookie: no
+            // browser can ever use it, so it ends here rather than keep a live grant until its deadlines.
+            // Not the request's token: a browser that hung up must not leave the session behind either.
+            var id = context.Features.Get<BffSessionFeature>()!.Session.Id;
+            var services = context.RequestServices;
+            if (await services.GetRequiredService<ISessionStore>().DeleteAsync(id, CancellationToken.None) is { Tokens.RefreshToken: { Length: > 0 } refreshToken })
+            {
+                await services.GetRequiredService<RefreshTokenRevoker>().RevokeLaterAsync(id, refreshToken);
+            }
+
+            LogCallbackSessionDeleted(services.GetRequiredService<ILogger<BffAuthenticationMiddleware>>(), id);
+            throw;
+        }
     }
 
     private async Task AwaitedAsync(HttpContext context, ValueTask<AuthenticateResult> pending)
@@ -86,4 +116,7 @@ internal sealed class BffAuthenticationMiddleware
             context.User = result.Principal;
         }
     }
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Login callback failed after session {SessionId} was created; the session was deleted")]
+    private static partial void LogCallbackSessionDeleted(ILogger logger, string sessionId);
 }

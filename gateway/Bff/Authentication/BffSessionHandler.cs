@@ -105,6 +105,9 @@ internal sealed partial class BffSessionHandler(
         };
 
         await store.CreateAsync(session, Context.RequestAborted);
+        // From here the session is this request's: should the callback fail before its cookie reaches the
+        // browser, the authentication middleware finds it here and deletes it.
+        Context.Features.Set(new BffSessionFeature(session));
         cookie.Append(Context, cookie.Protect(secret), session.AbsoluteExpiresAt);
         metrics.SessionCreated();
         LogSessionCreated(Logger, session.Id);

@@ -8,6 +8,9 @@ internal enum AccessTokenStatus
     /// <summary>The grant is dead and the session was ended: 401 <c>session_expired</c>.</summary>
     SessionEnded,
 
-    /// <summary>The token has expired and the IdP cannot renew it now: 503 <c>idp_unavailable</c>; the session stays.</summary>
+    /// <summary>
+    /// The token has expired and no valid one can be had now (the IdP cannot renew it, or the tokens a flight
+    /// recovered or found stored have expired too): 503 <c>idp_unavailable</c>; the session stays.
+    /// </summary>
     IdpUnavailable,
 }

@@ -200,7 +200,7 @@ internal sealed partial class UserTokenManager(
                 }
 
                 var current = await store.GetFreshAsync(id, CancellationToken.None);
-                return current is null ? AccessTokenResult.SessionEnded : AccessTokenResult.Usable(current);
+                return current is null ? AccessTokenResult.SessionEnded : UsableUnlessExpired(current);
 
             case IdpTokenOutcome.InvalidGrant:
                 if (await RecoverAsync(session, refreshToken) is { } late)
@@ -230,12 +230,18 @@ internal sealed partial class UserTokenManager(
         LogRecovered(logger, session.Id);
         if (write.Outcome == TokenWriteOutcome.Written)
         {
-            return AccessTokenResult.Usable(session with { Tokens = grace, Version = write.Version });
+            return UsableUnlessExpired(session with { Tokens = grace, Version = write.Version });
         }
 
         var current = await store.GetFreshAsync(session.Id, CancellationToken.None);
-        return current is null ? AccessTokenResult.SessionEnded : AccessTokenResult.Usable(current);
+        return current is null ? AccessTokenResult.SessionEnded : UsableUnlessExpired(current);
     }
+
+    // Tokens this flight did not get from the IdP itself (a grace entry up to a minute old, another writer's)
+    // can have expired by now, and an expired token is never forwarded. The session keeps them, refresh token
+    // included, so the request after the Retry-After renews from there.
+    private AccessTokenResult UsableUnlessExpired(BffSession session) =>
+        IsExpired(session.Tokens) ? AccessTokenResult.IdpUnavailable : AccessTokenResult.Usable(session);
 
     private async Task<AccessTokenResult> EndAsync(string id, string reason)
     {

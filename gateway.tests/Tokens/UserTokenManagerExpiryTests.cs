@@ -1,0 +1,151 @@
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Sessions;
+using Bff.Telemetry;
+using Bff.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bff.Tests.Tokens;
+
+/// <summary>
+/// Tokens a flight did not get from the IdP itself (a grace entry, another writer's) are forwarded only while
+/// valid: an expired access token never reaches the upstream, whatever path it came by.
+/// </summary>
+public sealed class UserTokenManagerExpiryTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeIdp _idp = new();
+    private readonly InMemorySessionStore _store;
+    private readonly InterleavingStore _interleaving;
+    private readonly UserTokenManager _manager;
+    private readonly ServiceProvider _services;
+
+    public UserTokenManagerExpiryTests()
+    {
+        var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        _store = new InMemorySessionStore(options, _time);
+        _interleaving = new InterleavingStore(_store);
+        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        _manager = new UserTokenManager(_interleaving, client, new InProcessRefreshLock(), new RefreshWaiters(), options, metrics, _time,
+            NullLogger<UserTokenManager>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _idp.Dispose();
+        _services.Dispose();
+    }
+
+    [Fact]
+    public async Task GetAsync_GraceTokensExpiredSince_NotForwarded_RecoveredRefreshTokenKept()
+    {
+        var session = await SeedAsync();
+        // A holder used rt-1 and recorded the result (a token for 30 s), then lost its write; 31 s later the
+        // grace entry (kept 60 s) still holds it, expired.
+        await _store.TryUpdateTokensAsync("s1", 99, new TokenSet("at-2", "rt-2", "id", _time.GetUtcNow().AddSeconds(30)), "rt-1", default);
+        _time.Advance(TimeSpan.FromSeconds(31));
+        _idp.RespondTokens("at-3", "rt-3");
+
+        var result = await _manager.GetAsync(session, default);
+
+        AssertNotForwardingExpired(result);
+        Assert.Equal(AccessTokenStatus.IdpUnavailable, result.Status);
+        Assert.Equal(0, _idp.TokenCalls);
+
+        // The session keeps the recovered refresh token: the next request renews with it, never with rt-1.
+        var stored = await _store.GetFreshAsync("s1", default);
+        Assert.Equal("rt-2", stored!.Tokens.RefreshToken);
+        var next = await _manager.GetAsync(stored, default);
+        Assert.Equal("at-3", next.Session!.Tokens.AccessToken);
+        Assert.Contains("refresh_token=rt-2", Assert.Single(_idp.TokenRequestBodies), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_VersionConflictWithExpiredStoredTokens_NotForwarded()
+    {
+        var session = await SeedAsync();
+        _idp.RespondTokens("at-2", "rt-2");
+        // While the IdP answers, another writer saves tokens that expire before this flight reads them back.
+        _interleaving.BeforeRefreshWrite = async () =>
+        {
+            await _store.TryUpdateTokensAsync("s1", 1, new TokenSet("at-x", "rt-x", "id", _time.GetUtcNow().AddSeconds(5)), null, default);
+            _time.Advance(TimeSpan.FromSeconds(6));
+        };
+
+        var result = await _manager.GetAsync(session, default);
+
+        AssertNotForwardingExpired(result);
+        Assert.Equal(AccessTokenStatus.IdpUnavailable, result.Status);
+        // The winner's write stands, and the session with it.
+        Assert.Equal("rt-x", (await _store.GetFreshAsync("s1", default))!.Tokens.RefreshToken);
+    }
+
+    private void AssertNotForwardingExpired(AccessTokenResult result)
+    {
+        if (result.Status == AccessTokenStatus.Usable)
+        {
+            var tokens = result.Session!.Tokens;
+            Assert.True(tokens.AccessTokenExpiresAt > _time.GetUtcNow(), $"{tokens.AccessToken} expired at {tokens.AccessTokenExpiresAt:O} and would be forwarded.");
+        }
+    }
+
+    private async Task<BffSession> SeedAsync()
+    {
+        var now = _time.GetUtcNow();
+        var session = new BffSession
+        {
+            Id = "s1",
+            Subject = "alice",
+            Claims = [new SessionClaim("sub", "alice")],
+            Tokens = new TokenSet("at-1", "rt-1", "id", now.AddSeconds(-1)),
+            CreatedAt = now,
+            LastSeenAt = now,
+            AbsoluteExpiresAt = now.AddHours(8),
+            Version = 1,
+        };
+        await _store.CreateAsync(session, default);
+        return session;
+    }
+
+    /// <summary>The store, with a hook that runs once just before a flight writes the tokens it refreshed.</summary>
+    private sealed class InterleavingStore(ISessionStore inner) : ISessionStore
+    {
+        public Func<Task>? BeforeRefreshWrite { get; set; }
+
+        public async Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken)
+        {
+            // Only a refresh's own write names the refresh token it replaces.
+            if (replacedRefreshToken is not null && BeforeRefreshWrite is { } hook)
+            {
+                BeforeRefreshWrite = null;
+                await hook();
+            }
+
+            return await inner.TryUpdateTokensAsync(id, expectedVersion, tokens, replacedRefreshToken, cancellationToken);
+        }
+
+        public Task CreateAsync(BffSession session, CancellationToken cancellationToken) => inner.CreateAsync(session, cancellationToken);
+
+        public ValueTask<BffSession?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+
+        public Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken) => inner.GetFreshAsync(id, cancellationToken);
+
+        public Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken) => inner.TouchAsync(id, lastSeenAt, cancellationToken);
+
+        public Task<TokenSet?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken) =>
+            inner.GetGraceTokensAsync(id, refreshToken, cancellationToken);
+
+        public Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
+
+        public Task<IReadOnlyList<BffSession>> ListBySubjectAsync(string subject, CancellationToken cancellationToken) =>
+            inner.ListBySubjectAsync(subject, cancellationToken);
+
+        public Task<IReadOnlyList<string>> FindByIdpSessionAsync(string idpSessionId, CancellationToken cancellationToken) =>
+            inner.FindByIdpSessionAsync(idpSessionId, cancellationToken);
+    }
+}
