@@ -7,10 +7,15 @@ FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files alone, so a source-only change reuses the package layer.
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
-COPY gateway/Bff.Gateway.csproj gateway/
-RUN dotnet restore gateway/Bff.Gateway.csproj
-COPY gateway/ gateway/
-RUN dotnet publish gateway/Bff.Gateway.csproj -c Release -o /app --no-restore -p:UseAppHost=false
+COPY gateway/Bff/Bff.csproj gateway/Bff/
+COPY gateway/Bff.Host/Bff.Host.csproj gateway/Bff.Host/
+RUN dotnet restore gateway/Bff.Host/Bff.Host.csproj
+COPY README.md ./
+COPY gateway/Bff/ gateway/Bff/
+COPY gateway/Bff.Host/ gateway/Bff.Host/
+# The stock host and the library; the demo SPA (infra/demo-spa) is not part of the product, so the image
+# serves no pages of its own: the SPA is the operator's (a proxied route, or a web root mounted at /app/wwwroot).
+RUN dotnet publish gateway/Bff.Host/Bff.Host.csproj -c Release -o /app --no-restore -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
@@ -27,5 +32,5 @@ EXPOSE 8080
 # The runtime image has no curl or wget: the gateway probes its own /healthz (liveness; readiness is
 # /readyz, for the load balancer). It follows ASPNETCORE_HTTP_PORTS.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-    CMD ["dotnet", "Bff.Gateway.dll", "--healthcheck"]
-ENTRYPOINT ["dotnet", "Bff.Gateway.dll"]
+    CMD ["dotnet", "Bff.Host.dll", "--healthcheck"]
+ENTRYPOINT ["dotnet", "Bff.Host.dll"]

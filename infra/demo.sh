@@ -21,7 +21,7 @@ command -v dotnet >/dev/null || die "the .NET 10 SDK is required"
 ensure_idp_deps
 
 say "Building (Release) ..."
-dotnet build gateway -c Release -nologo -v q
+dotnet build gateway/Bff.Host -c Release -nologo -v q
 dotnet build infra/demo-api -c Release -nologo -v q
 
 pids=()
@@ -68,9 +68,8 @@ pids+=($!)
 wait_http "demo API" "http://127.0.0.1:$API_PORT/api/health" "$!" "$RUN/demo-api.log"
 say "Demo API http://127.0.0.1:$API_PORT"
 
-# Started from gateway/ so its content root (wwwroot, appsettings) is the project, as with dotnet run.
+# The stock host (gateway/Bff.Host) with the demo SPA (infra/demo-spa) as its web root.
 (
-  cd gateway
   export ASPNETCORE_ENVIRONMENT=Development
   export Bff__Authority="http://127.0.0.1:$IDP_PORT"
   export Bff__ClientId=bff
@@ -81,7 +80,8 @@ say "Demo API http://127.0.0.1:$API_PORT"
   export ReverseProxy__Routes__api__ClusterId=api
   export 'ReverseProxy__Routes__api__Match__Path=/api/{**catch-all}'
   export ReverseProxy__Clusters__api__Destinations__demo__Address="http://127.0.0.1:$API_PORT/"
-  exec dotnet bin/Release/net10.0/Bff.Gateway.dll --urls "http://127.0.0.1:$GATEWAY_PORT"
+  exec dotnet gateway/Bff.Host/bin/Release/net10.0/Bff.Host.dll --urls "http://127.0.0.1:$GATEWAY_PORT" \
+    --webroot "$PWD/infra/demo-spa"
 ) >"$RUN/gateway.log" 2>&1 &
 pids+=($!)
 wait_http "gateway" "http://127.0.0.1:$GATEWAY_PORT/healthz" "$!" "$RUN/gateway.log"

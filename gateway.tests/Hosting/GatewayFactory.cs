@@ -38,6 +38,8 @@ public sealed class GatewayFactory(
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
+        // The stock host serves the demo SPA only when given it as its web root, as infra/demo.sh does.
+        builder.UseWebRoot(RepoPaths.DemoSpaDirectory);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

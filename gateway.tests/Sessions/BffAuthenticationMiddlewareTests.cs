@@ -69,6 +69,20 @@ public sealed class BffAuthenticationMiddlewareTests : IDisposable
     }
 
     [Fact]
+    public async Task RequestWithoutEndpoint_SessionNotRead_NextCalled()
+    {
+        // A static file or a 404: served without the session, so even a store outage cannot fail it.
+        var cookie = await CreateSessionAsync();
+        var context = NewContext("/index.html", cookie, routed: false);
+
+        await CreateMiddleware().InvokeAsync(context);
+
+        Assert.True(_nextCalled);
+        Assert.Null(context.Features.Get<BffSessionFeature>());
+        Assert.Null(context.Features.Get<IAuthenticateResultFeature>());
+    }
+
+    [Fact]
     public async Task RequestWithoutSession_NoResultRecorded_NextCalled()
     {
         var context = NewContext("/api/notes", cookie: null);
@@ -105,10 +119,16 @@ public sealed class BffAuthenticationMiddlewareTests : IDisposable
         _services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>(),
         _services.GetRequiredService<SessionAuthenticator>());
 
-    private DefaultHttpContext NewContext(string path, string? cookie)
+    /// <param name="routed">Whether routing matched an endpoint, as it does for every API call.</param>
+    private DefaultHttpContext NewContext(string path, string? cookie, bool routed = true)
     {
         var context = new DefaultHttpContext { RequestServices = _services.CreateScope().ServiceProvider };
         context.Request.Path = path;
+        if (routed)
+        {
+            context.SetEndpoint(new Endpoint(_ => Task.CompletedTask, EndpointMetadataCollection.Empty, "api"));
+        }
+
         if (cookie is not null)
         {
             context.Request.Headers.Cookie = $"{_cookie.Name}={cookie}";

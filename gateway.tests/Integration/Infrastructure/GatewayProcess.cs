@@ -119,6 +119,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["DOTNET_CLI_HOME"] = home,
             ["DOTNET_NOLOGO"] = "1",
             ["ASPNETCORE_ENVIRONMENT"] = options.Environment ?? "Production",
+            ["ASPNETCORE_WEBROOT"] = RepoPaths.DemoSpaDirectory,
         };
         foreach (var (key, value) in options.Config)
         {

@@ -10,6 +10,9 @@ public static class RepoPaths
 
     public static string IdpDirectory => Path.Combine(Root, "infra", "idp");
 
+    /// <summary>The demo SPA, which the gateway processes of the tests serve as their web root.</summary>
+    public static string DemoSpaDirectory => Path.Combine(Root, "infra", "demo-spa");
+
     /// <summary>The build configuration of this test assembly, which the gateway was built with too.</summary>
     public static string Configuration =>
 #if DEBUG
