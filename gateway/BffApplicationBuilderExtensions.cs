@@ -5,6 +5,7 @@ using Bff.Proxy;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 
@@ -14,6 +15,9 @@ namespace Bff;
 public static class BffApplicationBuilderExtensions
 {
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
+    // Endpoint routing tries lower orders first, before it compares patterns.
+    private const int OwnEndpointOrder = int.MinValue;
 
     /// <summary>
     /// Forwarded headers (from configured proxies only), error handling, response headers, static files of
@@ -59,20 +63,30 @@ public static class BffApplicationBuilderExtensions
         return app;
     }
 
-    /// <summary>Maps <c>/bff/*</c>, the health endpoints and the proxied routes.</summary>
+    /// <summary>Maps <c>/bff/*</c>, the OIDC callbacks, the health endpoints and the proxied routes.</summary>
     public static IEndpointRouteBuilder MapBff(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
 
-        // Top-level navigations: no CSRF header can be expected on them.
-        endpoints.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf();
+        // The gateway's own endpoints come before every proxied route, whatever its pattern and Order: a
+        // catch-all route (a proxied SPA) must not take the callbacks, the /bff endpoints or the probes.
+        var own = endpoints.MapGroup("").WithOrder(OwnEndpointOrder);
 
-        endpoints.MapGet("/bff/logout", LogoutEndpoint.GetAsync).ExemptFromCsrf();
+        // Top-level navigations: no CSRF header can be expected on them.
+        own.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf();
+
+        // The OIDC handler answers these before any endpoint runs (BffAuthenticationMiddleware). They are
+        // mapped so that routing finds them here, never on a proxied route whose CSRF checks and limits
+        // they would get; the endpoint itself answers only a path the handler declined.
+        own.Map(OidcOptionsSetup.CallbackPath, NotFoundAsync).ExemptFromCsrf();
+        own.Map(OidcOptionsSetup.SignedOutCallbackPath, NotFoundAsync).ExemptFromCsrf();
+
+        own.MapGet("/bff/logout", LogoutEndpoint.GetAsync).ExemptFromCsrf();
 
         // Server to server from the IdP: it sends neither a CSRF header nor an Origin of the app's.
-        endpoints.MapPost("/bff/backchannel-logout", BackchannelLogoutEndpoint.HandleAsync).ExemptFromCsrf();
+        own.MapPost("/bff/backchannel-logout", BackchannelLogoutEndpoint.HandleAsync).ExemptFromCsrf();
 
-        var api = endpoints.MapGroup("/bff").RequireCsrf();
+        var api = own.MapGroup("/bff").RequireCsrf();
         api.MapGet("/user", UserEndpoint.HandleAsync);
         api.MapGet("/csrf", CsrfEndpoint.HandleAsync);
         api.MapPost("/logout", LogoutEndpoint.PostAsync);
@@ -80,9 +94,9 @@ public static class BffApplicationBuilderExtensions
         api.MapDelete("/sessions/{id}", SessionsEndpoints.DeleteAsync);
         api.MapPost("/sessions/revoke-others", SessionsEndpoints.RevokeOthersAsync);
 
-        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
-        endpoints.MapBffTelemetry();
-        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
+        own.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+        own.MapBffTelemetry();
+        own.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
 
         endpoints.MapReverseProxy(proxy =>
         {
@@ -90,10 +104,21 @@ public static class BffApplicationBuilderExtensions
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
+        })
+        // A route's Order can be as low as the gateway's; one step up keeps the gateway's strictly first.
+        .Add(builder =>
+        {
+            if (builder is RouteEndpointBuilder { Order: OwnEndpointOrder } route)
+            {
+                route.Order = OwnEndpointOrder + 1;
+            }
         });
 
         return endpoints;
     }
+
+    private static Task NotFoundAsync(HttpContext context) =>
+        BffProblem.WriteAsync(context, StatusCodes.Status404NotFound, BffProblem.NotFound, "Not found.");
 
     private static bool HasTrustedProxies(IConfiguration configuration)
     {

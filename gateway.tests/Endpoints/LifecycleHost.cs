@@ -97,15 +97,21 @@ internal sealed class LifecycleHost : IAsyncDisposable
     /// <summary>
     /// A whole login through the fake IdP, as the browser would make it: /bff/login, then the callback with the
     /// state and a code, which the gateway redeems at the fake token endpoint for an ID token carrying the nonce.
+    /// <paramref name="callbackHeaders"/> go with the callback only (the Fetch Metadata of a navigation from the IdP, say).
     /// </summary>
-    public async Task<HttpResponseMessage> LoginAsync(TestBrowser browser, string subject, string sid, long? refreshExpiresIn = null)
+    public async Task<HttpResponseMessage> LoginAsync(
+        TestBrowser browser,
+        string subject,
+        string sid,
+        long? refreshExpiresIn = null,
+        IEnumerable<KeyValuePair<string, string>>? callbackHeaders = null)
     {
         using var start = await browser.GetAsync("/bff/login?returnUrl=/");
         Assert.Equal(System.Net.HttpStatusCode.Found, start.StatusCode);
         var authorize = QueryHelpers.ParseQuery(start.Headers.Location!.Query);
         var accessToken = "at-" + Guid.NewGuid().ToString("N");
         Idp.RespondTokens(Idp.IdToken(subject, sid, authorize["nonce"]!, accessToken), accessToken, "rt-" + Guid.NewGuid().ToString("N"), refreshExpiresIn);
-        return await browser.GetAsync("/signin-oidc?code=code-1&state=" + Uri.EscapeDataString(authorize["state"]!));
+        return await browser.GetAsync("/signin-oidc?code=code-1&state=" + Uri.EscapeDataString(authorize["state"]!), callbackHeaders);
     }
 
     /// <summary>Whether the store still has the session (read past any cache).</summary>
