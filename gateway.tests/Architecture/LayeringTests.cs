@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using Bff.Configuration;
 using Bff.Tests.Integration.Infrastructure;
+using System.Text.RegularExpressions;
 using Mono.Cecil;
 
 namespace Bff.Tests.Architecture;

@@ -1,5 +1,7 @@
 using Bff.Idp;
+using Bff.Tests.Integration.Infrastructure;
 using System.Buffers.Text;
+using Microsoft.AspNetCore.WebUtilities;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -171,6 +173,29 @@ internal sealed class FakeOidcProvider : IDisposable
 
         var signature = (key ?? Key).SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return signingInput + "." + Base64Url.EncodeToString(signature);
+    }
+
+    /// <summary>
+    /// A whole login through this IdP, as the browser would make it: <c>/bff/login</c>, then the callback with the
+    /// state and a code, which the gateway redeems at the token endpoint for an ID token carrying the nonce.
+    /// </summary>
+    /// <param name="editState">Changes the state on its way back, as only a state made by other code could.</param>
+    public async Task<HttpResponseMessage> LoginAsync(
+        TestBrowser browser,
+        string subject,
+        string sid,
+        long? refreshExpiresIn = null,
+        string returnUrl = "/",
+        Func<string, string>? editState = null,
+        IEnumerable<KeyValuePair<string, string>>? callbackHeaders = null)
+    {
+        using var start = await browser.GetAsync("/bff/login?returnUrl=" + returnUrl);
+        Assert.Equal(System.Net.HttpStatusCode.Found, start.StatusCode);
+        var authorize = QueryHelpers.ParseQuery(start.Headers.Location!.Query);
+        var accessToken = "at-" + Guid.NewGuid().ToString("N");
+        RespondTokens(IdToken(subject, sid, authorize["nonce"]!, accessToken), accessToken, "rt-" + Guid.NewGuid().ToString("N"), refreshExpiresIn);
+        var state = authorize["state"].ToString();
+        return await browser.GetAsync("/signin-oidc?code=code-1&state=" + Uri.EscapeDataString(editState?.Invoke(state) ?? state), callbackHeaders);
     }
 
     public void Dispose()

@@ -122,6 +122,7 @@ internal sealed class LifecycleHost : IAsyncDisposable
     /// <summary>
     /// A whole login through the fake IdP, as the browser would make it: /bff/login, then the callback with the
     /// state and a code, which the gateway redeems at the fake token endpoint for an ID token carrying the nonce.
+    /// <paramref name="callbackHeaders"/> go with the callback only (the Fetch Metadata of a navigation from the IdP, say).
     /// </summary>
     /// <remarks><paramref name="changeState"/> edits what the state carries, as only a state made by other code could.</remarks>
     public async Task<HttpResponseMessage> LoginAsync(
@@ -130,23 +131,22 @@ internal sealed class LifecycleHost : IAsyncDisposable
         string sid,
         long? refreshExpiresIn = null,
         string returnUrl = "/",
-        Action<AuthenticationProperties>? changeState = null)
+        Action<AuthenticationProperties>? changeState = null,
+        IEnumerable<KeyValuePair<string, string>>? callbackHeaders = null)
     {
-        using var start = await browser.GetAsync("/bff/login?returnUrl=" + returnUrl);
-        Assert.Equal(System.Net.HttpStatusCode.Found, start.StatusCode);
-        var authorize = QueryHelpers.ParseQuery(start.Headers.Location!.Query);
-        var accessToken = "at-" + Guid.NewGuid().ToString("N");
-        Idp.RespondTokens(Idp.IdToken(subject, sid, authorize["nonce"]!, accessToken), accessToken, "rt-" + Guid.NewGuid().ToString("N"), refreshExpiresIn);
-        var state = authorize["state"].ToString();
+        Func<string, string>? editState = null;
         if (changeState is not null)
         {
             var format = Services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(BffSessionDefaults.OidcScheme).StateDataFormat;
-            var properties = format.Unprotect(state)!;
-            changeState(properties);
-            state = format.Protect(properties);
+            editState = state =>
+            {
+                var properties = format.Unprotect(state)!;
+                changeState(properties);
+                return format.Protect(properties);
+            };
         }
 
-        return await browser.GetAsync("/signin-oidc?code=code-1&state=" + Uri.EscapeDataString(state));
+        return await Idp.LoginAsync(browser, subject, sid, refreshExpiresIn, returnUrl, editState, callbackHeaders);
     }
 
     /// <summary>Whether the store still has the session (read past any cache).</summary>

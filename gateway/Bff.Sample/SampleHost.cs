@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using Bff.Hosting;
+using System.Security.Claims;
 
 namespace Bff.Sample;
 

@@ -3,8 +3,10 @@ using Bff.Authentication;
 using Bff.Configuration;
 using Bff.Endpoints;
 using Bff.Http;
+using Bff.Problems;
 using Bff.Proxy;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -15,6 +17,12 @@ namespace Bff.Hosting;
 public static class BffApplicationBuilderExtensions
 {
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
+    /// <summary>
+    /// The order of the gateway's own endpoints: endpoint routing tries lower orders first, before it compares
+    /// patterns, so no proxied route (a catch-all serving the SPA, say) can take them.
+    /// </summary>
+    internal const int OwnEndpointOrder = int.MinValue;
 
     /// <summary>Set by <see cref="BffHostDefaults.UseBffHostDefaults"/>, whose error boundary already covers the gateway.</summary>
     internal const string HostErrorBoundaryKey = "Bff.HostErrorBoundary";
@@ -58,21 +66,30 @@ public static class BffApplicationBuilderExtensions
     }
 
     /// <summary>
-    /// Maps <c>/bff/*</c>, <c>/bff-client.js</c> and, when the proxy was added, the proxied routes.
+    /// Maps <c>/bff/*</c>, the OIDC callbacks, <c>/bff-client.js</c> and, when the proxy was added, the proxied
+    /// routes. The gateway's endpoints come before every proxied route, whatever its pattern and order.
     /// </summary>
     /// <param name="endpoints">The host's endpoint route builder.</param>
     public static IEndpointRouteBuilder MapBffEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
 
+        var own = endpoints.MapGroup("").WithOrder(OwnEndpointOrder);
+
         // Top-level navigations: no CSRF header can be expected on them.
-        endpoints.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf();
-        endpoints.MapGet("/bff/logout", LogoutEndpoint.GetAsync).ExemptFromCsrf();
+        own.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf();
+        own.MapGet("/bff/logout", LogoutEndpoint.GetAsync).ExemptFromCsrf();
+
+        // The OIDC handler answers these before any endpoint runs (BffAuthenticationMiddleware). They are
+        // mapped so that routing finds them here, never on a proxied route whose CSRF checks they would get;
+        // the endpoint itself answers only a request the handler declined.
+        own.Map(OidcOptionsSetup.CallbackPath, NotFoundAsync).ExemptFromCsrf();
+        own.Map(OidcOptionsSetup.SignedOutCallbackPath, NotFoundAsync).ExemptFromCsrf();
 
         // Server to server from the IdP: it sends neither a CSRF header nor an Origin of the app's.
-        endpoints.MapPost("/bff/backchannel-logout", BackchannelLogoutEndpoint.HandleAsync).ExemptFromCsrf();
+        own.MapPost("/bff/backchannel-logout", BackchannelLogoutEndpoint.HandleAsync).ExemptFromCsrf();
 
-        var api = endpoints.MapGroup("/bff").RequireCsrf();
+        var api = own.MapGroup("/bff").RequireCsrf();
         api.MapGet("/user", UserEndpoint.HandleAsync);
         api.MapGet("/csrf", CsrfEndpoint.HandleAsync);
         api.MapPost("/logout", LogoutEndpoint.PostAsync);
@@ -80,7 +97,7 @@ public static class BffApplicationBuilderExtensions
         api.MapDelete("/sessions/{id}", SessionsEndpoints.DeleteAsync);
         api.MapPost("/sessions/revoke-others", SessionsEndpoints.RevokeOthersAsync);
 
-        endpoints.MapGet(ClientScriptEndpoint.Path, ClientScriptEndpoint.Handle);
+        own.MapGet(ClientScriptEndpoint.Path, ClientScriptEndpoint.Handle);
 
         if (endpoints.ServiceProvider.GetService<BffProxyMarker>() is not null)
         {
@@ -90,9 +107,20 @@ public static class BffApplicationBuilderExtensions
                 proxy.UseSessionAffinity();
                 proxy.UseLoadBalancing();
                 proxy.UsePassiveHealthChecks();
+            })
+            // A route's Order can be as low as the gateway's; one step up keeps the gateway's strictly first.
+            .Add(builder =>
+            {
+                if (builder is RouteEndpointBuilder { Order: OwnEndpointOrder } route)
+                {
+                    route.Order = OwnEndpointOrder + 1;
+                }
             });
         }
 
         return endpoints;
     }
+
+    private static Task NotFoundAsync(HttpContext context) =>
+        BffProblem.WriteAsync(context, StatusCodes.Status404NotFound, BffProblem.NotFound, "Not found.");
 }

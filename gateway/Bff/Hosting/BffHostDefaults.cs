@@ -74,6 +74,8 @@ public static class BffHostDefaults
     public static IEndpointRouteBuilder MapBffHostDefaults(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        // Ordered with the gateway's own endpoints, so that no proxied catch-all route takes the probes.
+        endpoints = endpoints.MapGroup("").WithOrder(BffApplicationBuilderExtensions.OwnEndpointOrder);
         endpoints.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
         endpoints.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(BffHealthTags.Ready), ResponseWriter = HealthResponseWriter.WriteAsync });
         endpoints.MapBffTelemetry();

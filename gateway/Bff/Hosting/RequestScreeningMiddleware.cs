@@ -22,7 +22,8 @@ namespace Bff.Hosting;
 /// <item><description>the session or antiforgery cookie sent twice (400). A browser never does (one name,
 /// one path, no domain), and which copy the cookie parser keeps is not something security should hang on:
 /// a copy planted by a sibling subdomain (possible when the cookie name lacks the <c>__Host-</c> prefix)
-/// must not be able to win. Names are compared in any case, separators are <c>;</c> and <c>,</c>.</description></item>
+/// must not be able to win. Names are compared in any case; cookies are separated by <c>;</c> only, so
+/// <c>t=x,__Host-bff=v</c> is a cookie named <c>t</c> and no copy of the session cookie.</description></item>
 /// </list>
 /// </summary>
 internal sealed class RequestScreeningMiddleware(RequestDelegate next, IOptions<BffOptions> options)

@@ -10,6 +10,11 @@ namespace Bff.Http;
 /// read <c>__HOST-bff</c> as <c>__Host-bff</c>, though a browser that checks prefixes case-sensitively lets
 /// a sibling subdomain set the former. So the session cookie is read under its exact name only.
 /// </para>
+/// <para>
+/// Cookies are separated by <c>;</c> only (RFC 6265bis): a <c>,</c> is part of a value. A sibling subdomain
+/// can set <c>t=x,__Host-bff=v</c> on the whole registrable domain; that is one cookie named <c>t</c>,
+/// and reading it as the session cookie would sign the browser in to whatever session <c>v</c> opens.
+/// </para>
 /// </summary>
 internal static class CookieHeader
 {
@@ -24,7 +29,7 @@ internal static class CookieHeader
         foreach (var header in headers)
         {
             var text = header.AsSpan();
-            foreach (var range in text.SplitAny(';', ','))
+            foreach (var range in text.Split(';'))
             {
                 if (Split(text[range], out var value).SequenceEqual(name))
                 {
@@ -52,7 +57,7 @@ internal static class CookieHeader
         foreach (var header in headers)
         {
             var text = header.AsSpan();
-            foreach (var range in text.SplitAny(';', ','))
+            foreach (var range in text.Split(';'))
             {
                 var name = Split(text[range], out _);
                 if (name.Equals(first, StringComparison.OrdinalIgnoreCase))
