@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Bff.Sample;
 using Bff.Tests.Endpoints;
 using Bff.Tests.Hosting;
 using Bff.Tests.Integration.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;

@@ -31,8 +31,7 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
         _store = new InMemorySessionStore(options, _time);
         _interleaving = new InterleavingStore(_store);
         var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
-        _manager = new UserTokenManager(_interleaving, client, new InProcessRefreshLock(), new RefreshWaiters(), options, metrics, _time,
-            NullLogger<UserTokenManager>.Instance);
+        _manager = TestUserTokenManager.Create(_interleaving, client, options, metrics, _time);
     }
 
     public void Dispose()

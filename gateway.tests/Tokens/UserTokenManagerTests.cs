@@ -26,8 +26,7 @@ public sealed class UserTokenManagerTests : IDisposable
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         _store = new InMemorySessionStore(options, _time);
         var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
-        _manager = new UserTokenManager(_store, client, new InProcessRefreshLock(), new RefreshWaiters(), options, metrics, _time,
-            NullLogger<UserTokenManager>.Instance);
+        _manager = TestUserTokenManager.Create(_store, client, options, metrics, _time);
     }
 
     public void Dispose()

@@ -25,8 +25,7 @@ internal sealed class StoreInstance : IAsyncDisposable
         var wrapped = Options.Create(options);
         Cache = new SessionCache(wrapped, TimeProvider.System);
         Health = new SessionStoreHealth();
-        Store = new RedisSessionStore(redis, RedisKeys.Default, protector, Cache, Health, wrapped, TimeProvider.System,
-            NullLogger<RedisSessionStore>.Instance);
+        Store = TestRedisSessionStore.Create(redis, protector, Cache, Health, wrapped);
         _listener = new SessionInvalidationListener(redis, RedisKeys.Default, Cache, Health, [new RefreshWaiters()], wrapped, TimeProvider.System,
             NullLogger<SessionInvalidationListener>.Instance);
     }

@@ -1,6 +1,5 @@
 using Bff.Configuration;
 using Bff.Idp;
-using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,8 +26,8 @@ internal sealed class SessionSeeder : IAsyncDisposable
         _keyRing = TestDataProtection.InRedis(redis);
         var options = Options.Create(new BffOptions());
         _cookie = _keyRing.Cookie();
-        _store = new RedisSessionStore(redis, RedisKeys.Default, _keyRing.SessionProtector(), new SessionCache(options, TimeProvider.System),
-            new SessionStoreHealth(), options, TimeProvider.System, NullLogger<RedisSessionStore>.Instance);
+        _store = TestRedisSessionStore.Create(redis, _keyRing.SessionProtector(), new SessionCache(options, TimeProvider.System),
+            new SessionStoreHealth(), options);
     }
 
     public static async Task<SessionSeeder> ConnectAsync(string redisConnectionString) =>

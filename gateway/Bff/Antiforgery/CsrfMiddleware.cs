@@ -143,6 +143,6 @@ internal sealed partial class CsrfMiddleware(
         _ => "Cross-site requests are not allowed.",
     };
 
-    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "CSRF check refused {Method} {Path}: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.CsrfRejected, Level = LogLevel.Information, Message = "CSRF check refused {Method} {Path}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string method, string path, string reason);
 }

@@ -1,6 +1,6 @@
 using Bff.Configuration;
 using Bff.Lifecycle;
-using Bff.Sessions;
+using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
@@ -84,11 +84,7 @@ internal sealed partial class BffAuthenticationMiddleware
             // Not the request's token: a browser that hung up must not leave the session behind either.
             var id = context.Features.Get<BffSessionFeature>()!.Session.Id;
             var services = context.RequestServices;
-            if (await services.GetRequiredService<ISessionStore>().DeleteAsync(id, CancellationToken.None) is { Tokens.RefreshToken: { Length: > 0 } refreshToken })
-            {
-                await services.GetRequiredService<RefreshTokenRevoker>().RevokeLaterAsync(id, refreshToken);
-            }
-
+            await services.GetRequiredService<SessionTerminator>().EndAsync(id, "login_failed", RevocationTiming.Background);
             LogCallbackSessionDeleted(services.GetRequiredService<ILogger<BffAuthenticationMiddleware>>(), id);
             throw;
         }
@@ -117,6 +113,6 @@ internal sealed partial class BffAuthenticationMiddleware
         }
     }
 
-    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Login callback failed after session {SessionId} was created; the session was deleted")]
+    [LoggerMessage(EventId = BffEventIds.LoginCallbackSessionDeleted, Level = LogLevel.Warning, Message = "Login callback failed after session {SessionId} was created; the session was deleted")]
     private static partial void LogCallbackSessionDeleted(ILogger logger, string sessionId);
 }

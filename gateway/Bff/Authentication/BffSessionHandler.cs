@@ -29,7 +29,7 @@ internal sealed partial class BffSessionHandler(
     ISessionStore store,
     SessionCookie cookie,
     SessionAuthenticator authenticator,
-    RefreshTokenRevoker revoker,
+    SessionTerminator terminator,
     IOptions<BffOptions> bffOptions,
     BffMetrics metrics,
     TimeProvider time) : SignInAuthenticationHandler<BffSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
@@ -75,9 +75,9 @@ internal sealed partial class BffSessionHandler(
         // A login never adopts an earlier session: the old one in this browser ends here, and its grant
         // with it (in the background, so the login does not wait for the IdP).
         var previous = await cookie.TryReadHandleAsync(CookieHeader.ValueOf(Request.Headers.Cookie, cookie.Name), Context.RequestAborted);
-        if (previous is not null && await store.DeleteAsync(previous, Context.RequestAborted) is { Tokens.RefreshToken: { Length: > 0 } orphaned })
+        if (previous is not null)
         {
-            await revoker.RevokeLaterAsync(previous, orphaned);
+            await terminator.EndAsync(previous, "replaced", RevocationTiming.Background);
         }
 
         var now = time.GetUtcNow();
@@ -118,7 +118,7 @@ internal sealed partial class BffSessionHandler(
         var id = await cookie.TryReadHandleAsync(CookieHeader.ValueOf(Request.Headers.Cookie, cookie.Name), Context.RequestAborted);
         if (id is not null)
         {
-            await store.DeleteAsync(id, Context.RequestAborted);
+            await terminator.EndAsync(id, "logout", RevocationTiming.Background);
         }
 
         cookie.Expire(Context);
@@ -133,6 +133,6 @@ internal sealed partial class BffSessionHandler(
     private static string? Truncate(string value, int max) =>
         value.Length == 0 ? null : value.Length <= max ? value : value[..max];
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Session {SessionId} created")]
+    [LoggerMessage(EventId = BffEventIds.SessionCreated, Level = LogLevel.Information, Message = "Session {SessionId} created")]
     private static partial void LogSessionCreated(ILogger logger, string sessionId);
 }

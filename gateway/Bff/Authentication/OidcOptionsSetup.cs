@@ -2,6 +2,7 @@ using Bff.Configuration;
 using Bff.Http;
 using Bff.Idp;
 using Bff.Problems;
+using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -108,9 +109,9 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         };
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Login callback failed: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.LoginCallbackFailed, Level = LogLevel.Warning, Message = "Login callback failed: {Reason}")]
     private static partial void LogCallbackFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Login callback could not reach the IdP: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.LoginCallbackIdpUnavailable, Level = LogLevel.Warning, Message = "Login callback could not reach the IdP: {Reason}")]
     private static partial void LogCallbackIdpUnavailable(ILogger logger, string reason);
 }

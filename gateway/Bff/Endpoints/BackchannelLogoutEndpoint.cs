@@ -3,6 +3,7 @@ using Bff.Lifecycle;
 using Bff.Problems;
 using Bff.Redis;
 using Bff.Sessions;
+using Bff.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -157,12 +158,12 @@ internal static partial class BackchannelLogoutEndpoint
     private static Task BadRequestAsync(HttpContext context, string title) =>
         BffProblem.WriteAsync(context, StatusCodes.Status400BadRequest, BffProblem.BadRequest, title);
 
-    [LoggerMessage(EventId = 1741, Level = LogLevel.Warning, Message = "Back-channel logout refused: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.BackchannelLogoutRefused, Level = LogLevel.Warning, Message = "Back-channel logout refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1742, Level = LogLevel.Information, Message = "Back-channel logout ended {Count} session(s), matched by {MatchedBy}")]
+    [LoggerMessage(EventId = BffEventIds.BackchannelLogoutEnded, Level = LogLevel.Information, Message = "Back-channel logout ended {Count} session(s), matched by {MatchedBy}")]
     private static partial void LogEnded(ILogger logger, int count, string matchedBy);
 
-    [LoggerMessage(EventId = 1743, Level = LogLevel.Error, Message = "Back-channel logout: the IdP's signing keys could not be loaded ({Reason})")]
+    [LoggerMessage(EventId = BffEventIds.BackchannelLogoutKeysUnavailable, Level = LogLevel.Error, Message = "Back-channel logout: the IdP's signing keys could not be loaded ({Reason})")]
     private static partial void LogKeysUnavailable(ILogger logger, string reason);
 }

@@ -1,5 +1,6 @@
 using Bff.Configuration;
 using Bff.Problems;
+using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,6 @@ internal static partial class LoginEndpoint
         }
     }
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Login could not start at the IdP: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.LoginIdpUnavailable, Level = LogLevel.Warning, Message = "Login could not start at the IdP: {Reason}")]
     private static partial void LogLoginIdpFailed(ILogger logger, string reason);
 }

@@ -4,6 +4,7 @@ using Bff.Http;
 using Bff.Idp;
 using Bff.Lifecycle;
 using Bff.Problems;
+using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -98,9 +99,9 @@ internal static partial class LogoutEndpoint
         });
     }
 
-    [LoggerMessage(EventId = 1731, Level = LogLevel.Information, Message = "Logout refused: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.LogoutRefused, Level = LogLevel.Information, Message = "Logout refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1732, Level = LogLevel.Warning, Message = "The IdP's end-session endpoint is unknown ({Reason}); the browser goes back to / after the local logout")]
+    [LoggerMessage(EventId = BffEventIds.EndSessionEndpointUnknown, Level = LogLevel.Warning, Message = "The IdP's end-session endpoint is unknown ({Reason}); the browser goes back to / after the local logout")]
     private static partial void LogEndSessionUnknown(ILogger logger, string reason);
 }

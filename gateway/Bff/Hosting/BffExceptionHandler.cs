@@ -1,6 +1,7 @@
 using Bff.Http;
 using Bff.Problems;
 using Bff.Redis;
+using Bff.Telemetry;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -50,6 +51,6 @@ internal sealed partial class BffExceptionHandler(ILogger<BffExceptionHandler> l
         return true;
     }
 
-    [LoggerMessage(EventId = 1901, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Method} {Path}")]
+    [LoggerMessage(EventId = BffEventIds.UnhandledException, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string exceptionType, string method, string path, Exception exception);
 }

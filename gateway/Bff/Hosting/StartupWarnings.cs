@@ -1,5 +1,6 @@
 using Bff.Configuration;
 using Bff.Sessions;
+using Bff.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,9 +30,9 @@ internal sealed partial class StartupWarnings(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 1601, Level = LogLevel.Warning, Message = "ConnectionStrings:Redis is empty: sessions are kept in memory. They are lost on restart and not shared with other instances; do not run more than one instance like this.")]
+    [LoggerMessage(EventId = BffEventIds.InMemoryStoreInUse, Level = LogLevel.Warning, Message = "ConnectionStrings:Redis is empty: sessions are kept in memory. They are lost on restart and not shared with other instances; do not run more than one instance like this.")]
     private static partial void LogInMemoryStore(ILogger logger);
 
-    [LoggerMessage(EventId = 1602, Level = LogLevel.Warning, Message = "Bff:DataProtection:CertificatePath is not set: the Data Protection key ring in Redis is not encrypted, so tokens at rest are only as safe as Redis itself.")]
+    [LoggerMessage(EventId = BffEventIds.KeyRingUnencrypted, Level = LogLevel.Warning, Message = "Bff:DataProtection:CertificatePath is not set: the Data Protection key ring in Redis is not encrypted, so tokens at rest are only as safe as Redis itself.")]
     private static partial void LogUnencryptedKeyRing(ILogger logger);
 }

@@ -1,4 +1,5 @@
 using Bff.Configuration;
+using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -47,9 +48,9 @@ internal sealed partial class IdpDiscoveryWarmup(
         }
     }
 
-    [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "IdP discovery document loaded")]
+    [LoggerMessage(EventId = BffEventIds.IdpDiscoveryLoaded, Level = LogLevel.Information, Message = "IdP discovery document loaded")]
     private static partial void LogLoaded(ILogger logger);
 
-    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "IdP discovery failed ({Reason}); retrying in {DelaySeconds} s")]
+    [LoggerMessage(EventId = BffEventIds.IdpDiscoveryFailed, Level = LogLevel.Warning, Message = "IdP discovery failed ({Reason}); retrying in {DelaySeconds} s")]
     private static partial void LogFailed(ILogger logger, string reason, double delaySeconds);
 }

@@ -181,12 +181,12 @@ internal sealed partial class IdpTokenClient(
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Token endpoint answered {Status} ({Error})")]
+    [LoggerMessage(EventId = BffEventIds.TokenEndpointError, Level = LogLevel.Warning, Message = "Token endpoint answered {Status} ({Error})")]
     private static partial void LogTokenEndpointError(ILogger logger, int status, string error);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Token endpoint unreachable: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.TokenEndpointUnreachable, Level = LogLevel.Warning, Message = "Token endpoint unreachable: {Reason}")]
     private static partial void LogTokenEndpointUnreachable(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Token revocation failed: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.TokenRevocationFailed, Level = LogLevel.Warning, Message = "Token revocation failed: {Reason}")]
     private static partial void LogRevocationFailed(ILogger logger, string reason);
 }

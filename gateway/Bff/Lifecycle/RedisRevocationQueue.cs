@@ -1,5 +1,6 @@
 using Bff.Configuration;
 using Bff.Redis;
+using Bff.Telemetry;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
@@ -24,42 +25,6 @@ internal sealed partial class RedisRevocationQueue(
 {
     internal const int MaxItems = 100_000;
 
-
-    // Positional KEYS/ARGV rather than LuaScript's named parameters, which compile an expression per argument type.
-    // Every script: KEYS = queue, items.
-
-    // ARGV: id, payload, due, max items.
-    private const string EnqueueScript = """
-        if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
-        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-        redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-        return 1
-        """;
-
-    // ARGV: now, max, lease until.
-    private const string ClaimScript = """
-        local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
-        local out = {}
-        for _, id in ipairs(ids) do
-          local payload = redis.call('HGET', KEYS[2], id)
-          if payload then
-            redis.call('ZADD', KEYS[1], ARGV[3], id)
-            out[#out + 1] = id
-            out[#out + 1] = payload
-          else
-            redis.call('ZREM', KEYS[1], id)
-          end
-        end
-        return out
-        """;
-
-    // ARGV: id.
-    private const string CompleteScript = """
-        redis.call('ZREM', KEYS[1], ARGV[1])
-        redis.call('HDEL', KEYS[2], ARGV[1])
-        return 1
-        """;
-
     private readonly RedisKey[] _keys = [keys.RevocationQueue, keys.RevocationItems];
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Bff.Revocation.v1");
@@ -68,14 +33,14 @@ internal sealed partial class RedisRevocationQueue(
     public async Task<bool> EnqueueAsync(PendingRevocation item, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         var payload = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(item, RevocationJsonContext.Default.PendingRevocation));
-        var result = await Guard(Database.ScriptEvaluateAsync(EnqueueScript, _keys,
+        var result = await Guard(Database.ScriptEvaluateAsync(RedisScripts.RevocationEnqueue, _keys,
             [item.Id, payload, dueAt.ToUnixTimeMilliseconds(), MaxItems]), cancellationToken);
         return (long)result == 1;
     }
 
     public async Task<IReadOnlyList<PendingRevocation>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var result = await Guard(Database.ScriptEvaluateAsync(ClaimScript, _keys,
+        var result = await Guard(Database.ScriptEvaluateAsync(RedisScripts.RevocationClaim, _keys,
             [now.ToUnixTimeMilliseconds(), max, (now + lease).ToUnixTimeMilliseconds()]), cancellationToken);
 
         var pairs = (RedisValue[])result!;
@@ -96,7 +61,7 @@ internal sealed partial class RedisRevocationQueue(
     }
 
     public Task CompleteAsync(string id, CancellationToken cancellationToken) =>
-        Guard(Database.ScriptEvaluateAsync(CompleteScript, _keys, [id]), cancellationToken);
+        Guard(Database.ScriptEvaluateAsync(RedisScripts.RevocationComplete, _keys, [id]), cancellationToken);
 
     private PendingRevocation? Decode(byte[] payload)
     {
@@ -126,6 +91,6 @@ internal sealed partial class RedisRevocationQueue(
         }
     }
 
-    [LoggerMessage(EventId = 1715, Level = LogLevel.Warning, Message = "A queued revocation could not be decrypted ({Reason}); dropped")]
+    [LoggerMessage(EventId = BffEventIds.RevocationUnreadable, Level = LogLevel.Warning, Message = "A queued revocation could not be decrypted ({Reason}); dropped")]
     private static partial void LogUnreadable(ILogger logger, string reason);
 }

@@ -1,5 +1,6 @@
 using Bff.Idp;
 using Bff.Redis;
+using Bff.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Bff.Lifecycle;
@@ -118,18 +119,18 @@ internal sealed partial class RefreshTokenRevoker(
 
     private static string NewId() => Guid.NewGuid().ToString("N");
 
-    [LoggerMessage(EventId = 1711, Level = LogLevel.Debug, Message = "Refresh token of session {SessionId} revoked at the IdP")]
+    [LoggerMessage(EventId = BffEventIds.RefreshTokenRevoked, Level = LogLevel.Debug, Message = "Refresh token of session {SessionId} revoked at the IdP")]
     private static partial void LogRevoked(ILogger logger, string sessionId);
 
-    [LoggerMessage(EventId = 1712, Level = LogLevel.Warning, Message = "Refresh token of session {SessionId} could not be revoked now; queued for retry")]
+    [LoggerMessage(EventId = BffEventIds.RevocationQueued, Level = LogLevel.Warning, Message = "Refresh token of session {SessionId} could not be revoked now; queued for retry")]
     private static partial void LogRevocationQueued(ILogger logger, string sessionId);
 
-    [LoggerMessage(EventId = 1713, Level = LogLevel.Warning, Message = "Token revocation attempt failed: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.RevocationAttemptFailed, Level = LogLevel.Warning, Message = "Token revocation attempt failed: {Reason}")]
     private static partial void LogAttemptFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1714, Level = LogLevel.Error, Message = "Revocation queue full: the refresh token of session {SessionId} will not be revoked")]
+    [LoggerMessage(EventId = BffEventIds.RevocationQueueFull, Level = LogLevel.Error, Message = "Revocation queue full: the refresh token of session {SessionId} will not be revoked")]
     private static partial void LogQueueFull(ILogger logger, string sessionId);
 
-    [LoggerMessage(EventId = 1716, Level = LogLevel.Error, Message = "Revocation queue unavailable ({Reason}): the refresh token of session {SessionId} will not be revoked")]
+    [LoggerMessage(EventId = BffEventIds.RevocationQueueUnavailable, Level = LogLevel.Error, Message = "Revocation queue unavailable ({Reason}): the refresh token of session {SessionId} will not be revoked")]
     private static partial void LogQueueUnavailable(ILogger logger, string sessionId, string reason);
 }

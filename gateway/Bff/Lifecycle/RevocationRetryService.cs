@@ -1,4 +1,5 @@
 using Bff.Redis;
+using Bff.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -79,15 +80,15 @@ internal sealed partial class RevocationRetryService(
         return due.Count;
     }
 
-    [LoggerMessage(EventId = 1721, Level = LogLevel.Information, Message = "Refresh token of session {SessionId} revoked at the IdP (attempt {Attempt})")]
+    [LoggerMessage(EventId = BffEventIds.RevocationRetrySucceeded, Level = LogLevel.Information, Message = "Refresh token of session {SessionId} revoked at the IdP (attempt {Attempt})")]
     private static partial void LogRevoked(ILogger logger, string sessionId, int attempt);
 
-    [LoggerMessage(EventId = 1722, Level = LogLevel.Warning, Message = "Revoking the refresh token of session {SessionId} failed (attempt {Attempt}); next try in {DelaySeconds:F0} s")]
+    [LoggerMessage(EventId = BffEventIds.RevocationRetryScheduled, Level = LogLevel.Warning, Message = "Revoking the refresh token of session {SessionId} failed (attempt {Attempt}); next try in {DelaySeconds:F0} s")]
     private static partial void LogRetryScheduled(ILogger logger, string sessionId, int attempt, double delaySeconds);
 
-    [LoggerMessage(EventId = 1723, Level = LogLevel.Error, Message = "Gave up revoking the refresh token of session {SessionId} after {Attempt} attempts; it stays valid at the IdP until it expires")]
+    [LoggerMessage(EventId = BffEventIds.RevocationAbandoned, Level = LogLevel.Error, Message = "Gave up revoking the refresh token of session {SessionId} after {Attempt} attempts; it stays valid at the IdP until it expires")]
     private static partial void LogGaveUp(ILogger logger, string sessionId, int attempt);
 
-    [LoggerMessage(EventId = 1724, Level = LogLevel.Warning, Message = "Revocation queue pass failed ({Reason}); retrying")]
+    [LoggerMessage(EventId = BffEventIds.RevocationPassFailed, Level = LogLevel.Warning, Message = "Revocation queue pass failed ({Reason}); retrying")]
     private static partial void LogPassFailed(ILogger logger, string reason);
 }

@@ -11,4 +11,7 @@ internal enum RevocationTiming
     /// which should not wait for (or call back into) the IdP.
     /// </summary>
     Background,
+
+    /// <summary>Not at all: the IdP has already refused the grant (<c>invalid_grant</c>), or there is none.</summary>
+    None,
 }

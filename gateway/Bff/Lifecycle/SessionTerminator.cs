@@ -17,8 +17,11 @@ internal sealed partial class SessionTerminator(
 {
     /// <summary>The session as it was when it ended, or null when it was already gone.</summary>
     /// <param name="id">The session's public id.</param>
-    /// <param name="reason">The <c>bff.sessions.ended</c> reason: logout, revoked or backchannel.</param>
-    /// <param name="timing">Whether the refresh token is revoked before this returns or left to the background.</param>
+    /// <param name="reason">
+    /// The <c>bff.sessions.ended</c> reason: logout, revoked, backchannel, invalid_grant, expired (no refresh token
+    /// left), replaced (a new login in the same browser) or login_failed (the callback failed after sign-in).
+    /// </param>
+    /// <param name="timing">Whether the refresh token is revoked before this returns, in the background, or not at all.</param>
     public async Task<BffSession?> EndAsync(string id, string reason, RevocationTiming timing)
     {
         // Not the request's token: a caller that hangs up half-way must not leave the grant unrevoked.
@@ -32,19 +35,20 @@ internal sealed partial class SessionTerminator(
         LogEnded(logger, id, reason);
         if (ended.Tokens.RefreshToken is { Length: > 0 } refreshToken)
         {
-            if (timing == RevocationTiming.Now)
+            switch (timing)
             {
-                await revoker.RevokeNowAsync(id, refreshToken);
-            }
-            else
-            {
-                await revoker.RevokeLaterAsync(id, refreshToken);
+                case RevocationTiming.Now:
+                    await revoker.RevokeNowAsync(id, refreshToken);
+                    break;
+                case RevocationTiming.Background:
+                    await revoker.RevokeLaterAsync(id, refreshToken);
+                    break;
             }
         }
 
         return ended;
     }
 
-    [LoggerMessage(EventId = 1701, Level = LogLevel.Information, Message = "Session {SessionId} ended: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.SessionEnded, Level = LogLevel.Information, Message = "Session {SessionId} ended: {Reason}")]
     private static partial void LogEnded(ILogger logger, string sessionId, string reason);
 }

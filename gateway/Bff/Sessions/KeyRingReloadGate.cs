@@ -1,4 +1,5 @@
 using Bff.Redis;
+using Bff.Telemetry;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -119,7 +120,7 @@ internal sealed partial class KeyRingReloadGate(IKeyRingProvider keyRing, IDataP
         return true;
     }
 
-    [LoggerMessage(EventId = 1121, Level = LogLevel.Warning, Message = "Data Protection key ring could not be read for a key it has not loaded: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.KeyRingReadFailed, Level = LogLevel.Warning, Message = "Data Protection key ring could not be read for a key it has not loaded: {Reason}")]
     private static partial void LogReadFailed(ILogger logger, string reason);
 
     private sealed record Probe(Task Task, long StartedAt);

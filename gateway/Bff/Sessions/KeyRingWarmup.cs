@@ -1,3 +1,4 @@
+using Bff.Telemetry;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,6 @@ internal sealed partial class KeyRingWarmup(IDataProtectionProvider provider, IL
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "Data Protection key ring could not be loaded at start: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.KeyRingLoadFailed, Level = LogLevel.Warning, Message = "Data Protection key ring could not be loaded at start: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
 }

@@ -1,5 +1,6 @@
 using Bff.Configuration;
 using Bff.Redis;
+using Bff.Telemetry;
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -179,18 +180,18 @@ internal sealed partial class SessionInvalidationListener(
         }
     }
 
-    [LoggerMessage(EventId = 1111, Level = LogLevel.Warning, Message = "Session invalidation subscription failed ({Reason}); retrying")]
+    [LoggerMessage(EventId = BffEventIds.InvalidationSubscribeFailed, Level = LogLevel.Warning, Message = "Session invalidation subscription failed ({Reason}); retrying")]
     private static partial void LogSubscribeFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1112, Level = LogLevel.Warning, Message = "Session invalidation ping did not come back: session cache dropped and off")]
+    [LoggerMessage(EventId = BffEventIds.InvalidationSubscriptionSilent, Level = LogLevel.Warning, Message = "Session invalidation ping did not come back: session cache dropped and off")]
     private static partial void LogSubscriptionSilent(ILogger logger);
 
-    [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "Session invalidation subscription confirmed: session cache on")]
+    [LoggerMessage(EventId = BffEventIds.InvalidationSubscriptionConfirmed, Level = LogLevel.Information, Message = "Session invalidation subscription confirmed: session cache on")]
     private static partial void LogCacheEnabled(ILogger logger);
 
-    [LoggerMessage(EventId = 1114, Level = LogLevel.Error, Message = "Redis unreachable ({Reason}): requests get 503 until it answers")]
+    [LoggerMessage(EventId = BffEventIds.RedisUnreachable, Level = LogLevel.Error, Message = "Redis unreachable ({Reason}): requests get 503 until it answers")]
     private static partial void LogStoreDown(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1115, Level = LogLevel.Information, Message = "Redis answers again")]
+    [LoggerMessage(EventId = BffEventIds.RedisBack, Level = LogLevel.Information, Message = "Redis answers again")]
     private static partial void LogStoreBack(ILogger logger);
 }

@@ -114,6 +114,6 @@ internal sealed partial class ClientTokenManager(
         }
     }
 
-    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Client-credentials token could not be obtained: {Reason}")]
+    [LoggerMessage(EventId = BffEventIds.ClientTokenFailed, Level = LogLevel.Warning, Message = "Client-credentials token could not be obtained: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
 }

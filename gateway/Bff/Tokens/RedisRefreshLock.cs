@@ -1,6 +1,7 @@
 using Bff.Configuration;
 using Bff.Redis;
 using Bff.Sessions;
+using Bff.Telemetry;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,20 +22,6 @@ internal sealed partial class RedisRefreshLock(
     TimeProvider time,
     ILogger<RedisRefreshLock> logger) : IRefreshLock
 {
-    // Positional KEYS/ARGV: LuaScript's named parameters compile an expression per argument type.
-    // KEYS: lock. ARGV: owner, ttl.
-    private const string RenewScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-        return 0
-        """;
-
-    // KEYS: lock. ARGV: owner, channel, message.
-    private const string ReleaseScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-        redis.call('PUBLISH', ARGV[2], ARGV[3])
-        return 1
-        """;
-
     private readonly IConnectionMultiplexer _redis = redis;
     private readonly RedisValue _channel = keys.InvalidationChannel.ToString();
     private readonly TimeProvider _time = time;
@@ -88,7 +75,7 @@ internal sealed partial class RedisRefreshLock(
                 while (await timer.WaitForNextTickAsync(_stop.Token))
                 {
                     var renewed = (long)await _lock._redis.GetDatabase()
-                        .ScriptEvaluateAsync(RenewScript, [_key], [_owner, (long)_lock._lifetime.TotalMilliseconds])
+                        .ScriptEvaluateAsync(RedisScripts.RefreshLockRenew, [_key], [_owner, (long)_lock._lifetime.TotalMilliseconds])
                         .WaitAsync(_lock._storeTimeout, _stop.Token);
                     if (renewed == 0)
                     {
@@ -114,7 +101,7 @@ internal sealed partial class RedisRefreshLock(
             _stop.Dispose();
             try
             {
-                await _lock._redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [_key],
+                await _lock._redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.RefreshLockRelease, [_key],
                     [_owner, _lock._channel, "r:" + _sessionId]).WaitAsync(_lock._storeTimeout);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -124,6 +111,6 @@ internal sealed partial class RedisRefreshLock(
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Refresh lock of session {SessionId} could not be renewed")]
+    [LoggerMessage(EventId = BffEventIds.RefreshLockLost, Level = LogLevel.Warning, Message = "Refresh lock of session {SessionId} could not be renewed")]
     private static partial void LogLost(ILogger logger, string sessionId);
 }

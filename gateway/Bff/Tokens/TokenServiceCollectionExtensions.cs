@@ -11,6 +11,7 @@ internal static class TokenServiceCollectionExtensions
     {
         services.TryAddSingleton<RefreshWaiters>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionChangeObserver, RefreshWaiters>(sp => sp.GetRequiredService<RefreshWaiters>()));
+        services.TryAddSingleton<StoredTokenRefresher>();
         services.TryAddSingleton<UserTokenManager>();
         services.TryAddSingleton<ClientTokenManager>();
         services.TryAddSingleton<IRefreshLock>(sp => sp.GetRequiredService<SessionStoreKind>() == SessionStoreKind.Redis

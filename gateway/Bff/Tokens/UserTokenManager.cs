@@ -1,5 +1,4 @@
 using Bff.Configuration;
-using Bff.Idp;
 using Bff.Sessions;
 using Bff.Telemetry;
 using System.Collections.Concurrent;
@@ -18,8 +17,7 @@ namespace Bff.Tokens;
 /// overwrite newer tokens.
 /// </summary>
 internal sealed partial class UserTokenManager(
-    ISessionStore store,
-    IdpTokenClient idp,
+    StoredTokenRefresher refresher,
     IRefreshLock refreshLock,
     RefreshWaiters signals,
     IOptions<BffOptions> options,
@@ -32,14 +30,9 @@ internal sealed partial class UserTokenManager(
     private readonly ConcurrentDictionary<string, Task<AccessTokenResult>> _flights = new(StringComparer.Ordinal);
     private readonly BffOptions _options = options.Value;
 
-    public bool NeedsRefresh(TokenSet tokens) =>
-        tokens.AccessTokenExpiresAt - time.GetUtcNow() <= _options.Tokens.RefreshBeforeExpiry;
-
-    private bool IsExpired(TokenSet tokens) => time.GetUtcNow() >= tokens.AccessTokenExpiresAt;
-
     public async ValueTask<AccessTokenResult> GetAsync(BffSession session, CancellationToken cancellationToken)
     {
-        if (!NeedsRefresh(session.Tokens))
+        if (!refresher.NeedsRefresh(session.Tokens))
         {
             return AccessTokenResult.Usable(session);
         }
@@ -47,7 +40,7 @@ internal sealed partial class UserTokenManager(
         var result = await JoinFlightAsync(session).WaitAsync(cancellationToken);
 
         // An IdP outage ends nothing: the current token is used for as long as it is valid.
-        if (result.Status == AccessTokenStatus.IdpUnavailable && !IsExpired(session.Tokens))
+        if (result.Status == AccessTokenStatus.IdpUnavailable && !refresher.IsExpired(session.Tokens))
         {
             return AccessTokenResult.Usable(session);
         }
@@ -102,7 +95,7 @@ internal sealed partial class UserTokenManager(
         while (true)
         {
             var signal = signals.Register(id);
-            var (done, result) = await CheckStoredAsync(id, startVersion);
+            var (done, result) = await refresher.CheckStoredAsync(id, startVersion);
             if (done)
             {
                 RecordWait(waited, waitStarted);
@@ -116,8 +109,8 @@ internal sealed partial class UserTokenManager(
                     RecordWait(waited, waitStarted);
 
                     // The previous holder may have saved new tokens just before it released the lock.
-                    (done, result) = await CheckStoredAsync(id, startVersion);
-                    return done ? result : await RefreshHeldAsync(id);
+                    (done, result) = await refresher.CheckStoredAsync(id, startVersion);
+                    return done ? result : await refresher.RefreshHeldAsync(id);
                 }
             }
 
@@ -134,126 +127,6 @@ internal sealed partial class UserTokenManager(
         }
     }
 
-    /// <summary>Is a refresh still needed, judging by the session as stored?</summary>
-    private async Task<(bool Done, AccessTokenResult Result)> CheckStoredAsync(string id, long startVersion)
-    {
-        var stored = await store.GetFreshAsync(id, CancellationToken.None);
-        if (stored is null)
-        {
-            return (true, AccessTokenResult.SessionEnded);
-        }
-
-        // Someone refreshed since this flight began: take their tokens even when the IdP's lifetime is
-        // shorter than RefreshBeforeExpiry, or every request would refresh again.
-        if ((stored.Version > startVersion && !IsExpired(stored.Tokens)) || !NeedsRefresh(stored.Tokens))
-        {
-            if (stored.Version > startVersion)
-            {
-                metrics.Refresh("reused");
-            }
-
-            return (true, AccessTokenResult.Usable(stored));
-        }
-
-        if (stored.Tokens.RefreshToken is null)
-        {
-            // Nothing to refresh with: usable until it expires, then the session is over.
-            return IsExpired(stored.Tokens)
-                ? (true, await EndAsync(id, "expired"))
-                : (true, AccessTokenResult.Usable(stored));
-        }
-
-        return (false, default);
-    }
-
-    private async Task<AccessTokenResult> RefreshHeldAsync(string id)
-    {
-        var session = await store.GetFreshAsync(id, CancellationToken.None);
-        if (session?.Tokens.RefreshToken is not { } refreshToken)
-        {
-            return AccessTokenResult.SessionEnded;
-        }
-
-        // An earlier holder may have used this very refresh token and died before saving the result.
-        if (await RecoverAsync(session, refreshToken) is { } recovered)
-        {
-            return recovered;
-        }
-
-        var response = await idp.RefreshAsync(session.Tokens, CancellationToken.None);
-        switch (response.Outcome)
-        {
-            case IdpTokenOutcome.Success:
-                var write = await store.TryUpdateTokensAsync(id, session.Version, response.Tokens!, refreshToken, CancellationToken.None);
-                if (write.Outcome == TokenWriteOutcome.Written)
-                {
-                    metrics.Refresh("success");
-                    LogRefreshed(logger, id);
-                    return AccessTokenResult.Usable(session with { Tokens = response.Tokens!, Version = write.Version });
-                }
-
-                if (write.Outcome == TokenWriteOutcome.SessionMissing)
-                {
-                    // Ended (logout) while the IdP answered: the new grant must not outlive it.
-                    await idp.RevokeAsync(response.Tokens!.RefreshToken ?? response.Tokens.AccessToken, "refresh_token", CancellationToken.None);
-                    return AccessTokenResult.SessionEnded;
-                }
-
-                var current = await store.GetFreshAsync(id, CancellationToken.None);
-                return current is null ? AccessTokenResult.SessionEnded : UsableUnlessExpired(current);
-
-            case IdpTokenOutcome.InvalidGrant:
-                if (await RecoverAsync(session, refreshToken) is { } late)
-                {
-                    return late;
-                }
-
-                metrics.Refresh("invalid_grant");
-                return await EndAsync(id, "invalid_grant");
-
-            default:
-                metrics.Refresh("idp_unavailable");
-                return AccessTokenResult.IdpUnavailable;
-        }
-    }
-
-    private async Task<AccessTokenResult?> RecoverAsync(BffSession session, string refreshToken)
-    {
-        var grace = await store.GetGraceTokensAsync(session.Id, refreshToken, CancellationToken.None);
-        if (grace is null)
-        {
-            return null;
-        }
-
-        var write = await store.TryUpdateTokensAsync(session.Id, session.Version, grace, replacedRefreshToken: null, CancellationToken.None);
-        metrics.RaceRecovered();
-        LogRecovered(logger, session.Id);
-        if (write.Outcome == TokenWriteOutcome.Written)
-        {
-            return UsableUnlessExpired(session with { Tokens = grace, Version = write.Version });
-        }
-
-        var current = await store.GetFreshAsync(session.Id, CancellationToken.None);
-        return current is null ? AccessTokenResult.SessionEnded : UsableUnlessExpired(current);
-    }
-
-    // Tokens this flight did not get from the IdP itself (a grace entry up to a minute old, another writer's)
-    // can have expired by now, and an expired token is never forwarded. The session keeps them, refresh token
-    // included, so the request after the Retry-After renews from there.
-    private AccessTokenResult UsableUnlessExpired(BffSession session) =>
-        IsExpired(session.Tokens) ? AccessTokenResult.IdpUnavailable : AccessTokenResult.Usable(session);
-
-    private async Task<AccessTokenResult> EndAsync(string id, string reason)
-    {
-        if (await store.DeleteAsync(id, CancellationToken.None) is not null)
-        {
-            metrics.SessionEnded(reason);
-            LogEnded(logger, id, reason);
-        }
-
-        return AccessTokenResult.SessionEnded;
-    }
-
     private void RecordWait(bool waited, long started)
     {
         if (waited)
@@ -262,15 +135,6 @@ internal sealed partial class UserTokenManager(
         }
     }
 
-    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Tokens of session {SessionId} refreshed")]
-    private static partial void LogRefreshed(ILogger logger, string sessionId);
-
-    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Session {SessionId} ended: {Reason}")]
-    private static partial void LogEnded(ILogger logger, string sessionId, string reason);
-
-    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Session {SessionId} recovered the result of an earlier refresh of the same refresh token")]
-    private static partial void LogRecovered(ILogger logger, string sessionId);
-
-    [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "Gave up waiting for another refresh of session {SessionId}")]
+    [LoggerMessage(EventId = BffEventIds.RefreshWaitTimedOut, Level = LogLevel.Warning, Message = "Gave up waiting for another refresh of session {SessionId}")]
     private static partial void LogWaitTimedOut(ILogger logger, string sessionId);
 }

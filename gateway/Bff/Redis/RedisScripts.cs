@@ -1,0 +1,113 @@
+namespace Bff.Redis;
+
+/// <summary>
+/// Every Lua script the gateway runs, so the whole of what it does in Redis reads in one place. Scripts take keys
+/// as KEYS, so that Redis Cluster can route them (every key of one script shares a hash tag, see
+/// <see cref="RedisKeys"/>), and everything else as ARGV, by position: StackExchange.Redis's named-parameter
+/// <c>LuaScript</c> would compile an expression tree per argument type.
+/// </summary>
+internal static class RedisScripts
+{
+    // Sessions (RedisSessionStore): every change publishes on the invalidation channel in the same script.
+
+    // KEYS: session. ARGV: m, t, v, seen, abs, u, i, ttl, fv.
+    public const string SessionCreate = """
+        redis.call('HSET', KEYS[1], 'm', ARGV[1], 't', ARGV[2], 'v', ARGV[3], 'seen', ARGV[4], 'abs', ARGV[5], 'u', ARGV[6], 'i', ARGV[7], 'fv', ARGV[9])
+        redis.call('PEXPIRE', KEYS[1], ARGV[8])
+        return 1
+        """;
+
+    // KEYS: index. ARGV: score, member, ttl.
+    public const string SessionIndexAdd = """
+        redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+        return 1
+        """;
+
+    // Never recreates a deleted session: HSET on a missing key would bring back a hash with only 'seen'.
+    // KEYS: session. ARGV: now, idle, channel, message.
+    public const string SessionTouch = """
+        local abs = tonumber(redis.call('HGET', KEYS[1], 'abs'))
+        if not abs then return 0 end
+        local now = tonumber(ARGV[1])
+        local deadline = math.min(now + tonumber(ARGV[2]), abs)
+        if deadline <= now then
+          redis.call('DEL', KEYS[1])
+          redis.call('PUBLISH', ARGV[3], ARGV[4])
+          return 0
+        end
+        redis.call('HSET', KEYS[1], 'seen', now)
+        redis.call('PEXPIRE', KEYS[1], deadline - now)
+        return 1
+        """;
+
+    // KEYS: session, grace. ARGV: grace hash ('' for none), grace ttl, expected version, t, channel, message.
+    public const string SessionUpdateTokens = """
+        if ARGV[1] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[2]) end
+        local v = redis.call('HGET', KEYS[1], 'v')
+        if not v then return -1 end
+        if v ~= ARGV[3] then return 0 end
+        local next = tonumber(v) + 1
+        redis.call('HSET', KEYS[1], 't', ARGV[4], 'v', next)
+        redis.call('PUBLISH', ARGV[5], ARGV[6])
+        return next
+        """;
+
+    // KEYS: session. ARGV: channel, message.
+    public const string SessionDelete = """
+        local f = redis.call('HMGET', KEYS[1], 'm', 't', 'v', 'seen', 'abs', 'u', 'i', 'fv')
+        if not f[5] then return false end
+        redis.call('DEL', KEYS[1])
+        redis.call('PUBLISH', ARGV[1], ARGV[2])
+        return f
+        """;
+
+    // Refresh locks (RedisRefreshLock).
+
+    // KEYS: lock. ARGV: owner, ttl.
+    public const string RefreshLockRenew = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        return 0
+        """;
+
+    // KEYS: lock. ARGV: owner, channel, message.
+    public const string RefreshLockRelease = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+        redis.call('PUBLISH', ARGV[2], ARGV[3])
+        return 1
+        """;
+
+    // The revocation queue (RedisRevocationQueue). Every script: KEYS = queue, items.
+
+    // ARGV: id, payload, due, max items.
+    public const string RevocationEnqueue = """
+        if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
+        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+        redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+        return 1
+        """;
+
+    // ARGV: now, max, lease until.
+    public const string RevocationClaim = """
+        local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+        local out = {}
+        for _, id in ipairs(ids) do
+          local payload = redis.call('HGET', KEYS[2], id)
+          if payload then
+            redis.call('ZADD', KEYS[1], ARGV[3], id)
+            out[#out + 1] = id
+            out[#out + 1] = payload
+          else
+            redis.call('ZREM', KEYS[1], id)
+          end
+        end
+        return out
+        """;
+
+    // ARGV: id.
+    public const string RevocationComplete = """
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('HDEL', KEYS[2], ARGV[1])
+        return 1
+        """;
+}
