@@ -28,6 +28,7 @@ public class BffOptionsValidatorTests
         Assert.Equal(TimeSpan.FromMinutes(1), options.Tokens.RefreshBeforeExpiry);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Tokens.IdpTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), options.SessionStoreTimeout);
+        Assert.Equal("bff", options.Redis.KeyPrefix);
     }
 
     [Fact]
@@ -56,6 +57,9 @@ public class BffOptionsValidatorTests
         { "Bff:Tokens:RefreshBeforeExpiry", o => o.Tokens.RefreshBeforeExpiry = TimeSpan.FromSeconds(-5) },
         { "Bff:SessionStoreTimeout", o => o.SessionStoreTimeout = TimeSpan.Zero },
         { "Bff:DataProtection:CertificatePath", o => o.DataProtection.CertificatePath = "/nonexistent/cert.pfx" },
+        { "Bff:Redis:KeyPrefix", o => o.Redis.KeyPrefix = "" },
+        { "Bff:Redis:KeyPrefix", o => o.Redis.KeyPrefix = "bff}{x" },
+        { "Bff:Redis:KeyPrefix", o => o.Redis.KeyPrefix = "a b" },
     };
 
     [Theory]

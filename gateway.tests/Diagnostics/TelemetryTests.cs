@@ -1,3 +1,4 @@
+using Bff.Host;
 using Bff.Hosting;
 using Bff.Tests.Hosting;
 using System.Net;
@@ -80,7 +81,7 @@ public sealed class TelemetryTests : IDisposable
         collector.Given(Request.Create().UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/x-protobuf"));
         var settings = GatewayFactory.BaseSettings(_upstream.Url + "/");
-        settings[BffTelemetryExtensions.OtlpEndpointKey] = collector.Url;
+        settings[HostTelemetry.OtlpEndpointKey] = collector.Url;
         settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         await using var factory = new GatewayFactory(settings);
         using var client = factory.CreateClient();

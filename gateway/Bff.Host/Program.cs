@@ -9,6 +9,7 @@ try
     // directory. The slim builder: no IIS integration, no HTTP/3, fewer assemblies and less code in memory.
     var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddBffHostDefaults();
+    builder.AddHostTelemetry();
     builder.AddBff().AddSessionStore().AddProxy();
 
     var app = builder.Build();
@@ -19,6 +20,7 @@ try
     app.UseDefaultFiles();
     app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache" });
     app.MapBffHostDefaults();
+    app.MapHostTelemetry();
     app.MapBffEndpoints();
     await app.RunAsync();
     return 0;

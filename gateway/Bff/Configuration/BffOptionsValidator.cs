@@ -25,40 +25,18 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             errors.Add("Bff:Authority must use https unless Bff:RequireHttpsMetadata is false.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ClientId))
-        {
-            errors.Add("Bff:ClientId is required.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.ClientSecret))
-        {
-            errors.Add("Bff:ClientSecret is required.");
-        }
+        ValidateClient(errors, BffOptions.SectionName, options);
 
         if (options.PublicOrigin is { Length: > 0 } origin && !IsOrigin(origin))
         {
             errors.Add("Bff:PublicOrigin must be an origin such as https://app.example.com (scheme, host, optional port; no path).");
         }
 
-        if (options.Scopes.Count > 0 && !options.Scopes.Contains("openid"))
+        if (!IsKeyPrefix(options.Redis.KeyPrefix))
         {
-            errors.Add("Bff:Scopes must include openid.");
+            errors.Add("Bff:Redis:KeyPrefix must be 1 to 64 letters, digits, '-' or '_'.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Cookie.Name))
-        {
-            errors.Add("Bff:Cookie:Name must not be empty.");
-        }
-
-        if (options.Cookie.SameSite is not (SameSiteMode.Strict or SameSiteMode.Lax))
-        {
-            errors.Add("Bff:Cookie:SameSite must be Strict or Lax.");
-        }
-
-        RequirePositive(errors, "Bff:Session:IdleTimeout", options.Session.IdleTimeout);
-        RequirePositive(errors, "Bff:Session:AbsoluteLifetime", options.Session.AbsoluteLifetime);
-        RequireNotNegative(errors, "Bff:Session:CacheDuration", options.Session.CacheDuration);
-        RequireNotNegative(errors, "Bff:Session:SlidingWriteInterval", options.Session.SlidingWriteInterval);
         RequireNotNegative(errors, "Bff:Tokens:RefreshBeforeExpiry", options.Tokens.RefreshBeforeExpiry);
         RequirePositive(errors, "Bff:Tokens:IdpTimeout", options.Tokens.IdpTimeout);
         if (options.Tokens.RefreshLockLifetime < TimeSpan.FromMilliseconds(300))
@@ -68,11 +46,6 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
 
         RequirePositive(errors, "Bff:SessionStoreTimeout", options.SessionStoreTimeout);
 
-        if (options.Session.IdleTimeout > options.Session.AbsoluteLifetime)
-        {
-            errors.Add("Bff:Session:IdleTimeout must not exceed Bff:Session:AbsoluteLifetime.");
-        }
-
         if (options.DataProtection.CertificatePath is { Length: > 0 } path && !File.Exists(path))
         {
             errors.Add($"Bff:DataProtection:CertificatePath names a file that does not exist: {path}");
@@ -80,6 +53,48 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>One OIDC client with its cookie and session settings, its keys under <paramref name="section"/>.</summary>
+    private static void ValidateClient(List<string> errors, string section, BffClientOptions client)
+    {
+        if (string.IsNullOrWhiteSpace(client.ClientId))
+        {
+            errors.Add($"{section}:ClientId is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(client.ClientSecret))
+        {
+            errors.Add($"{section}:ClientSecret is required.");
+        }
+
+        if (client.Scopes.Count > 0 && !client.Scopes.Contains("openid"))
+        {
+            errors.Add($"{section}:Scopes must include openid.");
+        }
+
+        if (string.IsNullOrWhiteSpace(client.Cookie.Name))
+        {
+            errors.Add($"{section}:Cookie:Name must not be empty.");
+        }
+
+        if (client.Cookie.SameSite is not (SameSiteMode.Strict or SameSiteMode.Lax))
+        {
+            errors.Add($"{section}:Cookie:SameSite must be Strict or Lax.");
+        }
+
+        RequirePositive(errors, $"{section}:Session:IdleTimeout", client.Session.IdleTimeout);
+        RequirePositive(errors, $"{section}:Session:AbsoluteLifetime", client.Session.AbsoluteLifetime);
+        RequireNotNegative(errors, $"{section}:Session:CacheDuration", client.Session.CacheDuration);
+        RequireNotNegative(errors, $"{section}:Session:SlidingWriteInterval", client.Session.SlidingWriteInterval);
+        if (client.Session.IdleTimeout > client.Session.AbsoluteLifetime)
+        {
+            errors.Add($"{section}:Session:IdleTimeout must not exceed {section}:Session:AbsoluteLifetime.");
+        }
+    }
+
+    // It becomes part of every key name and hash tag: nothing that could close a tag or need escaping.
+    private static bool IsKeyPrefix(string? prefix) =>
+        prefix is { Length: > 0 and <= 64 } && prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     internal static bool IsOrigin(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri)

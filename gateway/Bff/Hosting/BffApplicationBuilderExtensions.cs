@@ -20,9 +20,10 @@ public static class BffApplicationBuilderExtensions
 
     /// <summary>
     /// The order of the gateway's own endpoints: endpoint routing tries lower orders first, before it compares
-    /// patterns, so no proxied route (a catch-all serving the SPA, say) can take them.
+    /// patterns, so no proxied route (a catch-all serving the SPA, say) can take them. A host that maps probes of
+    /// its own beside proxied routes gives them this order too; a proxied route is never given it.
     /// </summary>
-    internal const int OwnEndpointOrder = int.MinValue;
+    public const int GatewayEndpointOrder = int.MinValue;
 
     /// <summary>Set by <see cref="BffHostDefaults.UseBffHostDefaults"/>, whose error boundary already covers the gateway.</summary>
     internal const string HostErrorBoundaryKey = "Bff.HostErrorBoundary";
@@ -74,7 +75,7 @@ public static class BffApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
 
-        var own = endpoints.MapGroup("").WithOrder(OwnEndpointOrder);
+        var own = endpoints.MapGroup("").WithOrder(GatewayEndpointOrder);
 
         // Top-level navigations: no CSRF header can be expected on them.
         own.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf();
@@ -111,9 +112,9 @@ public static class BffApplicationBuilderExtensions
             // A route's Order can be as low as the gateway's; one step up keeps the gateway's strictly first.
             .Add(builder =>
             {
-                if (builder is RouteEndpointBuilder { Order: OwnEndpointOrder } route)
+                if (builder is RouteEndpointBuilder { Order: GatewayEndpointOrder } route)
                 {
-                    route.Order = OwnEndpointOrder + 1;
+                    route.Order = GatewayEndpointOrder + 1;
                 }
             });
         }

@@ -14,9 +14,9 @@ namespace Bff.Hosting;
 
 /// <summary>
 /// The host-wide choices of the stock gateway host, for hosts that want them: Kestrel's request limits and no
-/// <c>Server</c> header, JSON console logs, OpenTelemetry with Prometheus at <c>/metrics</c> (and OTLP when
-/// configured), problem+json for every unhandled exception, and <c>/healthz</c> and <c>/readyz</c>. A host with
-/// its own logging, telemetry or error handling leaves these out and keeps what <c>AddBff</c> and <c>UseBff</c> do.
+/// <c>Server</c> header, problem+json for every unhandled exception, and <c>/healthz</c> and <c>/readyz</c>. A
+/// host with its own error handling or probes leaves these out and keeps what <c>AddBff</c> and <c>UseBff</c> do.
+/// Logging and telemetry exporters are the host's own (the stock host's are in <c>gateway/Bff.Host</c>).
 /// </summary>
 public static class BffHostDefaults
 {
@@ -44,7 +44,6 @@ public static class BffHostDefaults
         // scope for every request (and HttpClient then writes a traceparent into every proxied call) just
         // in case something logs. With OTLP tracing on, the activities come back, and logs carry TraceId.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        builder.AddBffTelemetry();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BffExceptionHandler>();
@@ -69,16 +68,15 @@ public static class BffHostDefaults
         return app;
     }
 
-    /// <summary>Maps <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>.</summary>
+    /// <summary>Maps <c>/healthz</c> and <c>/readyz</c>.</summary>
     /// <param name="endpoints">The host's endpoint route builder.</param>
     public static IEndpointRouteBuilder MapBffHostDefaults(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         // Ordered with the gateway's own endpoints, so that no proxied catch-all route takes the probes.
-        endpoints = endpoints.MapGroup("").WithOrder(BffApplicationBuilderExtensions.OwnEndpointOrder);
+        endpoints = endpoints.MapGroup("").WithOrder(BffApplicationBuilderExtensions.GatewayEndpointOrder);
         endpoints.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
         endpoints.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(BffHealthTags.Ready), ResponseWriter = HealthResponseWriter.WriteAsync });
-        endpoints.MapBffTelemetry();
         return endpoints;
     }
 }

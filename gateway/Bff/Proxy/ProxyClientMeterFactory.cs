@@ -7,13 +7,12 @@ namespace Bff.Proxy;
 /// <see cref="MeterName"/> instead of <c>System.Net.Http</c>. The gateway's exporters do not collect that
 /// meter, so its instruments stay disabled, and the client spares every proxied call its metrics handler.
 /// That handler costs an async step, a parse of the destination's host name, a tag list and a histogram
-/// update: a few µs of the gateway's cpu a call in the profiles and 205 B, though neutral in paired
-/// throughput (see performance.md).
+/// update on every proxied call (docs/performance-notes.md has what it was measured to cost).
 /// </summary>
 /// <remarks>
 /// A proxied call is already timed once, by route: <c>http.server.request.duration</c> with <c>http.route</c>,
 /// which is what gateways usually report per upstream. The client's own duration of it would repeat that
-/// figure less the gateway's own ~30 µs. The IdP's calls keep <c>http.client.request.duration</c>, since
+/// figure less the gateway's own work. The IdP's calls keep <c>http.client.request.duration</c>, since
 /// their handlers are not the proxy's.
 /// </remarks>
 internal sealed class ProxyClientMeterFactory : IMeterFactory

@@ -16,8 +16,8 @@ namespace Bff.Sessions;
 /// <remarks>
 /// Data Protection does that read itself, inside <c>Unprotect</c>, synchronously and under one lock, and a
 /// forced read is not shared: every request under the new key holds a pool thread while it waits its turn to
-/// read the ring again. The gateway used to keep 64 pool threads for such a burst. Here one probe per burst
-/// holds one thread, and every other request awaits it.
+/// read the ring again, and a burst of them would need a pool thread each. Here one probe per burst holds one
+/// thread, and every other request awaits it.
 /// </remarks>
 internal sealed partial class KeyRingReloadGate(IKeyRingProvider keyRing, IDataProtectionProvider provider, ILogger<KeyRingReloadGate> logger)
 {

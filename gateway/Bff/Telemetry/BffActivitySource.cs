@@ -8,7 +8,7 @@ namespace Bff.Telemetry;
 /// </summary>
 internal static class BffActivitySource
 {
-    public const string Name = "Bff.Gateway";
+    public const string Name = BffTelemetry.ActivitySourceName;
 
     public static readonly ActivitySource Instance = new(Name);
 }

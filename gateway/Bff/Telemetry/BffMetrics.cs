@@ -8,7 +8,7 @@ namespace Bff.Telemetry;
 /// </summary>
 internal sealed class BffMetrics : IDisposable
 {
-    public const string MeterName = "Bff.Gateway";
+    public const string MeterName = BffTelemetry.MeterName;
 
     private readonly Meter _meter;
     private readonly Counter<long> _sessionsCreated;

@@ -1,3 +1,4 @@
+using Bff.Hosting;
 using Bff.Telemetry;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
@@ -12,13 +13,14 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace Bff.Hosting;
+namespace Bff.Host;
 
 /// <summary>
-/// Logs, metrics and traces: JSON console logs outside Development, Prometheus metrics at
+/// The stock host's logs, metrics and traces: JSON console logs outside Development, Prometheus metrics at
 /// <c>/metrics</c>, and OTLP export of traces, metrics and logs when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// Host-wide choices, so they are the host's, not the library's.
 /// </summary>
-public static class BffTelemetryExtensions
+internal static class HostTelemetry
 {
     /// <summary>The path Prometheus scrapes.</summary>
     public const string MetricsPath = "/metrics";
@@ -28,7 +30,7 @@ public static class BffTelemetryExtensions
 
     internal static readonly string[] Meters =
     [
-        BffMetrics.MeterName,
+        BffTelemetry.MeterName,
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
         "Microsoft.AspNetCore.Diagnostics",
@@ -49,12 +51,12 @@ public static class BffTelemetryExtensions
         "http.client.active_requests",
     };
 
-    internal static readonly string[] ActivitySources = [BffActivitySource.Name, "Yarp.ReverseProxy"];
+    internal static readonly string[] ActivitySources = [BffTelemetry.ActivitySourceName, "Yarp.ReverseProxy"];
 
     private static readonly PathString[] UntracedPaths = ["/healthz", "/readyz", MetricsPath];
 
     /// <summary>Adds the gateway's logging format and its OpenTelemetry meters and activity sources.</summary>
-    public static IHostApplicationBuilder AddBffTelemetry(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddHostTelemetry(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
@@ -99,10 +101,11 @@ public static class BffTelemetryExtensions
     }
 
     /// <summary>Maps <c>GET /metrics</c> (Prometheus text format).</summary>
-    public static IEndpointRouteBuilder MapBffTelemetry(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapHostTelemetry(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
+        // With the gateway's own endpoints, before every proxied route.
+        endpoints.MapGroup("").WithOrder(BffApplicationBuilderExtensions.GatewayEndpointOrder).MapPrometheusScrapingEndpoint(MetricsPath);
         return endpoints;
     }
 
