@@ -59,8 +59,11 @@ public sealed class SessionLifetimeTests : IDisposable
         // Eighteen minutes in: dead by now without the slide at minute nine.
         using var user = await browser.GetAsync("/bff/user", LifecycleHost.Xhr);
         Assert.Equal(HttpStatusCode.OK, user.StatusCode);
-        var expiresAt = (await LifecycleHost.JsonAsync(user)).GetProperty("session").GetProperty("expiresAt").GetDateTimeOffset();
+        var reported = (await LifecycleHost.JsonAsync(user)).GetProperty("session");
+        var expiresAt = reported.GetProperty("expiresAt").GetDateTimeOffset();
         Assert.Equal((start + TimeSpan.FromMinutes(28)).ToUnixTimeMilliseconds(), expiresAt.ToUnixTimeMilliseconds());
+        Assert.Equal(expiresAt, reported.GetProperty("idleExpiresAt").GetDateTimeOffset());
+        Assert.Equal((start + TimeSpan.FromMinutes(30)).ToUnixTimeMilliseconds(), reported.GetProperty("absoluteExpiresAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
         if (redis)
         {
             AssertTtl(session.Id, TimeSpan.FromMinutes(10));

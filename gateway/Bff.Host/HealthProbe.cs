@@ -1,7 +1,7 @@
 namespace Bff.Host;
 
 /// <summary>
-/// <c>Bff.Gateway --healthcheck [url]</c>: asks a running gateway's <c>/healthz</c> and exits 0 when it
+/// <c>dotnet Bff.Host.dll --healthcheck [url]</c>: asks a running gateway's <c>/healthz</c> and exits 0 when it
 /// answers 2xx, 1 otherwise. The container image's <c>HEALTHCHECK</c> uses it, because the ASP.NET runtime
 /// image has no curl or wget and adding one would grow the image and its attack surface.
 /// </summary>

@@ -18,6 +18,7 @@ internal static class UserEndpoint
             return;
         }
 
+        var idleTimeout = options.Value.Session.IdleTimeout;
         var claims = new UserClaim[session.Claims.Count];
         for (var i = 0; i < claims.Length; i++)
         {
@@ -28,7 +29,7 @@ internal static class UserEndpoint
             session.Subject,
             session.FindClaim("name"),
             claims,
-            new UserSession(session.Id, session.CreatedAt, session.ExpiresAt(options.Value.Session.IdleTimeout)),
+            new UserSession(session.Id, session.CreatedAt, session.ExpiresAt(idleTimeout), session.LastSeenAt + idleTimeout, session.AbsoluteExpiresAt),
             "/bff/logout?sid=" + Uri.EscapeDataString(session.Id));
         await context.Response.WriteAsJsonAsync(body, EndpointJsonContext.Default.UserResponse, cancellationToken: context.RequestAborted);
     }

@@ -1,3 +1,4 @@
+using Bff.Configuration;
 using Bff.Proxy;
 using Bff.Redis;
 using Bff.Sessions;
@@ -45,7 +46,9 @@ public sealed class BffBuilder
         connectionString ??= Configuration.GetConnectionString(RedisConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new InvalidOperationException($"AddRedisSessions needs a Redis connection string: set ConnectionStrings:{RedisConnectionStringName}.");
+            // Reported like any other configuration mistake: the key named, no stack trace (BffConfigurationError).
+            throw new OptionsValidationException(BffOptions.SectionName, typeof(BffOptions),
+                [$"ConnectionStrings:{RedisConnectionStringName} is empty: AddRedisSessions() needs a Redis connection string."]);
         }
 
         Services.AddBffRedisSessionStore(connectionString);
