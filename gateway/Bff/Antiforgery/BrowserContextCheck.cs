@@ -1,3 +1,4 @@
+using Bff.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -85,7 +86,7 @@ internal sealed class BrowserContextCheck
         }
 
         var expected = _publicOrigin;
-        if (expected is null && !Uri.TryCreate(request.Scheme + "://" + request.Host.Value, UriKind.Absolute, out expected))
+        if (expected is null && !Uri.TryCreate(PublicOrigin.Of(request, configured: null), UriKind.Absolute, out expected))
         {
             return false;
         }

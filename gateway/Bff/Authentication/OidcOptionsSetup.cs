@@ -31,8 +31,7 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
 
         var bff = bffOptions.Value;
         options.Authority = bff.Authority;
-        options.ClientId = bff.ClientId;
-        options.ClientSecret = bff.ClientSecret;
+        ApplyClient(options, bff);
         options.RequireHttpsMetadata = bff.RequireHttpsMetadata;
         options.ResponseType = OpenIdConnectResponseType.Code;
         // Query rather than form_post: the code is single-use and bound to PKCE, and a GET callback
@@ -58,22 +57,11 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.Always;
         options.NonceCookie.SecurePolicy = CookieSecurePolicy.Always;
 
-        options.Scope.Clear();
-        foreach (var scope in bff.EffectiveScopes)
-        {
-            options.Scope.Add(scope);
-        }
-
         options.Events.OnRedirectToIdentityProvider = context =>
         {
-            if (bff.PublicOrigin is { Length: > 0 } origin)
-            {
-                context.ProtocolMessage.RedirectUri = origin.TrimEnd('/') + CallbackPath;
-            }
-
+            context.ProtocolMessage.RedirectUri = PublicOrigin.UrlOf(context.Request, bff.PublicOrigin, CallbackPath);
             return Task.CompletedTask;
         };
-
 
         // The post-logout redirect: the session ended before the browser went to the IdP, so there is nothing
         // to look up here (and no state to trust); the browser only needs to get back to the app.
@@ -107,6 +95,18 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
             await BffProblem.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, BffProblem.Forbidden,
                 "The identity provider denied the login.");
         };
+    }
+
+    /// <summary>Who the gateway is at the IdP and what it asks for: one client's settings, whichever client it is.</summary>
+    internal static void ApplyClient(OpenIdConnectOptions options, BffClientOptions client)
+    {
+        options.ClientId = client.ClientId;
+        options.ClientSecret = client.ClientSecret;
+        options.Scope.Clear();
+        foreach (var scope in client.EffectiveScopes)
+        {
+            options.Scope.Add(scope);
+        }
     }
 
     [LoggerMessage(EventId = BffEventIds.LoginCallbackFailed, Level = LogLevel.Warning, Message = "Login callback failed: {Reason}")]

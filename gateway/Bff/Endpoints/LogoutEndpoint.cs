@@ -95,7 +95,7 @@ internal static partial class LogoutEndpoint
         return QueryHelpers.AddQueryString(endpoint.ToString(), new Dictionary<string, string?>
         {
             ["client_id"] = options.ClientId,
-            ["post_logout_redirect_uri"] = PublicOrigin.Of(context, options) + OidcOptionsSetup.SignedOutCallbackPath,
+            ["post_logout_redirect_uri"] = PublicOrigin.UrlOf(context.Request, options.PublicOrigin, OidcOptionsSetup.SignedOutCallbackPath),
         });
     }
 
