@@ -1,4 +1,3 @@
-using Bff.Tests.Hosting;
 using System.Net;
 
 namespace Bff.Tests.Antiforgery;

@@ -1,5 +1,4 @@
 using Bff.Antiforgery;
-using Bff.Tests.Hosting;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,3 @@
-using Bff.Tests.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -1,5 +1,5 @@
-
 using Bff.Tests.Integration.Infrastructure;
+
 namespace Bff.Tests.Browser;
 
 /// <summary>

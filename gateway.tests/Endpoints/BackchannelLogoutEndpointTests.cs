@@ -1,5 +1,4 @@
 using Bff.Idp;
-using Bff.Tests.Hosting;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -24,7 +23,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
     [MemberData(nameof(Stores))]
     public async Task ValidTokenWithSid_EndsOnlyThatIdpSessionsSessions(bool redis)
     {
-        await using var host = await LifecycleHost.StartAsync(_idp, redis);
+        await using var host = await OidcGatewayHost.StartAsync(_idp, redis);
         var user = Unique("alice");
         var sid = Unique("sid");
         var (first, b1) = await host.SeedSessionAsync(user, sid);
@@ -41,7 +40,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
         Assert.False(await host.IsAliveAsync(first.Id));
         Assert.False(await host.IsAliveAsync(second.Id));
         Assert.True(await host.IsAliveAsync(other.Id));
-        using var user1 = await b1.GetAsync("/bff/user", LifecycleHost.Xhr);
+        using var user1 = await b1.GetAsync("/bff/user", OidcGatewayHost.Xhr);
         Assert.Equal(HttpStatusCode.Unauthorized, user1.StatusCode);
     }
 
@@ -49,7 +48,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
     [MemberData(nameof(Stores))]
     public async Task ValidTokenWithSubOnly_EndsEveryOneOfTheUsersSessions(bool redis)
     {
-        await using var host = await LifecycleHost.StartAsync(_idp, redis);
+        await using var host = await OidcGatewayHost.StartAsync(_idp, redis);
         var user = Unique("alice");
         var (first, b1) = await host.SeedSessionAsync(user, Unique("sid"));
         var (second, b2) = await host.SeedSessionAsync(user, Unique("sid"));
@@ -69,7 +68,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
     [Fact]
     public async Task SidOfAnotherSubject_EndsNothing()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         var sid = Unique("sid");
         var (alice, browser) = await host.SeedSessionAsync("alice", sid);
         using var _ = browser;
@@ -83,7 +82,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
     [Fact]
     public async Task NothingMatches_200()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
 
         using var response = await PostAsync(host, _idp.LogoutToken("nobody", Unique("sid")));
 
@@ -101,7 +100,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
     [MemberData(nameof(Malformed))]
     public async Task MalformedToken_400AndNothingEnded(string variant)
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         var sid = Unique("sid");
         var (session, browser) = await host.SeedSessionAsync("alice", sid);
         using var _ = browser;
@@ -133,16 +132,16 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
         using var response = await PostAsync(host, token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("bad_request", (await LifecycleHost.JsonAsync(response)).GetProperty("code").GetString());
+        Assert.Equal("bad_request", (await OidcGatewayHost.JsonAsync(response)).GetProperty("code").GetString());
         Assert.True(await host.IsAliveAsync(session.Id));
-        using var user = await browser.GetAsync("/bff/user", LifecycleHost.Xhr);
+        using var user = await browser.GetAsync("/bff/user", OidcGatewayHost.Xhr);
         Assert.Equal(HttpStatusCode.OK, user.StatusCode);
     }
 
     [Fact]
     public async Task ValidWithoutExp_Accepted()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         var sid = Unique("sid");
         var (session, browser) = await host.SeedSessionAsync("alice", sid);
         using var _ = browser;
@@ -157,7 +156,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
     [MemberData(nameof(Stores))]
     public async Task ReplayedJti_400AndNothingEnded(bool redis)
     {
-        await using var host = await LifecycleHost.StartAsync(_idp, redis);
+        await using var host = await OidcGatewayHost.StartAsync(_idp, redis);
         var user = Unique("alice");
         var sid = Unique("sid");
         var (first, b1) = await host.SeedSessionAsync(user, sid);
@@ -185,7 +184,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
     [InlineData("multipart/form-data")]
     public async Task NotAUrlEncodedForm_400(string contentType)
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         var sid = Unique("sid");
         var (session, browser) = await host.SeedSessionAsync("alice", sid);
         using var _ = browser;
@@ -202,7 +201,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
     [Fact]
     public async Task NoToken_Or_TwoTokens_400()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         using var client = host.Factory.CreateClient();
         var token = _idp.LogoutToken("alice", Unique("sid"));
 
@@ -216,7 +215,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
     [Fact]
     public async Task Get_NotAllowed()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         using var client = host.Factory.CreateClient();
 
         using var response = await client.GetAsync(Path + "?logout_token=" + _idp.LogoutToken("alice", "s"));
@@ -224,7 +223,7 @@ public sealed class BackchannelLogoutEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(LifecycleHost host, string token)
+    private static async Task<HttpResponseMessage> PostAsync(OidcGatewayHost host, string token)
     {
         // As an IdP sends it: no cookies, no CSRF header, no Origin.
         using var client = host.Factory.CreateClient(new() { HandleCookies = false, AllowAutoRedirect = false });

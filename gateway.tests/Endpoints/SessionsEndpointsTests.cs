@@ -1,4 +1,3 @@
-using Bff.Tests.Hosting;
 using System.Net;
 using System.Text.Json;
 
@@ -20,7 +19,7 @@ public sealed class SessionsEndpointsTests : IDisposable
     [MemberData(nameof(Stores))]
     public async Task List_ShowsOnlyTheCallersSessionsWithTheCurrentOneFirst(bool redis)
     {
-        await using var host = await LifecycleHost.StartAsync(_idp, redis);
+        await using var host = await OidcGatewayHost.StartAsync(_idp, redis);
         var alice = Unique("alice");
         var (laptop, laptopBrowser) = await host.SeedSessionAsync(alice, userAgent: Firefox);
         var (phone, phoneBrowser) = await host.SeedSessionAsync(alice, userAgent: SafariIphone);
@@ -29,11 +28,11 @@ public sealed class SessionsEndpointsTests : IDisposable
         using var _2 = phoneBrowser;
         using var _3 = bobBrowser;
 
-        using var response = await phoneBrowser.GetAsync("/bff/sessions", LifecycleHost.Xhr);
+        using var response = await phoneBrowser.GetAsync("/bff/sessions", OidcGatewayHost.Xhr);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
-        var list = (await LifecycleHost.JsonAsync(response)).EnumerateArray().ToArray();
+        var list = (await OidcGatewayHost.JsonAsync(response)).EnumerateArray().ToArray();
         Assert.Equal(2, list.Length);
         Assert.Equal(phone.Id, list[0].GetProperty("id").GetString());
         Assert.True(list[0].GetProperty("current").GetBoolean());
@@ -56,10 +55,10 @@ public sealed class SessionsEndpointsTests : IDisposable
     [Fact]
     public async Task List_WithoutSession_401()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         using var browser = host.CreateBrowser();
 
-        using var response = await browser.GetAsync("/bff/sessions", LifecycleHost.Xhr);
+        using var response = await browser.GetAsync("/bff/sessions", OidcGatewayHost.Xhr);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -68,14 +67,14 @@ public sealed class SessionsEndpointsTests : IDisposable
     [MemberData(nameof(Stores))]
     public async Task Delete_OwnOtherSession_204RevokesAndLeavesTheCallerAlone(bool redis)
     {
-        await using var host = await LifecycleHost.StartAsync(_idp, redis);
+        await using var host = await OidcGatewayHost.StartAsync(_idp, redis);
         var alice = Unique("alice");
         var (mine, myBrowser) = await host.SeedSessionAsync(alice);
         var (other, otherBrowser) = await host.SeedSessionAsync(alice, refreshToken: "rt-other");
         using var _1 = myBrowser;
         using var _2 = otherBrowser;
 
-        using var response = await myBrowser.DeleteAsync("/bff/sessions/" + other.Id, await LifecycleHost.UnsafeHeadersAsync(myBrowser));
+        using var response = await myBrowser.DeleteAsync("/bff/sessions/" + other.Id, await OidcGatewayHost.UnsafeHeadersAsync(myBrowser));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.False(response.Headers.Contains("Set-Cookie"));
@@ -84,24 +83,24 @@ public sealed class SessionsEndpointsTests : IDisposable
         Assert.True(await host.IsAliveAsync(mine.Id));
         Assert.Contains(_idp.RevocationRequests, b => b.Contains("token=rt-other", StringComparison.Ordinal));
         Assert.DoesNotContain(_idp.Server.LogEntries, e => e.RequestMessage.Path == "/session/end");
-        using var gone = await otherBrowser.GetAsync("/bff/user", LifecycleHost.Xhr);
+        using var gone = await otherBrowser.GetAsync("/bff/user", OidcGatewayHost.Xhr);
         Assert.Equal(HttpStatusCode.Unauthorized, gone.StatusCode);
-        Assert.Equal("session_expired", (await LifecycleHost.JsonAsync(gone)).GetProperty("code").GetString());
+        Assert.Equal("session_expired", (await OidcGatewayHost.JsonAsync(gone)).GetProperty("code").GetString());
     }
 
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task Delete_AnotherUsersSession_404AndItLives(bool redis)
     {
-        await using var host = await LifecycleHost.StartAsync(_idp, redis);
+        await using var host = await OidcGatewayHost.StartAsync(_idp, redis);
         var (alice, aliceBrowser) = await host.SeedSessionAsync(Unique("alice"));
         var (_, bobBrowser) = await host.SeedSessionAsync(Unique("bob"));
         using var _1 = aliceBrowser;
         using var _2 = bobBrowser;
 
-        using var response = await bobBrowser.DeleteAsync("/bff/sessions/" + alice.Id, await LifecycleHost.UnsafeHeadersAsync(bobBrowser));
-        using var unknown = await bobBrowser.DeleteAsync("/bff/sessions/AAAAAAAAAAAAAAAAAAAAAA", await LifecycleHost.UnsafeHeadersAsync(bobBrowser));
-        using var odd = await bobBrowser.DeleteAsync("/bff/sessions/%7Bx%7D", await LifecycleHost.UnsafeHeadersAsync(bobBrowser));
+        using var response = await bobBrowser.DeleteAsync("/bff/sessions/" + alice.Id, await OidcGatewayHost.UnsafeHeadersAsync(bobBrowser));
+        using var unknown = await bobBrowser.DeleteAsync("/bff/sessions/AAAAAAAAAAAAAAAAAAAAAA", await OidcGatewayHost.UnsafeHeadersAsync(bobBrowser));
+        using var odd = await bobBrowser.DeleteAsync("/bff/sessions/%7Bx%7D", await OidcGatewayHost.UnsafeHeadersAsync(bobBrowser));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
@@ -116,7 +115,7 @@ public sealed class SessionsEndpointsTests : IDisposable
     [MemberData(nameof(Stores))]
     public async Task RevokeOthers_EndsAllButTheCurrentOne(bool redis)
     {
-        await using var host = await LifecycleHost.StartAsync(_idp, redis);
+        await using var host = await OidcGatewayHost.StartAsync(_idp, redis);
         var alice = Unique("alice");
         var (mine, myBrowser) = await host.SeedSessionAsync(alice);
         var (second, b2) = await host.SeedSessionAsync(alice);
@@ -127,10 +126,10 @@ public sealed class SessionsEndpointsTests : IDisposable
         using var _3 = b3;
         using var _4 = b4;
 
-        using var response = await myBrowser.PostAsync("/bff/sessions/revoke-others", null, await LifecycleHost.UnsafeHeadersAsync(myBrowser));
+        using var response = await myBrowser.PostAsync("/bff/sessions/revoke-others", null, await OidcGatewayHost.UnsafeHeadersAsync(myBrowser));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, (await LifecycleHost.JsonAsync(response)).GetProperty("revoked").GetInt32());
+        Assert.Equal(2, (await OidcGatewayHost.JsonAsync(response)).GetProperty("revoked").GetInt32());
         Assert.True(await host.IsAliveAsync(mine.Id));
         Assert.False(await host.IsAliveAsync(second.Id));
         Assert.False(await host.IsAliveAsync(third.Id));
@@ -142,7 +141,7 @@ public sealed class SessionsEndpointsTests : IDisposable
     [Fact]
     public async Task UnsafeCalls_WithoutCsrfHeader_403()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         var alice = Unique("alice");
         var (_, myBrowser) = await host.SeedSessionAsync(alice);
         var (other, b2) = await host.SeedSessionAsync(alice);
@@ -159,7 +158,7 @@ public sealed class SessionsEndpointsTests : IDisposable
 
     private static async Task<string> Problem(HttpResponseMessage response)
     {
-        var problem = await LifecycleHost.JsonAsync(response);
+        var problem = await OidcGatewayHost.JsonAsync(response);
         return problem.GetProperty("code").GetString() + "|" + problem.GetProperty("title").GetString();
     }
 

@@ -1,5 +1,5 @@
-
 using Bff.Endpoints;
+
 namespace Bff.Tests.Endpoints;
 
 public sealed class UserAgentParserTests

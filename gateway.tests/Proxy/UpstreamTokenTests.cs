@@ -1,5 +1,5 @@
-
 using Bff.Proxy;
+
 namespace Bff.Tests.Proxy;
 
 public class UpstreamTokenTests

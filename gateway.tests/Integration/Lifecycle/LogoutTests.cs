@@ -1,5 +1,4 @@
 using Bff.Redis;
-using Bff.Tests.Endpoints;
 using Bff.Tests.Integration.Infrastructure;
 using System.Diagnostics;
 using System.Net;
@@ -84,7 +83,7 @@ public sealed class LogoutTests
         using var oldCookieOnB = browser.Fork(b.BaseAddress);
         Assert.Equal(HttpStatusCode.OK, (await UserAsync(oldCookieOnB)).Status);
 
-        using var logout = await browser.PostAsync("/bff/logout", null, await Endpoints.LifecycleHost.UnsafeHeadersAsync(browser));
+        using var logout = await browser.PostAsync("/bff/logout", null, await OidcGatewayHost.UnsafeHeadersAsync(browser));
 
         Assert.True(await WaitForUnauthorizedAsync([oldCookieOnB], TimeSpan.FromSeconds(3)) < TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.OK, logout.StatusCode);

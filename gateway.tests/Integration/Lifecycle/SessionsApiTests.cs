@@ -1,8 +1,7 @@
-using Bff.Tests.Endpoints;
 using Bff.Tests.Integration.Infrastructure;
 using System.Net;
 using System.Text.Json;
-using static Bff.Tests.Endpoints.LifecycleHost;
+using static Bff.Tests.Support.OidcGatewayHost;
 using static Bff.Tests.Integration.Lifecycle.LifecycleGateways;
 
 namespace Bff.Tests.Integration.Lifecycle;

@@ -3,7 +3,6 @@ using Bff.Idp;
 using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
-using Bff.Tests.Sessions;
 using StackExchange.Redis;
 
 namespace Bff.Tests.Integration.Sessions;

@@ -2,7 +2,6 @@ using Bff.Configuration;
 using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
-using Bff.Tests.Sessions;
 
 namespace Bff.Tests.Integration.Sessions;
 
