@@ -1,5 +1,4 @@
 using Bff.Configuration;
-using Bff.Tests.Integration.Infrastructure;
 using System.Text.RegularExpressions;
 using Mono.Cecil;
 

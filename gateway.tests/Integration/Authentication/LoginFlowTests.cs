@@ -7,6 +7,7 @@ using StackExchange.Redis;
 namespace Bff.Tests.Integration.Authentication;
 
 /// <summary>The working slice end to end: a real IdP login, a Redis session, a proxied call with the user's token.</summary>
+[Trait("Category", "Integration")]
 public sealed class LoginFlowTests(TwoGatewaysFixture fixture) : IClassFixture<TwoGatewaysFixture>
 {
     private static readonly KeyValuePair<string, string>[] Xhr = [new("X-CSRF", "1")];

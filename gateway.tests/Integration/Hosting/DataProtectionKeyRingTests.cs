@@ -14,6 +14,7 @@ namespace Bff.Tests.Integration.Hosting;
 /// The Data Protection key ring in Redis (<c>bff:dp:keys</c>) is encrypted with the certificate of
 /// <c>Bff:DataProtection:CertificatePath</c>; without one, start-up outside Development says so.
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(InProcessHostCollection.Name)]
 public sealed class DataProtectionKeyRingTests : IAsyncLifetime
 {

@@ -3,6 +3,7 @@ using Bff.Tests.Integration.Infrastructure;
 namespace Bff.Tests.Integration.Hosting;
 
 /// <summary>A <c>Bff:ForwardedHeaders</c> entry that is not an address or a network stops the process, naming the key.</summary>
+[Trait("Category", "Integration")]
 public sealed class ForwardedHeadersStartupTests
 {
     [Theory]

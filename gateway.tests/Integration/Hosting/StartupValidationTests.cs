@@ -6,6 +6,7 @@ namespace Bff.Tests.Integration.Hosting;
 /// What an operator sees when the configuration is wrong: the real process exits with code 2 and names
 /// the key, with no stack trace.
 /// </summary>
+[Trait("Category", "Integration")]
 public class StartupValidationTests
 {
     private static async Task<GatewayStartException> StartExpectingFailureAsync(Dictionary<string, string?> settings, string environment = "Development")

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace Bff.Tests.Integration.InfrastructureTests;
 
+[Trait("Category", "Integration")]
 public sealed class GatewayProcessTests
 {
     private static readonly KeyValuePair<string, string>[] Xhr = [new("X-CSRF", "1")];

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace Bff.Tests.Integration.InfrastructureTests;
 
+[Trait("Category", "Integration")]
 public sealed class TestRunTests
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Bff.Tests.Integration.Lifecycle;
 /// the old cookie stops working on both at once, the refresh token is dead at the IdP, and the browser
 /// goes through the IdP's end-session endpoint back to /.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class LogoutTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Bff.Tests.Integration.Lifecycle;
 /// The sessions API across two instances, with a Redis of the test's own (the shared one holds other
 /// tests' sessions of the same users) and the dev IdP.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SessionsApiTests
 {
     private const string IphoneSafari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";

@@ -14,6 +14,7 @@ namespace Bff.Tests.Integration.Redis;
 /// The gateway on a real three-master Redis Cluster: every multi-key operation must keep its keys in
 /// one hash slot, which the <c>{id}</c> hash tag in <c>bff:s:{id}</c> provides.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly KeyValuePair<string, string>[] Xhr = [new("X-CSRF", "1")];

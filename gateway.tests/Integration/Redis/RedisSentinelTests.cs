@@ -9,6 +9,7 @@ using WireMock.Server;
 namespace Bff.Tests.Integration.Redis;
 
 /// <summary>A gateway whose <c>ConnectionStrings:Redis</c> names a Sentinel and a service, not the Redis itself.</summary>
+[Trait("Category", "Integration")]
 public sealed class RedisSentinelTests : IAsyncLifetime
 {
     private static readonly KeyValuePair<string, string>[] Xhr = [new("X-CSRF", "1")];

@@ -13,6 +13,7 @@ namespace Bff.Tests.Integration.Sessions;
 /// reach every instance fast, and no failure (dead subscription, silent subscription, Redis down, a read
 /// racing an invalidation) lets a revoked session be used for longer than the cache duration.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TestDataProtection _protection = TestDataProtection.InMemory();

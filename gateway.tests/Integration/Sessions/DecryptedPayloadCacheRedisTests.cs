@@ -11,6 +11,7 @@ namespace Bff.Tests.Integration.Sessions;
 /// Reads that go to Redis reuse what was decrypted before only while Redis holds the very same bytes: a
 /// session ended, refreshed or tampered with elsewhere is seen as it is in Redis, never as it was.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class DecryptedPayloadCacheRedisTests : IAsyncLifetime
 {
     private readonly TestDataProtection _protection = TestDataProtection.InMemory();

@@ -9,6 +9,7 @@ namespace Bff.Tests.Integration.Sessions;
 /// Someone who can write to Redis but not read the key ring copies a victim's session hash onto the key of
 /// their own session: their own cookie must not sign them in as the victim.
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(InProcessHostCollection.Name)]
 public sealed class SessionBindingHostTests : IDisposable
 {

@@ -12,6 +12,7 @@ namespace Bff.Tests.Integration.Sessions;
 /// session's keys onto another's (by someone with write access to Redis, not to the key ring) read as an
 /// invalid session, which the store deletes, whatever this instance decrypted before.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SessionBindingRedisTests : IAsyncLifetime
 {
     private readonly TestDataProtection _protection = TestDataProtection.InMemory();

@@ -19,6 +19,7 @@ namespace Bff.Tests.Integration.Telemetry;
 /// production logging (JSON console, the gateway's own categories at Debug): no token, cookie value,
 /// authorization code or client secret appears in what it wrote.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed partial class LogHygieneTests
 {
     private static readonly KeyValuePair<string, string>[] Xhr = [new("X-CSRF", "1")];
