@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need on a fresh Debian machine, then runs every test.
+# The test fixtures install nothing themselves: what they need is provisioned here, or they fail naming this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,11 +13,13 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# The dev IdP's dependencies, pinned by its lock file.
-if [ ! -d infra/idp/node_modules ] || [ infra/idp/package-lock.json -nt infra/idp/node_modules ]; then
+# The dev IdP's dependencies, pinned by its lock file. npm writes node_modules/.package-lock.json last, so an
+# interrupted install counts as missing (the dev IdP fixture checks the same file).
+if [ ! -f infra/idp/node_modules/.package-lock.json ] || [ infra/idp/package-lock.json -nt infra/idp/node_modules/.package-lock.json ]; then
   npm ci --prefix infra/idp --no-audit --no-fund
 fi
 
+# The solution holds the gateway's host and the demo API, which the tests start as processes of their own.
 dotnet build Bff.sln -c Release -nologo -clp:ErrorsOnly
 # A hung test would eat CI's whole budget: dump and fail it instead.
 # Benchmarks have their own commands (infra/bench/); they are not tests.

@@ -1,4 +1,4 @@
-using Bff.Tests.Hosting;
+using Bff.Tests.Support;
 using System.Net;
 
 namespace Bff.Tests.Antiforgery;

@@ -1,5 +1,5 @@
 using Bff.Antiforgery;
-using Bff.Tests.Hosting;
+using Bff.Tests.Support;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,4 @@
-using Bff.Tests.Hosting;
+using Bff.Tests.Support;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

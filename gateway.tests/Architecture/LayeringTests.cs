@@ -1,5 +1,5 @@
 using Bff.Configuration;
-using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
 using System.Text.RegularExpressions;
 using Mono.Cecil;
 

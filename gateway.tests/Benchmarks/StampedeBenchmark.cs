@@ -91,7 +91,7 @@ public sealed class StampedeBenchmark(ITestOutputHelper output)
         finally
         {
             output.WriteLine(report.ToString());
-            var file = Path.Combine(RepoPaths.ArtifactsDirectory, "stampede.md");
+            var file = Path.Combine(TestRun.ArtifactsDirectory, "stampede.md");
             await File.WriteAllTextAsync(file, report.ToString());
             output.WriteLine("written to " + file);
             foreach (var gateway in gateways)

@@ -1,17 +1,16 @@
 using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
 using System.Globalization;
 
 namespace Bff.Tests.Browser;
 
 /// <summary>
 /// The demo API (infra/demo-api, per-user notes behind the dev IdP's access tokens) as its own process on
-/// 127.0.0.1, as <c>infra/demo.sh</c> runs it. Built on first use when this checkout has no build of it in
-/// the test's configuration (<c>dotnet test gateway.tests</c> does not build it; <c>infra/test.sh</c> does).
+/// 127.0.0.1, as <c>infra/demo.sh</c> runs it. The solution's build makes it (<c>infra/test.sh</c> builds
+/// <c>Bff.sln</c>; <c>dotnet test gateway.tests</c> alone does not): this fixture never builds it itself.
 /// </summary>
 public sealed class DemoApiProcess : IAsyncDisposable
 {
-    private static readonly Lazy<Task> Built = new(() => EnsureBuiltAsync(CancellationToken.None));
-
     private readonly ChildProcess _process;
 
     private DemoApiProcess(int port, ChildProcess process)
@@ -34,7 +33,10 @@ public sealed class DemoApiProcess : IAsyncDisposable
     public static async Task<DemoApiProcess> StartAsync(DevIdp idp, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(idp);
-        await Built.Value.WaitAsync(cancellationToken);
+        if (!File.Exists(Dll))
+        {
+            throw MachinePrerequisites.Missing($"{Dll} is missing", $"dotnet build Bff.sln -c {RepoPaths.Configuration}");
+        }
 
         Exception? last = null;
         for (var attempt = 0; attempt < 3; attempt++)
@@ -82,31 +84,5 @@ public sealed class DemoApiProcess : IAsyncDisposable
     {
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet";
-    }
-
-    private static async Task EnsureBuiltAsync(CancellationToken cancellationToken)
-    {
-        if (File.Exists(Dll))
-        {
-            return;
-        }
-
-        // One build at a time per checkout: two test hosts must not write the same obj/ folder.
-        var lockName = "build-demo-api-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Dll)))[..16];
-        using var gate = await FileLock.AcquireAsync(lockName, TimeSpan.FromMinutes(5), cancellationToken);
-        if (File.Exists(Dll))
-        {
-            return;
-        }
-
-        using var output = new ProcessOutput("build demo-api", TestRun.LogFilePath("build-demo-api"));
-        await ChildProcess.RunAsync(
-            DotnetHost(),
-            ["build", Path.Combine(ProjectDirectory, "DemoApi.csproj"), "-c", RepoPaths.Configuration, "-nologo", "-v", "q"],
-            RepoPaths.Root,
-            [],
-            output,
-            TimeSpan.FromMinutes(4),
-            cancellationToken);
     }
 }

@@ -10,6 +10,7 @@ namespace Bff.Tests.Browser;
 /// The demo SPA and bff-client.js in headless Chromium, against the real gateway process, the dev IdP
 /// (typed into like a person would), the demo API and a real Redis. Few tests, each a whole story.
 /// </summary>
+[Trait("Category", "Browser")]
 public sealed class SpaBrowserTests : IClassFixture<SpaFixture>
 {
     // What of alice's could leak: her name, e-mail and notes (infra/demo-api/Notes.cs).

@@ -1,4 +1,5 @@
 using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Bff.Tests.Browser;
@@ -33,7 +34,7 @@ public sealed class SpaFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var chromium = ChromiumInstall.EnsureAsync(CancellationToken.None);
+        _chromium = ChromiumLocator.Find();
         Directory.CreateDirectory(ScreenshotDirectory);
         Idp = await SharedServers.GetIdpAsync();
         _redis = await RedisServer.StartAsync();
@@ -45,7 +46,6 @@ public sealed class SpaFixture : IAsyncLifetime
         // should the test host be killed before it can close them.
         Environment.SetEnvironmentVariable(TestRun.MarkerVariable, TestRun.Id);
         _playwright = await Playwright.CreateAsync();
-        _chromium = await chromium;
         _browser = await LaunchAsync(backForwardCache: false);
     }
 

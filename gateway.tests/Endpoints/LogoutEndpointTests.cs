@@ -1,6 +1,5 @@
 using Bff.Lifecycle;
-using Bff.Tests.Hosting;
-using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
 using System.Net;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +17,7 @@ public sealed class LogoutEndpointTests : IDisposable
     [Fact]
     public async Task Get_OwnSid_EndsSessionRevokesAndRedirectsToEndSession()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         var (session, browser) = await host.SeedSessionAsync("alice", refreshToken: "rt-alice");
         using var _ = browser;
 
@@ -47,7 +46,7 @@ public sealed class LogoutEndpointTests : IDisposable
     [InlineData("?sid={0}&sid={0}")]
     public async Task Get_WithoutOwnSid_ChangesNothingAnd400(string query)
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         var (session, browser) = await host.SeedSessionAsync("alice");
         using var _ = browser;
 
@@ -55,7 +54,7 @@ public sealed class LogoutEndpointTests : IDisposable
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("bad_request", (await LifecycleHost.JsonAsync(response)).GetProperty("code").GetString());
+        Assert.Equal("bad_request", (await OidcGatewayHost.JsonAsync(response)).GetProperty("code").GetString());
         Assert.False(response.Headers.Contains("Set-Cookie"));
         Assert.False(response.Headers.Contains("Clear-Site-Data"));
         Assert.True(await host.IsAliveAsync(session.Id));
@@ -65,7 +64,7 @@ public sealed class LogoutEndpointTests : IDisposable
     [Fact]
     public async Task Get_AnotherUsersSid_ChangesNothingAnd400()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         var (alice, aliceBrowser) = await host.SeedSessionAsync("alice");
         var (bob, bobBrowser) = await host.SeedSessionAsync("bob");
         using var a = aliceBrowser;
@@ -81,7 +80,7 @@ public sealed class LogoutEndpointTests : IDisposable
     [Fact]
     public async Task Get_NoSession_400()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         using var browser = host.CreateBrowser();
 
         using var response = await browser.GetAsync("/bff/logout?sid=anything");
@@ -92,7 +91,7 @@ public sealed class LogoutEndpointTests : IDisposable
     [Fact]
     public async Task Get_ClearSiteDataCookiesConfigured_AddsCookies()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp, settings: new Dictionary<string, string?> { ["Bff:Logout:ClearSiteDataCookies"] = "true" });
+        await using var host = await OidcGatewayHost.StartAsync(_idp, settings: new Dictionary<string, string?> { ["Bff:Logout:ClearSiteDataCookies"] = "true" });
         var (session, browser) = await host.SeedSessionAsync("alice");
         using var _ = browser;
 
@@ -105,7 +104,7 @@ public sealed class LogoutEndpointTests : IDisposable
     [Fact]
     public async Task Get_PublicOriginConfigured_PostLogoutRedirectUsesIt()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp, settings: new Dictionary<string, string?> { ["Bff:PublicOrigin"] = "https://app.example.com" });
+        await using var host = await OidcGatewayHost.StartAsync(_idp, settings: new Dictionary<string, string?> { ["Bff:PublicOrigin"] = "https://app.example.com" });
         var (session, browser) = await host.SeedSessionAsync("alice");
         using var _ = browser;
 
@@ -118,14 +117,14 @@ public sealed class LogoutEndpointTests : IDisposable
     [Fact]
     public async Task Post_WithSession_EndsItAndAnswersEndSessionUrl()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         var (session, browser) = await host.SeedSessionAsync("alice", refreshToken: "rt-post");
         using var _ = browser;
 
-        using var response = await browser.PostAsync("/bff/logout", null, await LifecycleHost.UnsafeHeadersAsync(browser));
+        using var response = await browser.PostAsync("/bff/logout", null, await OidcGatewayHost.UnsafeHeadersAsync(browser));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var url = (await LifecycleHost.JsonAsync(response)).GetProperty("endSessionUrl").GetString()!;
+        var url = (await OidcGatewayHost.JsonAsync(response)).GetProperty("endSessionUrl").GetString()!;
         Assert.StartsWith(_idp.Issuer + "/session/end?", url, StringComparison.Ordinal);
         Assert.DoesNotContain("id_token_hint", url, StringComparison.Ordinal);
         Assert.Equal("\"cache\", \"storage\"", string.Join(", ", response.Headers.GetValues("Clear-Site-Data")));
@@ -133,14 +132,14 @@ public sealed class LogoutEndpointTests : IDisposable
         AssertExpired(browser, "__Host-bff-af");
         Assert.False(await host.IsAliveAsync(session.Id));
         Assert.Contains(_idp.RevocationRequests, body => body.Contains("token=rt-post", StringComparison.Ordinal));
-        using var user = await browser.GetAsync("/bff/user", LifecycleHost.Xhr);
+        using var user = await browser.GetAsync("/bff/user", OidcGatewayHost.Xhr);
         Assert.Equal(HttpStatusCode.Unauthorized, user.StatusCode);
     }
 
     [Fact]
     public async Task Post_WithoutCsrfHeader_403AndSessionKept()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         var (session, browser) = await host.SeedSessionAsync("alice");
         using var _ = browser;
 
@@ -153,13 +152,13 @@ public sealed class LogoutEndpointTests : IDisposable
     [Fact]
     public async Task Post_WithoutSession_StillAnswersEndSessionUrlAndClearsTheBrowser()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         using var browser = host.CreateBrowser();
 
-        using var response = await browser.PostAsync("/bff/logout", null, LifecycleHost.Xhr);
+        using var response = await browser.PostAsync("/bff/logout", null, OidcGatewayHost.Xhr);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith(_idp.Issuer + "/session/end?", (await LifecycleHost.JsonAsync(response)).GetProperty("endSessionUrl").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(_idp.Issuer + "/session/end?", (await OidcGatewayHost.JsonAsync(response)).GetProperty("endSessionUrl").GetString(), StringComparison.Ordinal);
         Assert.True(response.Headers.Contains("Clear-Site-Data"));
         Assert.Empty(_idp.RevocationRequests);
     }
@@ -168,14 +167,14 @@ public sealed class LogoutEndpointTests : IDisposable
     public async Task Post_IdpWithoutEndSessionOrRevocation_LocalLogoutAndSlash()
     {
         using var bare = new FakeOidcProvider(endSessionEndpoint: false, revocationEndpoint: false);
-        await using var host = await LifecycleHost.StartAsync(bare);
+        await using var host = await OidcGatewayHost.StartAsync(bare);
         var (session, browser) = await host.SeedSessionAsync("alice");
         using var _ = browser;
 
-        using var response = await browser.PostAsync("/bff/logout", null, await LifecycleHost.UnsafeHeadersAsync(browser));
+        using var response = await browser.PostAsync("/bff/logout", null, await OidcGatewayHost.UnsafeHeadersAsync(browser));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("/", (await LifecycleHost.JsonAsync(response)).GetProperty("endSessionUrl").GetString());
+        Assert.Equal("/", (await OidcGatewayHost.JsonAsync(response)).GetProperty("endSessionUrl").GetString());
         Assert.False(await host.IsAliveAsync(session.Id));
         Assert.Empty(bare.RevocationRequests);
     }
@@ -183,7 +182,7 @@ public sealed class LogoutEndpointTests : IDisposable
     [Fact]
     public async Task SignedOutCallback_WithoutSessionOrState_LandsOnRoot()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(_idp);
         using var browser = host.CreateBrowser();
 
         using var response = await browser.GetAsync("/signout-callback-oidc?state=whatever");
@@ -196,7 +195,7 @@ public sealed class LogoutEndpointTests : IDisposable
     public async Task Get_RevocationFails_SessionStillEndsAndTheQueueRetriesLater()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await LifecycleHost.StartAsync(_idp, time: time);
+        await using var host = await OidcGatewayHost.StartAsync(_idp, time: time);
         var (session, browser) = await host.SeedSessionAsync("alice", refreshToken: "rt-retry");
         using var _ = browser;
         _idp.RespondToRevocation(503);

@@ -1,148 +1,32 @@
-using Bff.Tests.Hosting;
+using Bff.Tests.Support;
 using System.Net;
-using System.Text.Json;
 
 namespace Bff.Tests.Endpoints;
 
+/// <summary>
+/// The sessions API with the in-memory store; the cases that read the store's per-user index run with Redis too
+/// (<see cref="SessionsEndpointsAcrossStores"/>).
+/// </summary>
 [Collection(InProcessHostCollection.Name)]
-public sealed class SessionsEndpointsTests : IDisposable
+public sealed class SessionsEndpointsTests : SessionsEndpointsAcrossStores
 {
-    private const string Firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
-    private const string SafariIphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-
-    private readonly FakeOidcProvider _idp = new();
-
-    public void Dispose() => _idp.Dispose();
-
-    public static TheoryData<bool> Stores => new() { false, true };
-
-    [Theory]
-    [MemberData(nameof(Stores))]
-    public async Task List_ShowsOnlyTheCallersSessionsWithTheCurrentOneFirst(bool redis)
-    {
-        await using var host = await LifecycleHost.StartAsync(_idp, redis);
-        var alice = Unique("alice");
-        var (laptop, laptopBrowser) = await host.SeedSessionAsync(alice, userAgent: Firefox);
-        var (phone, phoneBrowser) = await host.SeedSessionAsync(alice, userAgent: SafariIphone);
-        var (_, bobBrowser) = await host.SeedSessionAsync(Unique("bob"));
-        using var _1 = laptopBrowser;
-        using var _2 = phoneBrowser;
-        using var _3 = bobBrowser;
-
-        using var response = await phoneBrowser.GetAsync("/bff/sessions", LifecycleHost.Xhr);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
-        var list = (await LifecycleHost.JsonAsync(response)).EnumerateArray().ToArray();
-        Assert.Equal(2, list.Length);
-        Assert.Equal(phone.Id, list[0].GetProperty("id").GetString());
-        Assert.True(list[0].GetProperty("current").GetBoolean());
-        Assert.Equal(laptop.Id, list[1].GetProperty("id").GetString());
-        Assert.False(list[1].GetProperty("current").GetBoolean());
-        var entry = list[1];
-        Assert.Equal(Firefox, entry.GetProperty("userAgent").GetString());
-        Assert.Equal("192.0.2.1", entry.GetProperty("ipAddress").GetString());
-        // Redis keeps milliseconds.
-        Assert.Equal(laptop.CreatedAt.ToUnixTimeMilliseconds(), entry.GetProperty("createdAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
-        Assert.Equal(laptop.LastSeenAt.ToUnixTimeMilliseconds(), entry.GetProperty("lastSeenAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
-        Assert.Equal(laptop.LastSeenAt.AddMinutes(30).ToUnixTimeMilliseconds(), entry.GetProperty("expiresAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
-        Assert.Equal("Firefox 128", entry.GetProperty("device").GetProperty("browser").GetString());
-        Assert.Equal("Windows", entry.GetProperty("device").GetProperty("os").GetString());
-        Assert.Equal("desktop", entry.GetProperty("device").GetProperty("type").GetString());
-        Assert.Equal("mobile", list[0].GetProperty("device").GetProperty("type").GetString());
-        Assert.DoesNotContain("token", (await response.Content.ReadAsStringAsync()).ToLowerInvariant().Replace("\"useragent\"", "", StringComparison.Ordinal), StringComparison.Ordinal);
-    }
+    protected override bool UsesRedis => false;
 
     [Fact]
     public async Task List_WithoutSession_401()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(Idp);
         using var browser = host.CreateBrowser();
 
-        using var response = await browser.GetAsync("/bff/sessions", LifecycleHost.Xhr);
+        using var response = await browser.GetAsync("/bff/sessions", OidcGatewayHost.Xhr);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
-    [Theory]
-    [MemberData(nameof(Stores))]
-    public async Task Delete_OwnOtherSession_204RevokesAndLeavesTheCallerAlone(bool redis)
-    {
-        await using var host = await LifecycleHost.StartAsync(_idp, redis);
-        var alice = Unique("alice");
-        var (mine, myBrowser) = await host.SeedSessionAsync(alice);
-        var (other, otherBrowser) = await host.SeedSessionAsync(alice, refreshToken: "rt-other");
-        using var _1 = myBrowser;
-        using var _2 = otherBrowser;
-
-        using var response = await myBrowser.DeleteAsync("/bff/sessions/" + other.Id, await LifecycleHost.UnsafeHeadersAsync(myBrowser));
-
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.False(response.Headers.Contains("Set-Cookie"));
-        Assert.False(response.Headers.Contains("Clear-Site-Data"));
-        Assert.False(await host.IsAliveAsync(other.Id));
-        Assert.True(await host.IsAliveAsync(mine.Id));
-        Assert.Contains(_idp.RevocationRequests, b => b.Contains("token=rt-other", StringComparison.Ordinal));
-        Assert.DoesNotContain(_idp.Server.LogEntries, e => e.RequestMessage.Path == "/session/end");
-        using var gone = await otherBrowser.GetAsync("/bff/user", LifecycleHost.Xhr);
-        Assert.Equal(HttpStatusCode.Unauthorized, gone.StatusCode);
-        Assert.Equal("session_expired", (await LifecycleHost.JsonAsync(gone)).GetProperty("code").GetString());
-    }
-
-    [Theory]
-    [MemberData(nameof(Stores))]
-    public async Task Delete_AnotherUsersSession_404AndItLives(bool redis)
-    {
-        await using var host = await LifecycleHost.StartAsync(_idp, redis);
-        var (alice, aliceBrowser) = await host.SeedSessionAsync(Unique("alice"));
-        var (_, bobBrowser) = await host.SeedSessionAsync(Unique("bob"));
-        using var _1 = aliceBrowser;
-        using var _2 = bobBrowser;
-
-        using var response = await bobBrowser.DeleteAsync("/bff/sessions/" + alice.Id, await LifecycleHost.UnsafeHeadersAsync(bobBrowser));
-        using var unknown = await bobBrowser.DeleteAsync("/bff/sessions/AAAAAAAAAAAAAAAAAAAAAA", await LifecycleHost.UnsafeHeadersAsync(bobBrowser));
-        using var odd = await bobBrowser.DeleteAsync("/bff/sessions/%7Bx%7D", await LifecycleHost.UnsafeHeadersAsync(bobBrowser));
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, odd.StatusCode);
-        // The same answer for someone else's session as for none at all.
-        Assert.Equal(await Problem(unknown), await Problem(response));
-        Assert.True(await host.IsAliveAsync(alice.Id));
-        Assert.Empty(_idp.RevocationRequests);
-    }
-
-    [Theory]
-    [MemberData(nameof(Stores))]
-    public async Task RevokeOthers_EndsAllButTheCurrentOne(bool redis)
-    {
-        await using var host = await LifecycleHost.StartAsync(_idp, redis);
-        var alice = Unique("alice");
-        var (mine, myBrowser) = await host.SeedSessionAsync(alice);
-        var (second, b2) = await host.SeedSessionAsync(alice);
-        var (third, b3) = await host.SeedSessionAsync(alice);
-        var (bob, b4) = await host.SeedSessionAsync(Unique("bob"));
-        using var _1 = myBrowser;
-        using var _2 = b2;
-        using var _3 = b3;
-        using var _4 = b4;
-
-        using var response = await myBrowser.PostAsync("/bff/sessions/revoke-others", null, await LifecycleHost.UnsafeHeadersAsync(myBrowser));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, (await LifecycleHost.JsonAsync(response)).GetProperty("revoked").GetInt32());
-        Assert.True(await host.IsAliveAsync(mine.Id));
-        Assert.False(await host.IsAliveAsync(second.Id));
-        Assert.False(await host.IsAliveAsync(third.Id));
-        Assert.True(await host.IsAliveAsync(bob.Id));
-        // Their refresh tokens go to the IdP from the background queue.
-        await LogoutEndpointTests.WaitUntilAsync(() => _idp.RevocationRequests.Count == 2);
     }
 
     [Fact]
     public async Task UnsafeCalls_WithoutCsrfHeader_403()
     {
-        await using var host = await LifecycleHost.StartAsync(_idp);
+        await using var host = await OidcGatewayHost.StartAsync(Idp);
         var alice = Unique("alice");
         var (_, myBrowser) = await host.SeedSessionAsync(alice);
         var (other, b2) = await host.SeedSessionAsync(alice);
@@ -156,12 +40,4 @@ public sealed class SessionsEndpointsTests : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
         Assert.True(await host.IsAliveAsync(other.Id));
     }
-
-    private static async Task<string> Problem(HttpResponseMessage response)
-    {
-        var problem = await LifecycleHost.JsonAsync(response);
-        return problem.GetProperty("code").GetString() + "|" + problem.GetProperty("title").GetString();
-    }
-
-    private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 }

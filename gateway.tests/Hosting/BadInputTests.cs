@@ -1,3 +1,4 @@
+using Bff.Tests.Support;
 using System.Net;
 using System.Text;
 

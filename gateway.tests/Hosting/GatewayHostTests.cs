@@ -1,5 +1,6 @@
 using Bff.Configuration;
 using Bff.Sessions;
+using Bff.Tests.Support;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -1,7 +1,5 @@
 using Bff.Sample;
-using Bff.Tests.Endpoints;
-using Bff.Tests.Hosting;
-using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
@@ -49,7 +47,7 @@ public sealed class SampleHostTests : IAsyncLifetime
         using var login = await _idp.LoginAsync(browser, "alice", "sid-1");
         Assert.Equal(HttpStatusCode.Found, login.StatusCode);
 
-        using var response = await browser.GetAsync("/api/local/me", LifecycleHost.Xhr);
+        using var response = await browser.GetAsync("/api/local/me", OidcGatewayHost.Xhr);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -70,7 +68,7 @@ public sealed class SampleHostTests : IAsyncLifetime
     [Fact]
     public async Task LocalApi_WithoutSession_401Unauthenticated()
     {
-        using var response = await new TestBrowser(_address).GetAsync("/api/local/me", LifecycleHost.Xhr);
+        using var response = await new TestBrowser(_address).GetAsync("/api/local/me", OidcGatewayHost.Xhr);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
     }

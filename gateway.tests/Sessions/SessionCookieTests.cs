@@ -1,6 +1,7 @@
 using Bff.Configuration;
 using Bff.Http;
 using Bff.Sessions;
+using Bff.Tests.Support;
 using System.Buffers.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,6 @@
 using Bff.Idp;
 using Bff.Sessions;
+using Bff.Tests.Support;
 using System.Security.Cryptography;
 
 namespace Bff.Tests.Sessions;

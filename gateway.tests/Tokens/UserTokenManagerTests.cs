@@ -2,6 +2,7 @@ using Bff.Configuration;
 using Bff.Idp;
 using Bff.Sessions;
 using Bff.Telemetry;
+using Bff.Tests.Support;
 using Bff.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,3 +1,4 @@
+using Bff.Tests.Support;
 using System.Globalization;
 
 namespace Bff.Tests.Integration.Infrastructure;
@@ -8,8 +9,6 @@ namespace Bff.Tests.Integration.Infrastructure;
 /// </summary>
 public sealed class DevIdp : IAsyncDisposable
 {
-    private static readonly Lazy<Task> Installed = new(() => EnsureDependenciesAsync(CancellationToken.None));
-
     private readonly DevIdpOptions _options;
     private ChildProcess? _process;
     private bool _disposed;
@@ -49,7 +48,7 @@ public sealed class DevIdp : IAsyncDisposable
             throw new InvalidOperationException($"The dev IdP is not in this checkout: {RepoPaths.IdpDirectory}/server.mjs is missing.");
         }
 
-        await Installed.Value.WaitAsync(cancellationToken);
+        RequireDependencies();
 
         Exception? last = null;
         for (var attempt = 0; attempt < (options.Port is null ? 3 : 1); attempt++)
@@ -170,35 +169,15 @@ public sealed class DevIdp : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// npm ci once per machine (per checkout), under a cross-process lock: concurrent runs in two
-    /// work trees, or two test hosts, must not interleave writes to node_modules. It runs again
-    /// when package-lock.json is newer than the install.
-    /// </summary>
-    private static async Task EnsureDependenciesAsync(CancellationToken cancellationToken)
+    private static void RequireDependencies()
     {
-        var directory = RepoPaths.IdpDirectory;
-        if (IsInstalled(directory))
+        MachinePrerequisites.Require("node", "install Node.js 20 or later");
+        if (!IsInstalled(RepoPaths.IdpDirectory))
         {
-            return;
+            throw MachinePrerequisites.Missing(
+                "The dev IdP's npm packages are missing or older than infra/idp/package-lock.json",
+                "npm ci --prefix infra/idp --no-audit --no-fund");
         }
-
-        var lockName = "npm-ci-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(directory)))[..16];
-        using var gate = await FileLock.AcquireAsync(lockName, TimeSpan.FromMinutes(10), cancellationToken);
-        if (IsInstalled(directory))
-        {
-            return;
-        }
-
-        using var output = new ProcessOutput("npm ci", TestRun.LogFilePath("npm-ci"));
-        await ChildProcess.RunAsync(
-            "npm",
-            ["ci", "--no-audit", "--no-fund"],
-            directory,
-            [],
-            output,
-            TimeSpan.FromMinutes(8),
-            cancellationToken);
     }
 
     // npm writes node_modules/.package-lock.json last, so a half-finished install does not count.

@@ -1,3 +1,4 @@
+using Bff.Tests.Support;
 using System.Globalization;
 
 namespace Bff.Tests.Integration.Infrastructure;
@@ -34,7 +35,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:port/</c></summary>
     public Uri BaseAddress => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/"));
 
-    /// <summary>stdout and stderr, for log assertions; also written under <see cref="RepoPaths.ArtifactsDirectory"/>.</summary>
+    /// <summary>stdout and stderr, for log assertions; also written under <see cref="TestRun.ArtifactsDirectory"/>.</summary>
     public ProcessOutput Output => _process.Output;
 
     /// <summary>The process's own HOME (and DOTNET_CLI_HOME), empty at start.</summary>

@@ -12,11 +12,6 @@ internal static class Native
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SysKill(int pid, int signal);
 
-    [DllImport("libc", EntryPoint = "geteuid")]
-    private static extern uint SysGetEuid();
-
-    public static bool IsRoot => OperatingSystem.IsLinux() && SysGetEuid() == 0;
-
     /// <summary>Best effort: a process that is already gone is not an error.</summary>
     public static void Signal(int pid, int signal)
     {

@@ -5,7 +5,7 @@ namespace Bff.Tests.Integration.Infrastructure;
 /// <summary>
 /// Everything a started process wrote to stdout and stderr, line by line, kept in memory for
 /// assertions (log hygiene: no token or cookie value in the logs) and copied to a log file under
-/// <see cref="RepoPaths.ArtifactsDirectory"/> for reading after a failed run. Thread safe.
+/// <see cref="TestRun.ArtifactsDirectory"/> for reading after a failed run. Thread safe.
 /// </summary>
 public sealed class ProcessOutput : IDisposable
 {

@@ -34,8 +34,8 @@ public sealed class RedisClusterServer : IAsyncDisposable
     public static async Task<RedisClusterServer> StartAsync(int masters = 3, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(masters, 3);
-        // The single-node fixture installs redis-server when it is missing; reuse that.
-        await (await RedisServer.StartAsync(cancellationToken)).DisposeAsync();
+        MachinePrerequisites.Require("redis-server", "apt-get install -y redis-server");
+        MachinePrerequisites.Require("redis-cli", "apt-get install -y redis-tools");
 
         var ports = Enumerable.Range(0, masters).Select(_ => FreePort.Next()).ToArray();
         var cluster = new RedisClusterServer(ports, TestRun.CreateTempDirectory($"redis-cluster-{ports[0]}"), new ProcessOutput($"redis-cluster-{ports[0]} launcher"));

@@ -9,7 +9,6 @@ namespace Bff.Tests.Integration.Infrastructure;
 public sealed class RedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
-    private static readonly Lazy<Task> Installed = new(() => EnsureInstalledAsync(CancellationToken.None));
 
     private readonly string _directory;
     private readonly ProcessOutput _launcherOutput;
@@ -43,7 +42,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
     {
-        await Installed.Value.WaitAsync(cancellationToken);
+        MachinePrerequisites.Require("redis-server", "apt-get install -y redis-server");
 
         Exception? last = null;
         for (var attempt = 0; attempt < 3; attempt++)
@@ -217,30 +216,6 @@ public sealed class RedisServer : IAsyncDisposable
         {
             return "(no log)";
         }
-    }
-
-    private static async Task EnsureInstalledAsync(CancellationToken cancellationToken)
-    {
-        if (ExecutableLocator.IsOnPath("redis-server"))
-        {
-            return;
-        }
-
-        if (!Native.IsRoot)
-        {
-            throw new InvalidOperationException("redis-server is not on PATH and the tests do not run as root; install it: apt-get install -y redis-server");
-        }
-
-        using var gate = await FileLock.AcquireAsync("apt-get", TimeSpan.FromMinutes(10), cancellationToken);
-        if (ExecutableLocator.IsOnPath("redis-server"))
-        {
-            return;
-        }
-
-        using var output = new ProcessOutput("apt-get", TestRun.LogFilePath("apt-get"));
-        KeyValuePair<string, string?>[] environment = [new("DEBIAN_FRONTEND", "noninteractive")];
-        await ChildProcess.RunAsync("apt-get", ["update"], "/", environment, output, TimeSpan.FromMinutes(5), cancellationToken);
-        await ChildProcess.RunAsync("apt-get", ["install", "-y", "redis-server"], "/", environment, output, TimeSpan.FromMinutes(5), cancellationToken);
     }
 
     private sealed class PortTakenException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using Bff.Tests.Support;
 using System.Globalization;
 
 namespace Bff.Tests.Integration.Infrastructure;
@@ -26,16 +27,6 @@ internal static class TestRun
 
     /// <summary>Kept after the run, for reading logs of a failed test.</summary>
     public static string ArtifactsDirectory => LazyState.Value.ArtifactsDirectory;
-
-    public static string LocksDirectory
-    {
-        get
-        {
-            var path = Path.Combine(TempRoot, "locks");
-            Directory.CreateDirectory(path);
-            return path;
-        }
-    }
 
     /// <summary>A fresh folder under the run's temp folder, unique even for equal prefixes.</summary>
     public static string CreateTempDirectory(string prefix)

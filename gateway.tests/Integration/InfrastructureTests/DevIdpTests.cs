@@ -5,6 +5,7 @@ using Xunit;
 
 namespace Bff.Tests.Integration.InfrastructureTests;
 
+[Trait("Category", "Integration")]
 public sealed class DevIdpTests
 {
     private static readonly HttpClient Http = new();

@@ -1,10 +1,12 @@
 using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
 using System.Net;
 using System.Text.Json;
 using Xunit;
 
 namespace Bff.Tests.Integration.InfrastructureTests;
 
+[Trait("Category", "Integration")]
 public sealed class GatewayProcessTests
 {
     private static readonly KeyValuePair<string, string>[] Xhr = [new("X-CSRF", "1")];

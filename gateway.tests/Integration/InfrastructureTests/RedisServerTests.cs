@@ -4,6 +4,7 @@ using Xunit;
 
 namespace Bff.Tests.Integration.InfrastructureTests;
 
+[Trait("Category", "Integration")]
 public sealed class RedisServerTests
 {
     [Fact]

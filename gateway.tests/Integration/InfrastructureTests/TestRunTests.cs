@@ -1,10 +1,12 @@
 using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
 using System.Diagnostics;
 using System.Globalization;
 using Xunit;
 
 namespace Bff.Tests.Integration.InfrastructureTests;
 
+[Trait("Category", "Integration")]
 public sealed class TestRunTests
 {
     [Fact]
@@ -56,7 +58,7 @@ public sealed class TestRunTests
         Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "Bff.sln")));
         Assert.Equal(Path.Combine(RepoPaths.Root, "infra", "idp"), RepoPaths.IdpDirectory);
         Assert.True(File.Exists(RepoPaths.GatewayDll), RepoPaths.GatewayDll);
-        Assert.StartsWith(Path.Combine(RepoPaths.Root, "artifacts", "test-logs"), RepoPaths.ArtifactsDirectory, StringComparison.Ordinal);
+        Assert.StartsWith(Path.Combine(RepoPaths.Root, "artifacts", "test-logs"), TestRun.ArtifactsDirectory, StringComparison.Ordinal);
     }
 
     private static (string Directory, Process Leaked) FakeRun(int ownerPid, long ownerStart)

@@ -9,6 +9,7 @@ namespace Bff.Tests.Integration.Lifecycle;
 /// The dev IdP's own end-session flow, with the gateway registered as its back-channel logout receiver:
 /// the IdP's logout_token ends exactly the gateway sessions of that IdP session, on every instance.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class BackchannelLogoutTests
 {
     [Fact]

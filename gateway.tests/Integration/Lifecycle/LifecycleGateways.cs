@@ -1,4 +1,5 @@
 using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
 using System.Net;
 using System.Text.Json;
 

@@ -1,6 +1,6 @@
 using Bff.Redis;
-using Bff.Tests.Endpoints;
 using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.WebUtilities;
@@ -13,6 +13,7 @@ namespace Bff.Tests.Integration.Lifecycle;
 /// the old cookie stops working on both at once, the refresh token is dead at the IdP, and the browser
 /// goes through the IdP's end-session endpoint back to /.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class LogoutTests
 {
     [Fact]
@@ -84,7 +85,7 @@ public sealed class LogoutTests
         using var oldCookieOnB = browser.Fork(b.BaseAddress);
         Assert.Equal(HttpStatusCode.OK, (await UserAsync(oldCookieOnB)).Status);
 
-        using var logout = await browser.PostAsync("/bff/logout", null, await Endpoints.LifecycleHost.UnsafeHeadersAsync(browser));
+        using var logout = await browser.PostAsync("/bff/logout", null, await OidcGatewayHost.UnsafeHeadersAsync(browser));
 
         Assert.True(await WaitForUnauthorizedAsync([oldCookieOnB], TimeSpan.FromSeconds(3)) < TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.OK, logout.StatusCode);

@@ -1,8 +1,8 @@
-using Bff.Tests.Endpoints;
 using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
 using System.Net;
 using System.Text.Json;
-using static Bff.Tests.Endpoints.LifecycleHost;
+using static Bff.Tests.Support.OidcGatewayHost;
 using static Bff.Tests.Integration.Lifecycle.LifecycleGateways;
 
 namespace Bff.Tests.Integration.Lifecycle;
@@ -11,6 +11,7 @@ namespace Bff.Tests.Integration.Lifecycle;
 /// The sessions API across two instances, with a Redis of the test's own (the shared one holds other
 /// tests' sessions of the same users) and the dev IdP.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SessionsApiTests
 {
     private const string IphoneSafari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";

@@ -2,7 +2,7 @@ using Bff.Idp;
 using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
-using Bff.Tests.Sessions;
+using Bff.Tests.Support;
 using StackExchange.Redis;
 
 namespace Bff.Tests.Integration.Lifecycle;

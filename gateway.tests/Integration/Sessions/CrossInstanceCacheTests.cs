@@ -2,7 +2,7 @@ using Bff.Configuration;
 using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
-using Bff.Tests.Sessions;
+using Bff.Tests.Support;
 using System.Diagnostics;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -14,6 +14,7 @@ namespace Bff.Tests.Integration.Sessions;
 /// reach every instance fast, and no failure (dead subscription, silent subscription, Redis down, a read
 /// racing an invalidation) lets a revoked session be used for longer than the cache duration.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TestDataProtection _protection = TestDataProtection.InMemory();

@@ -1,6 +1,6 @@
-using System.Net;
-using Bff.Tests.Endpoints;
 using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
+using System.Net;
 using StackExchange.Redis;
 
 namespace Bff.Tests.Integration.Sessions;
@@ -17,15 +17,15 @@ public sealed class RedisKeyPrefixTests
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
         using var idp = new FakeOidcProvider();
-        await using var host = await LifecycleHost.StartAsync(idp, redis: true, settings: new Dictionary<string, string?> { ["Bff:Redis:KeyPrefix"] = prefix });
+        await using var host = await OidcGatewayHost.StartAsync(idp, redis: true, settings: new Dictionary<string, string?> { ["Bff:Redis:KeyPrefix"] = prefix });
         var browser = host.CreateBrowser();
 
         using var login = await host.LoginAsync(browser, "alice", "sid-prefix");
-        using var user = await browser.GetAsync("/bff/user", LifecycleHost.Xhr);
+        using var user = await browser.GetAsync("/bff/user", OidcGatewayHost.Xhr);
 
         Assert.Equal(HttpStatusCode.Found, login.StatusCode);
         Assert.Equal(HttpStatusCode.OK, user.StatusCode);
-        var sessionId = (await LifecycleHost.JsonAsync(user)).GetProperty("session").GetProperty("id").GetString();
+        var sessionId = (await OidcGatewayHost.JsonAsync(user)).GetProperty("session").GetProperty("id").GetString();
         await using var redis = await ConnectionMultiplexer.ConnectAsync((await SharedServers.GetRedisAsync()).ConnectionString);
         var db = redis.GetDatabase();
         Assert.True(await db.KeyExistsAsync($"{prefix}:s:{{{sessionId}}}"));

@@ -3,7 +3,7 @@ using Bff.Idp;
 using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
-using Bff.Tests.Sessions;
+using Bff.Tests.Support;
 using StackExchange.Redis;
 
 namespace Bff.Tests.Integration.Sessions;
@@ -13,6 +13,7 @@ namespace Bff.Tests.Integration.Sessions;
 /// session's keys onto another's (by someone with write access to Redis, not to the key ring) read as an
 /// invalid session, which the store deletes, whatever this instance decrypted before.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SessionBindingRedisTests : IAsyncLifetime
 {
     private readonly TestDataProtection _protection = TestDataProtection.InMemory();

@@ -1,15 +1,16 @@
+
 using Bff.Configuration;
 using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
-using Bff.Tests.Sessions;
-
+using Bff.Tests.Support;
 namespace Bff.Tests.Integration.Sessions;
 
 /// <summary>
 /// Stored sessions carry their format (<see cref="SessionFormat"/>): this instance reads its own, refuses the
 /// unbound format 1, and leaves a newer one, written by a newer instance in a rolling deploy, untouched.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SessionFormatRedisTests : IAsyncLifetime
 {
     private readonly TestDataProtection _protection = TestDataProtection.InMemory();

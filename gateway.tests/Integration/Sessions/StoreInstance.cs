@@ -2,7 +2,7 @@ using Bff.Configuration;
 using Bff.Idp;
 using Bff.Redis;
 using Bff.Sessions;
-using Bff.Tests.Sessions;
+using Bff.Tests.Support;
 using Bff.Tokens;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -14,6 +14,7 @@ namespace Bff.Tests.Integration.Tokens;
 /// Token refresh against separate gateway processes sharing one Redis: nothing in-process can stand in
 /// for the Redis lock. The IdP's token endpoint is WireMock, so its delay and answers are ours to set.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
 {
     private readonly WireMockIdp _idp = new();

@@ -10,6 +10,7 @@ namespace Bff.Tests.Integration.Tokens;
 /// The dev IdP rotates refresh tokens and treats a replayed one as theft (it revokes the grant). Bursts
 /// after expiry across three instances must never replay one.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class RotationWithRealIdpTests : IAsyncLifetime
 {
     private readonly WireMockServer _upstream = WireMockServer.Start();

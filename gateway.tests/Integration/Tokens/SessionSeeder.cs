@@ -1,7 +1,7 @@
 using Bff.Configuration;
 using Bff.Idp;
 using Bff.Sessions;
-using Bff.Tests.Sessions;
+using Bff.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

@@ -1,0 +1,166 @@
+using Bff.Authentication;
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Sessions;
+using Bff.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bff.Tests.Authentication;
+
+public sealed class SessionAuthenticatorTests : IDisposable
+{
+    private readonly TestDataProtection _keyRing = TestDataProtection.InMemory();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
+    private readonly BffOptions _options = new();
+    private readonly InMemorySessionStore _store;
+    private readonly SessionCookie _cookie;
+    private readonly SessionAuthenticator _authenticator;
+
+    public SessionAuthenticatorTests()
+    {
+        _store = new InMemorySessionStore(Options.Create(_options), _time);
+        _cookie = _keyRing.Cookie(_options);
+        _authenticator = new SessionAuthenticator(_store, _cookie, Options.Create(_options), _time);
+    }
+
+    public void Dispose() => _keyRing.Dispose();
+
+    [Fact]
+    public async Task NoCookie_NoResult_NoSession()
+    {
+        var context = new DefaultHttpContext();
+
+        var result = await _authenticator.AuthenticateAsync(context);
+
+        Assert.True(result.None);
+        Assert.Null(context.Features.Get<BffSessionFeature>());
+    }
+
+    [Fact]
+    public async Task ForeignCookie_FailsAsNotGenuine()
+    {
+        var result = await _authenticator.AuthenticateAsync(WithCookie("not-a-cookie-of-ours"));
+
+        Assert.False(Assert.IsType<SessionFailure>(result.Failure).GenuineCookie);
+    }
+
+    [Fact]
+    public async Task EndedSession_FailsAsGenuine()
+    {
+        var (value, id) = await CreateSessionAsync();
+        await _store.DeleteAsync(id, default);
+
+        var result = await _authenticator.AuthenticateAsync(WithCookie(value));
+
+        Assert.True(Assert.IsType<SessionFailure>(result.Failure).GenuineCookie);
+    }
+
+    [Fact]
+    public async Task LiveSession_SucceedsWithSessionAndClaims()
+    {
+        var (value, id) = await CreateSessionAsync();
+        var context = WithCookie(value);
+
+        var result = await _authenticator.AuthenticateAsync(context);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(id, context.Features.Get<BffSessionFeature>()!.Session.Id);
+        Assert.Equal("alice", result.Principal!.FindFirst("sub")!.Value);
+        Assert.Equal("Alice", result.Principal.Identity!.Name);
+        Assert.Equal(BffSessionDefaults.Scheme, result.Ticket!.AuthenticationScheme);
+    }
+
+    [Fact]
+    public async Task SameClaims_SamePrincipal_AcrossRequestsAndTokenWrites()
+    {
+        var (value, id) = await CreateSessionAsync();
+        var first = await _authenticator.AuthenticateAsync(WithCookie(value));
+
+        // A token write makes a new session record that keeps the claims.
+        var session = (await _store.GetAsync(id, default))!;
+        var written = await _store.TryUpdateTokensAsync(id, session.Version, session.Tokens with { AccessToken = "at2" }, "rt", default);
+        Assert.Equal(TokenWriteOutcome.Written, written.Outcome);
+        var context = WithCookie(value);
+        var second = await _authenticator.AuthenticateAsync(context);
+
+        Assert.Equal("at2", context.Features.Get<BffSessionFeature>()!.Session.Tokens.AccessToken);
+        Assert.Same(first.Principal, second.Principal);
+    }
+
+    [Fact]
+    public async Task OtherClaims_OtherPrincipal()
+    {
+        var (alice, _) = await CreateSessionAsync("alice", "Alice");
+        var (bob, _) = await CreateSessionAsync("bob", "Bob");
+
+        var a = await _authenticator.AuthenticateAsync(WithCookie(alice));
+        var b = await _authenticator.AuthenticateAsync(WithCookie(bob));
+
+        Assert.NotSame(a.Principal, b.Principal);
+        Assert.Equal("Bob", b.Principal!.Identity!.Name);
+    }
+
+    [Fact]
+    public async Task AfterSlidingWriteInterval_TouchesSession()
+    {
+        var (value, id) = await CreateSessionAsync();
+        _time.Advance(_options.Session.SlidingWriteInterval);
+
+        await _authenticator.AuthenticateAsync(WithCookie(value));
+
+        Assert.Equal(_time.GetUtcNow(), (await _store.GetAsync(id, default))!.LastSeenAt);
+    }
+
+    [Fact]
+    public async Task WithinSlidingWriteInterval_DoesNotTouch()
+    {
+        var (value, id) = await CreateSessionAsync();
+        var created = _time.GetUtcNow();
+        _time.Advance(_options.Session.SlidingWriteInterval - TimeSpan.FromSeconds(1));
+
+        await _authenticator.AuthenticateAsync(WithCookie(value));
+
+        Assert.Equal(created, (await _store.GetAsync(id, default))!.LastSeenAt);
+    }
+
+    [Fact]
+    public async Task IdleTimeoutShorterThanSlidingWriteInterval_TouchesAfterAQuarterOfIt()
+    {
+        _options.Session.IdleTimeout = TimeSpan.FromSeconds(4);
+        var authenticator = new SessionAuthenticator(_store, _cookie, Options.Create(_options), _time);
+        var (value, id) = await CreateSessionAsync();
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        await authenticator.AuthenticateAsync(WithCookie(value));
+
+        Assert.Equal(_time.GetUtcNow(), (await _store.GetAsync(id, default))!.LastSeenAt);
+    }
+
+    private async Task<(string CookieValue, string Id)> CreateSessionAsync(string subject = "alice", string name = "Alice")
+    {
+        var secret = SessionCookie.NewSecret();
+        var id = SessionCookie.HandleOf(secret);
+        var now = _time.GetUtcNow();
+        await _store.CreateAsync(new BffSession
+        {
+            Id = id,
+            Subject = subject,
+            Claims = [new SessionClaim("sub", subject), new SessionClaim("name", name)],
+            Tokens = new TokenSet("at", "rt", "idt", now.AddMinutes(5)),
+            CreatedAt = now,
+            LastSeenAt = now,
+            AbsoluteExpiresAt = now + _options.Session.AbsoluteLifetime,
+            Version = 1,
+        }, default);
+        return (_cookie.Protect(secret), id);
+    }
+
+    private DefaultHttpContext WithCookie(string value)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers.Cookie = $"{_cookie.Name}={value}";
+        return context;
+    }
+}

@@ -1,0 +1,138 @@
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Redis;
+using Bff.Sessions;
+using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
+using StackExchange.Redis;
+
+namespace Bff.Tests.Integration.Sessions;
+
+/// <summary>
+/// Reads that go to Redis reuse what was decrypted before only while Redis holds the very same bytes: a
+/// session ended, refreshed or tampered with elsewhere is seen as it is in Redis, never as it was.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class DecryptedPayloadCacheRedisTests : IAsyncLifetime
+{
+    private readonly TestDataProtection _protection = TestDataProtection.InMemory();
+    private RedisServer _redis = null!;
+    private CountingDataProtectionProvider _counting = null!;
+    private StoreInstance _a = null!;
+    private StoreInstance _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        var options = new BffOptions { SessionStoreTimeout = TimeSpan.FromSeconds(1) };
+        _counting = new CountingDataProtectionProvider(_protection.Provider);
+        _a = await StoreInstance.StartAsync(_redis.ConnectionString, _protection, options);
+        _b = await StoreInstance.StartAsync(_redis.ConnectionString, _protection, options, _counting);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _redis.DisposeAsync();
+        _protection.Dispose();
+    }
+
+    private async Task<BffSession> CreatedOnAAsync()
+    {
+        var session = StoreInstance.NewSession();
+        await _a.Store.CreateAsync(session, default);
+        return session;
+    }
+
+    // GetFreshAsync: the read every cache miss makes, and what a refresh starts from.
+    private Task<BffSession?> ReadOnBAsync(string id) => _b.Store.GetFreshAsync(id, default);
+
+    [Fact]
+    public async Task Read_UnchangedSession_DecryptedOnce_SameClaimsEveryTime()
+    {
+        var session = await CreatedOnAAsync();
+
+        var first = await ReadOnBAsync(session.Id);
+        var unprotects = _counting.Unprotects;
+        var second = await ReadOnBAsync(session.Id);
+        var third = await ReadOnBAsync(session.Id);
+
+        Assert.Equal(2, unprotects); // metadata and tokens, on the first read only
+        Assert.Equal(unprotects, _counting.Unprotects);
+        Assert.Equal("at", third!.Tokens.AccessToken);
+        // The same claims list, so the authenticator's principal is reused too.
+        Assert.Same(first!.Claims, second!.Claims);
+        Assert.Same(first.Claims, third.Claims);
+    }
+
+    [Fact]
+    public async Task Read_SessionDeletedInRedis_NullDespiteTheMemo()
+    {
+        var session = await CreatedOnAAsync();
+        Assert.NotNull(await ReadOnBAsync(session.Id));
+
+        // Behind every instance's back: no invalidation message, nothing but Redis knows.
+        await _a.Redis.GetDatabase().KeyDeleteAsync(RedisKeys.Default.Session(session.Id));
+
+        Assert.Null(await ReadOnBAsync(session.Id));
+    }
+
+    [Fact]
+    public async Task Read_AfterTokenWriteElsewhere_NewTokens()
+    {
+        var session = await CreatedOnAAsync();
+        Assert.NotNull(await ReadOnBAsync(session.Id));
+        var unprotects = _counting.Unprotects;
+
+        var written = await _a.Store.TryUpdateTokensAsync(session.Id, 1, session.Tokens with { AccessToken = "at-2" }, "rt", default);
+        var read = await ReadOnBAsync(session.Id);
+
+        Assert.Equal(TokenWriteOutcome.Written, written.Outcome);
+        Assert.Equal("at-2", read!.Tokens.AccessToken);
+        Assert.Equal(2, read.Version);
+        Assert.True(_counting.Unprotects > unprotects, "the new tokens were never decrypted");
+    }
+
+    [Fact]
+    public async Task Read_TokensOverwrittenInRedisWithoutVersionChange_NewBytesDecrypted()
+    {
+        // Not a path the gateway takes (its scripts change 't' and 'v' together), so the memo must not
+        // lean on the version: here only the bytes tell.
+        var session = await CreatedOnAAsync();
+        Assert.NotNull(await ReadOnBAsync(session.Id));
+        var replaced = new TokenSet("at-other", "rt-other", null, DateTimeOffset.UtcNow.AddMinutes(5));
+        await _a.Redis.GetDatabase().HashSetAsync(RedisKeys.Default.Session(session.Id), "t", _protection.SessionProtector().Protect(session.Id, replaced));
+
+        var read = await ReadOnBAsync(session.Id);
+
+        Assert.Equal("at-other", read!.Tokens.AccessToken);
+        Assert.Equal(1, read.Version);
+    }
+
+    [Fact]
+    public async Task Read_TamperedTokens_SessionRefusedAndDeleted()
+    {
+        var session = await CreatedOnAAsync();
+        Assert.NotNull(await ReadOnBAsync(session.Id));
+        var db = _a.Redis.GetDatabase();
+        var tokens = (byte[])(await db.HashGetAsync(RedisKeys.Default.Session(session.Id), "t"))!;
+        tokens[^1] ^= 0x01;
+        await db.HashSetAsync(RedisKeys.Default.Session(session.Id), "t", tokens);
+
+        Assert.Null(await ReadOnBAsync(session.Id));
+        Assert.False(await db.KeyExistsAsync(RedisKeys.Default.Session(session.Id)));
+    }
+
+    [Fact]
+    public async Task Invalidation_FromAnotherInstance_ForgetsThePlaintext()
+    {
+        var session = await CreatedOnAAsync();
+        Assert.NotNull(await ReadOnBAsync(session.Id));
+        Assert.Equal(1, _b.Cache.Payloads.Count);
+
+        await _a.Store.DeleteAsync(session.Id, default);
+
+        await StoreInstance.WaitAsync(() => _b.Cache.Payloads.Count == 0, TimeSpan.FromSeconds(1), "the memo to forget the ended session");
+    }
+}

@@ -1,0 +1,145 @@
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Lifecycle;
+using Bff.Telemetry;
+using Bff.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace Bff.Tests.Lifecycle;
+
+/// <summary>Revocation retries on a fake clock against a WireMock revocation endpoint: backoff, success, giving up.</summary>
+public sealed class RevocationRetryServiceTests : IDisposable
+{
+    private static readonly Guid RevocationMapping = Guid.Parse("0d3c6a61-0000-4000-8000-000000000001");
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeIdp _idp = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly InMemoryRevocationQueue _queue = new();
+    private readonly RefreshTokenRevoker _revoker;
+    private readonly RevocationRetryService _service;
+
+    public RevocationRetryServiceTests()
+    {
+        var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
+        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        _revoker = new RefreshTokenRevoker(client, _queue, _time, NullLogger<RefreshTokenRevoker>.Instance);
+        _service = new RevocationRetryService(_queue, _revoker, _time, NullLogger<RevocationRetryService>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _service.Dispose();
+        _idp.Dispose();
+        _services.Dispose();
+    }
+
+    private int Calls => _idp.Server.LogEntries.Count(e => e.RequestMessage.Path == "/revoke");
+
+    [Fact]
+    public async Task IdpKeepsFailing_RetriedWithDoublingDelaysThenGivenUp()
+    {
+        RespondToRevocation(503);
+
+        Assert.False(await _revoker.RevokeNowAsync("s1", "rt-1"));
+        Assert.Equal(1, Calls);
+
+        for (var attempt = 2; attempt <= RefreshTokenRevoker.MaxAttempts; attempt++)
+        {
+            var least = Backoff(attempt - 1);
+            _time.Advance(least - TimeSpan.FromSeconds(1));
+            Assert.Equal(0, await _service.ProcessDueAsync(default));
+
+            // Jitter adds at most a tenth.
+            _time.Advance((least * 0.1) + TimeSpan.FromSeconds(2));
+            Assert.Equal(1, await _service.ProcessDueAsync(default));
+            Assert.Equal(attempt, Calls);
+        }
+
+        Assert.Equal(0, _queue.Count);
+        _time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0, await _service.ProcessDueAsync(default));
+        Assert.Equal(RefreshTokenRevoker.MaxAttempts, Calls);
+    }
+
+    [Fact]
+    public async Task IdpRecovers_RevokedOnTheNextAttemptAndDone()
+    {
+        RespondToRevocation(503);
+        Assert.False(await _revoker.RevokeNowAsync("s1", "rt-1"));
+        _time.Advance(TimeSpan.FromSeconds(12));
+        Assert.Equal(1, await _service.ProcessDueAsync(default));
+        RespondToRevocation(200);
+
+        _time.Advance(TimeSpan.FromSeconds(23));
+        Assert.Equal(1, await _service.ProcessDueAsync(default));
+
+        Assert.Equal(3, Calls);
+        Assert.Contains("token=rt-1", _idp.Server.LogEntries.Last().RequestMessage.Body, StringComparison.Ordinal);
+        Assert.Equal(0, _queue.Count);
+        _time.Advance(TimeSpan.FromHours(5));
+        Assert.Equal(0, await _service.ProcessDueAsync(default));
+        Assert.Equal(3, Calls);
+    }
+
+    [Fact]
+    public async Task RevokeNow_IdpAnswers_NothingQueued()
+    {
+        RespondToRevocation(200);
+
+        Assert.True(await _revoker.RevokeNowAsync("s1", "rt-1"));
+
+        Assert.Equal(1, Calls);
+        Assert.Equal(0, _queue.Count);
+    }
+
+    [Fact]
+    public async Task RevokeNow_IdpUnreachable_Queued()
+    {
+        _idp.Server.Stop();
+
+        Assert.False(await _revoker.RevokeNowAsync("s1", "rt-1"));
+
+        Assert.Equal(1, _queue.Count);
+    }
+
+    [Fact]
+    public async Task RevokeLater_DueAtOnce()
+    {
+        RespondToRevocation(200);
+
+        await _revoker.RevokeLaterAsync("s1", "rt-1");
+
+        Assert.Equal(0, Calls);
+        Assert.Equal(1, await _service.ProcessDueAsync(default));
+        Assert.Equal(1, Calls);
+        Assert.Equal(0, _queue.Count);
+    }
+
+    [Theory]
+    [InlineData(1, 10)]
+    [InlineData(2, 20)]
+    [InlineData(5, 160)]
+    [InlineData(9, 2560)]
+    [InlineData(10, 3600)]
+    [InlineData(11, 3600)]
+    public void RetryDelay_DoublesFromTenSecondsUpToAnHourPlusUpToATenth(int failedAttempts, int seconds)
+    {
+        var delay = RefreshTokenRevoker.RetryDelay(failedAttempts);
+
+        Assert.InRange(delay.TotalSeconds, seconds, seconds * 1.1);
+    }
+
+    private static TimeSpan Backoff(int failedAttempts) =>
+        TimeSpan.FromSeconds(Math.Min(10 * Math.Pow(2, failedAttempts - 1), 3600));
+
+    private void RespondToRevocation(int status) =>
+        _idp.Server.Given(Request.Create().WithPath("/revoke").UsingPost()).WithGuid(RevocationMapping)
+            .RespondWith(Response.Create().WithStatusCode(status));
+}

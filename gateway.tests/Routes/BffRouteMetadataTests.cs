@@ -1,0 +1,59 @@
+using Bff.Routes;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Bff.Tests.Routes;
+
+public class BffRouteMetadataTests
+{
+    private static RouteConfig Route(params (string Key, string Value)[] metadata) => new()
+    {
+        RouteId = "r1",
+        ClusterId = "c1",
+        Match = new RouteMatch { Path = "/api/{**rest}" },
+        Metadata = metadata.Length == 0 ? null : metadata.ToDictionary(m => m.Key, m => m.Value),
+    };
+
+    [Fact]
+    public void GetAccessTokenMode_NoMetadata_IsUser()
+    {
+        Assert.Equal(AccessTokenMode.User, BffRouteMetadata.GetAccessTokenMode(Route()));
+        Assert.True(BffRouteMetadata.RequiresAntiforgery(Route()));
+    }
+
+    [Theory]
+    [InlineData("User", AccessTokenMode.User)]
+    [InlineData("useroptional", AccessTokenMode.UserOptional)]
+    [InlineData("None", AccessTokenMode.None)]
+    [InlineData("Client", AccessTokenMode.Client)]
+    public void GetAccessTokenMode_Value_Parsed(string value, AccessTokenMode expected)
+    {
+        Assert.Equal(expected, BffRouteMetadata.GetAccessTokenMode(Route((BffRouteMetadata.AccessToken, value))));
+    }
+
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("False", false)]
+    [InlineData("true", true)]
+    public void RequiresAntiforgery_Value_Parsed(string value, bool expected)
+    {
+        Assert.Equal(expected, BffRouteMetadata.RequiresAntiforgery(Route((BffRouteMetadata.Antiforgery, value))));
+    }
+
+    [Theory]
+    [InlineData(BffRouteMetadata.AccessToken, "Usr")]
+    [InlineData(BffRouteMetadata.AccessToken, "1")]
+    [InlineData(BffRouteMetadata.Antiforgery, "no")]
+    public void Validate_BadValue_ReportsRouteAndKey(string key, string value)
+    {
+        var errors = BffRouteMetadata.Validate(Route((key, value))).ToList();
+
+        var error = Assert.Single(errors);
+        Assert.Contains("ReverseProxy:Routes:r1:Metadata:" + key, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_GoodValues_NoErrors()
+    {
+        Assert.Empty(BffRouteMetadata.Validate(Route((BffRouteMetadata.AccessToken, "None"), (BffRouteMetadata.Antiforgery, "false"))));
+    }
+}
