@@ -212,7 +212,7 @@ public sealed class LogoutEndpointTests : IDisposable
         await Task.Delay(300);
         Assert.Single(_idp.RevocationRequests);
         time.Advance(RefreshTokenRevoker.RetryDelay(1) * 1.2);
-        await WaitUntilAsync(() => _idp.RevocationRequests.Count == 2);
+        await Eventually.TrueAsync(() => _idp.RevocationRequests.Count == 2, TimeSpan.FromSeconds(10), "the queued revocation to be retried");
         Assert.Contains("token=rt-retry", _idp.RevocationRequests[1], StringComparison.Ordinal);
         time.Advance(TimeSpan.FromHours(2));
         await Task.Delay(300);
@@ -229,15 +229,5 @@ public sealed class LogoutEndpointTests : IDisposable
         Assert.Equal("/", cookie.Path);
         Assert.Null(cookie.Domain);
         Assert.False(browser.Cookies.Contains(name));
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 5000)
-    {
-        var deadline = Environment.TickCount64 + timeoutMs;
-        while (!condition())
-        {
-            Assert.True(Environment.TickCount64 < deadline, "Timed out waiting for the condition.");
-            await Task.Delay(20);
-        }
     }
 }

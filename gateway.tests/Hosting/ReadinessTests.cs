@@ -60,14 +60,8 @@ public sealed class ReadinessTests
             await using var factory = new GatewayFactory(settings);
             using var client = factory.CreateClient();
 
-            var deadline = DateTime.UtcNow.AddSeconds(15);
-            HttpStatusCode status;
-            while ((status = (await client.GetAsync("/readyz")).StatusCode) != HttpStatusCode.OK && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-
-            Assert.Equal(HttpStatusCode.OK, status);
+            await Eventually.TrueAsync(async () => (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15),
+                "discovery to load and /readyz to answer 200", TimeSpan.FromMilliseconds(100));
 
             idp.Stop();
 

@@ -49,7 +49,7 @@ internal sealed class StoreInstance : IAsyncDisposable
         var protector = new SessionProtector(provider ?? protection.Provider, protection.Gate);
         var instance = new StoreInstance(await ConnectionMultiplexer.ConnectAsync(configuration), protector, options);
         await instance._listener.StartAsync(default);
-        await WaitAsync(() => instance.Cache.IsEnabled, TimeSpan.FromSeconds(10), "the cache to be confirmed by a ping");
+        await Eventually.TrueAsync(() => instance.Cache.IsEnabled, TimeSpan.FromSeconds(10), "the cache to be confirmed by a ping");
         return instance;
     }
 
@@ -69,20 +69,6 @@ internal sealed class StoreInstance : IAsyncDisposable
             AbsoluteExpiresAt = now.AddHours(1),
             Version = 1,
         };
-    }
-
-    public static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Waited {timeout} for {what}.");
-            }
-
-            await Task.Delay(5);
-        }
     }
 
     public async ValueTask DisposeAsync()
