@@ -16,7 +16,7 @@ namespace Bff.Tests.Integration.Tokens;
 [Trait("Category", "Integration")]
 public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
 {
-    private readonly WireMockIdp _idp = new();
+    private readonly FakeOidcProvider _idp = new();
     private readonly WireMockServer _upstream = WireMockServer.Start();
     private RedisServer _redis = null!;
     private SessionSeeder _seeder = null!;
@@ -79,7 +79,7 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
     {
         await StartGatewaysAsync(3);
         var (_, cookie) = await _seeder.CreateAsync("alice", "at-old", "rt-1", DateTimeOffset.UtcNow.AddSeconds(-5));
-        _idp.TokenEndpointReturns("at-new", "rt-2", delayMs: 1000);
+        _idp.RespondTokens("at-new", "rt-2", delay: TimeSpan.FromMilliseconds(1000));
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => CallAsync(_gateways[i % 3], cookie, $"/api/data/{i}")));
 
@@ -136,8 +136,8 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
         var (id, cookie) = await KillHolderMidRefreshAsync();
 
         // Whether the dead holder's grant reached the IdP is unknown: the IdP says the token is spent.
-        _idp.Server.Reset();
-        _idp.TokenEndpointFails(400, "invalid_grant");
+        _idp.ClearRequests();
+        _idp.RespondTokenError(400, "invalid_grant");
         using var response = await CallAsync(_gateways[1], cookie);
 
         // The second instance took the dead holder's expired lock and asked the IdP itself: had it waited the
@@ -156,8 +156,8 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
     {
         var (id, cookie) = await KillHolderMidRefreshAsync();
 
-        _idp.Server.Reset();
-        _idp.TokenEndpointReturns("at-new", "rt-2");
+        _idp.ClearRequests();
+        _idp.RespondTokens("at-new", "rt-2");
         using var response = await CallAsync(_gateways[1], cookie);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -169,7 +169,7 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
     public async Task IdpDown_ValidTokenStillUsed_ExpiredGets503RetryAfter_SessionSurvives_ThenRecovers()
     {
         await StartGatewaysAsync(1);
-        _idp.TokenEndpointFails(503);
+        _idp.RespondTokenError(503);
 
         // Inside the refresh window but still valid: used as is.
         var (_, valid) = await _seeder.CreateAsync("alice", "at-valid", "rt-v", DateTimeOffset.UtcNow.AddSeconds(30));
@@ -193,8 +193,8 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
         Assert.NotNull(await _seeder.ReadAsync(id));
 
         // The IdP is back (the circuit breaker may hold it off for a few seconds).
-        _idp.Server.Reset();
-        _idp.TokenEndpointReturns("at-back", "rt-back");
+        _idp.ClearRequests();
+        _idp.RespondTokens("at-back", "rt-back");
         await Eventually.TrueAsync(async () =>
         {
             using var response = await CallAsync(_gateways[0], expired);
@@ -208,7 +208,7 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
     {
         await StartGatewaysAsync(2);
         var (id, cookie) = await _seeder.CreateAsync("alice", "at-old", "rt-revoked", DateTimeOffset.UtcNow.AddSeconds(-5));
-        _idp.TokenEndpointFails(400, "invalid_grant");
+        _idp.RespondTokenError(400, "invalid_grant");
 
         using var first = await CallAsync(_gateways[0], cookie);
         using var second = await CallAsync(_gateways[1], cookie);
@@ -228,7 +228,7 @@ public sealed class RefreshAcrossInstancesTests : IAsyncLifetime
     {
         await StartGatewaysAsync(2, lockLifetime: "00:00:01");
         var (id, cookie) = await _seeder.CreateAsync("alice", "at-old", "rt-1", DateTimeOffset.UtcNow.AddSeconds(-5));
-        _idp.TokenEndpointReturns("at-lost", "rt-lost", delayMs: 30_000);
+        _idp.RespondTokens("at-lost", "rt-lost", delay: TimeSpan.FromMilliseconds(30_000));
 
         var doomed = CallAsync(_gateways[0], cookie);
         await Eventually.TrueAsync(() => _seeder.Database.KeyExists($"bff:s:{{{id}}}:lock"), TimeSpan.FromSeconds(10), "the first instance to take the refresh lock",
