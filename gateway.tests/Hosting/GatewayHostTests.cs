@@ -66,7 +66,7 @@ public sealed class GatewayHostTests : IAsyncLifetime
 
     private async Task<(string Cookie, BffSession Session)> CreateSessionAsync(string subject = "alice")
     {
-        var created = await TestSession.CreateAsync(_factory.Services, subject);
+        var created = await TestSessions.SeedAsync(_factory.Services, subject);
         return (created.Cookie, created.Session);
     }
 

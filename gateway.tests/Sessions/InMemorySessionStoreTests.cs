@@ -1,5 +1,4 @@
 using Bff.Configuration;
-using Bff.Idp;
 using Bff.Sessions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -13,17 +12,8 @@ public class InMemorySessionStoreTests
 
     private InMemorySessionStore CreateStore() => new(Options.Create(_options), _time);
 
-    private BffSession NewSession(string id = "s1") => new()
-    {
-        Id = id,
-        Subject = "alice",
-        Claims = [new SessionClaim("sub", "alice")],
-        Tokens = new TokenSet("at", "rt", "idt", _time.GetUtcNow().AddMinutes(5)),
-        CreatedAt = _time.GetUtcNow(),
-        LastSeenAt = _time.GetUtcNow(),
-        AbsoluteExpiresAt = _time.GetUtcNow() + _options.Session.AbsoluteLifetime,
-        Version = 1,
-    };
+    private BffSession NewSession(string id = "s1") =>
+        TestSessions.New("alice", _time.GetUtcNow()) with { Id = id, AbsoluteExpiresAt = _time.GetUtcNow() + _options.Session.AbsoluteLifetime };
 
     [Fact]
     public async Task GetAsync_PastIdleTimeout_ReturnsNull()

@@ -96,16 +96,11 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
     private async Task<BffSession> SeedAsync()
     {
         var now = _time.GetUtcNow();
-        var session = new BffSession
+        var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
-            Subject = "alice",
-            Claims = [new SessionClaim("sub", "alice")],
             Tokens = new TokenSet("at-1", "rt-1", "id", now.AddSeconds(-1)),
-            CreatedAt = now,
-            LastSeenAt = now,
             AbsoluteExpiresAt = now.AddHours(8),
-            Version = 1,
         };
         await _store.CreateAsync(session, default);
         return session;

@@ -38,16 +38,11 @@ public sealed class UserTokenManagerTests : IDisposable
     private async Task<BffSession> SeedAsync(TimeSpan accessTokenLifetime, string refreshToken = "rt-1")
     {
         var now = _time.GetUtcNow();
-        var session = new BffSession
+        var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
-            Subject = "alice",
-            Claims = [new SessionClaim("sub", "alice")],
             Tokens = new TokenSet("at-1", refreshToken, "id", now + accessTokenLifetime),
-            CreatedAt = now,
-            LastSeenAt = now,
             AbsoluteExpiresAt = now.AddHours(8),
-            Version = 1,
         };
         await _store.CreateAsync(session, default);
         return session;
@@ -182,17 +177,7 @@ public sealed class UserTokenManagerTests : IDisposable
     public async Task GetAsync_NoRefreshTokenAndExpired_EndsSession()
     {
         var now = _time.GetUtcNow();
-        var session = new BffSession
-        {
-            Id = "s2",
-            Subject = "alice",
-            Claims = [],
-            Tokens = new TokenSet("at-1", null, null, now.AddSeconds(-1)),
-            CreatedAt = now,
-            LastSeenAt = now,
-            AbsoluteExpiresAt = now.AddHours(1),
-            Version = 1,
-        };
+        var session = TestSessions.New("alice", now) with { Id = "s2", Tokens = new TokenSet("at-1", null, null, now.AddSeconds(-1)) };
         await _store.CreateAsync(session, default);
 
         var result = await _manager.GetAsync(session, default);

@@ -54,7 +54,7 @@ public sealed class CrossInstanceCacheTests : IAsyncLifetime
 
     private async Task<BffSession> CachedOnBAsync()
     {
-        var session = StoreInstance.NewSession();
+        var session = TestSessions.New();
         await _a.Store.CreateAsync(session, default);
         Assert.NotNull(await _b.Store.GetAsync(session.Id, default));
         Assert.NotNull(_b.Cache.TryGet(session.Id));
@@ -83,7 +83,7 @@ public sealed class CrossInstanceCacheTests : IAsyncLifetime
     {
         var session = await CachedOnBAsync();
 
-        var written = await _a.Store.TryUpdateTokensAsync(session.Id, 1, session.Tokens with { AccessToken = "at-2" }, "rt", default);
+        var written = await _a.Store.TryUpdateTokensAsync(session.Id, 1, session.Tokens with { AccessToken = "at-2" }, session.Tokens.RefreshToken, default);
 
         Assert.Equal(TokenWriteOutcome.Written, written.Outcome);
         await Eventually.TrueAsync(() => _b.Cache.TryGet(session.Id) is null, WellWithinCacheDuration, "the token write to evict the other instance's entry");
@@ -124,7 +124,7 @@ public sealed class CrossInstanceCacheTests : IAsyncLifetime
     {
         for (var i = 0; i < 50; i++)
         {
-            var session = StoreInstance.NewSession();
+            var session = TestSessions.New();
             await _a.Store.CreateAsync(session, default);
 
             var epoch = _b.Cache.Epoch;
@@ -158,8 +158,8 @@ public sealed class CrossInstanceCacheTests : IAsyncLifetime
     [Fact]
     public async Task Indexes_ListBySubjectAndIdpSession_FollowCreateAndDelete()
     {
-        var first = StoreInstance.NewSession();
-        var second = StoreInstance.NewSession() with { IdpSessionId = "idp-2" };
+        var first = TestSessions.New();
+        var second = TestSessions.New() with { IdpSessionId = "idp-2" };
         await _a.Store.CreateAsync(first, default);
         await _a.Store.CreateAsync(second, default);
 

@@ -39,7 +39,7 @@ public sealed class DecryptedPayloadCacheRedisTests : IAsyncLifetime
 
     private async Task<BffSession> CreatedOnAAsync()
     {
-        var session = StoreInstance.NewSession();
+        var session = TestSessions.New();
         await _a.Store.CreateAsync(session, default);
         return session;
     }
@@ -59,7 +59,7 @@ public sealed class DecryptedPayloadCacheRedisTests : IAsyncLifetime
 
         Assert.Equal(2, unprotects); // metadata and tokens, on the first read only
         Assert.Equal(unprotects, _counting.Unprotects);
-        Assert.Equal("at", third!.Tokens.AccessToken);
+        Assert.Equal(session.Tokens.AccessToken, third!.Tokens.AccessToken);
         // The same claims list, so the authenticator's principal is reused too.
         Assert.Same(first!.Claims, second!.Claims);
         Assert.Same(first.Claims, third.Claims);
@@ -84,7 +84,7 @@ public sealed class DecryptedPayloadCacheRedisTests : IAsyncLifetime
         Assert.NotNull(await ReadOnBAsync(session.Id));
         var unprotects = _counting.Unprotects;
 
-        var written = await _a.Store.TryUpdateTokensAsync(session.Id, 1, session.Tokens with { AccessToken = "at-2" }, "rt", default);
+        var written = await _a.Store.TryUpdateTokensAsync(session.Id, 1, session.Tokens with { AccessToken = "at-2" }, session.Tokens.RefreshToken, default);
         var read = await ReadOnBAsync(session.Id);
 
         Assert.Equal(TokenWriteOutcome.Written, written.Outcome);

@@ -1,5 +1,4 @@
 using Bff.Configuration;
-using Bff.Idp;
 using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tokens;
@@ -51,24 +50,6 @@ internal sealed class StoreInstance : IAsyncDisposable
         await instance._listener.StartAsync(default);
         await Eventually.TrueAsync(() => instance.Cache.IsEnabled, TimeSpan.FromSeconds(10), "the cache to be confirmed by a ping");
         return instance;
-    }
-
-    /// <summary>A new session of alice's, as a login creates it: what the tests store on one instance and read on another.</summary>
-    public static BffSession NewSession()
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new BffSession
-        {
-            Id = SessionCookie.HandleOf(SessionCookie.NewSecret()),
-            Subject = "alice",
-            IdpSessionId = "idp-1",
-            Claims = [new SessionClaim("sub", "alice")],
-            Tokens = new TokenSet("at", "rt", null, now.AddMinutes(5)),
-            CreatedAt = now,
-            LastSeenAt = now,
-            AbsoluteExpiresAt = now.AddHours(1),
-            Version = 1,
-        };
     }
 
     public async ValueTask DisposeAsync()
