@@ -1,4 +1,3 @@
-using Bff.Tests.Integration.Infrastructure;
 using System.Net;
 
 namespace Bff.Tests.Authentication;

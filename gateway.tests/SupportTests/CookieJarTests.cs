@@ -1,7 +1,5 @@
-using Bff.Tests.Integration.Infrastructure;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
-using Xunit;
 
 namespace Bff.Tests.SupportTests;
 
