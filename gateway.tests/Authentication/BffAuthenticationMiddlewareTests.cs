@@ -1,6 +1,5 @@
 using Bff.Authentication;
 using Bff.Configuration;
-using Bff.Idp;
 using Bff.Sessions;
 using Bff.Tests.Support;
 using System.Text.Encodings.Web;
@@ -140,19 +139,8 @@ public sealed class BffAuthenticationMiddlewareTests : IDisposable
 
     private async Task<string> CreateSessionAsync()
     {
-        var secret = SessionCookie.NewSecret();
-        var now = _time.GetUtcNow();
-        await _store.CreateAsync(new BffSession
-        {
-            Id = SessionCookie.HandleOf(secret),
-            Subject = "alice",
-            Claims = [new SessionClaim("sub", "alice")],
-            Tokens = new TokenSet("at", "rt", "idt", now.AddMinutes(5)),
-            CreatedAt = now,
-            LastSeenAt = now,
-            AbsoluteExpiresAt = now.AddHours(8),
-            Version = 1,
-        }, default);
+        var (session, secret) = TestSessions.NewWithSecret("alice", _time.GetUtcNow());
+        await _store.CreateAsync(session, default);
         return _cookie.Protect(secret);
     }
 

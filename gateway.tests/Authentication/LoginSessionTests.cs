@@ -1,5 +1,3 @@
-using Bff.Tests.Endpoints;
-using Bff.Tests.Support;
 using System.Net;
 
 namespace Bff.Tests.Authentication;
@@ -35,7 +33,7 @@ public sealed class LoginSessionTests : IDisposable
         Assert.NotEqual(firstCookie, browser.Cookies.Get("__Host-bff"));
         Assert.False(await host.IsAliveAsync(firstId));
         Assert.Equal(HttpStatusCode.Unauthorized, await UserStatusAsync(host, firstCookie));
-        await LogoutEndpointTests.WaitUntilAsync(() => _idp.RevocationRequests.Count == 1);
+        await Eventually.TrueAsync(() => _idp.RevocationRequests.Count == 1, TimeSpan.FromSeconds(10), "the replaced session's grant to be revoked");
     }
 
     [Fact]
@@ -113,7 +111,7 @@ public sealed class LoginSessionTests : IDisposable
         Assert.Null(browser.Cookies.Get("__Host-bff"));
         Assert.Empty(await host.Store.ListBySubjectAsync("alice", default));
         // Its grant goes too.
-        await LogoutEndpointTests.WaitUntilAsync(() => _idp.RevocationRequests.Count == 1);
+        await Eventually.TrueAsync(() => _idp.RevocationRequests.Count == 1, TimeSpan.FromSeconds(10), "the failed login's grant to be revoked");
     }
 
     private static async Task<string> SessionIdAsync(TestBrowser browser)

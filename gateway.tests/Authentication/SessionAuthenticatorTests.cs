@@ -1,6 +1,5 @@
 using Bff.Authentication;
 using Bff.Configuration;
-using Bff.Idp;
 using Bff.Sessions;
 using Bff.Tests.Support;
 using Microsoft.AspNetCore.Http;
@@ -140,21 +139,14 @@ public sealed class SessionAuthenticatorTests : IDisposable
 
     private async Task<(string CookieValue, string Id)> CreateSessionAsync(string subject = "alice", string name = "Alice")
     {
-        var secret = SessionCookie.NewSecret();
-        var id = SessionCookie.HandleOf(secret);
         var now = _time.GetUtcNow();
-        await _store.CreateAsync(new BffSession
+        var (session, secret) = TestSessions.NewWithSecret(subject, now);
+        await _store.CreateAsync(session with
         {
-            Id = id,
-            Subject = subject,
             Claims = [new SessionClaim("sub", subject), new SessionClaim("name", name)],
-            Tokens = new TokenSet("at", "rt", "idt", now.AddMinutes(5)),
-            CreatedAt = now,
-            LastSeenAt = now,
             AbsoluteExpiresAt = now + _options.Session.AbsoluteLifetime,
-            Version = 1,
         }, default);
-        return (_cookie.Protect(secret), id);
+        return (_cookie.Protect(secret), session.Id);
     }
 
     private DefaultHttpContext WithCookie(string value)

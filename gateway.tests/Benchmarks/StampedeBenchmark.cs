@@ -32,7 +32,7 @@ public sealed class StampedeBenchmark(ITestOutputHelper output)
         var idpDelayMs = Setting("STAMPEDE_IDP_DELAY_MS", 200);
         var rounds = Setting("STAMPEDE_ROUNDS", 3);
 
-        using var idp = new WireMockIdp();
+        using var idp = new FakeOidcProvider();
         using var upstream = WireMockServer.Start();
         upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
         await using var redis = await RedisServer.StartAsync();
@@ -76,8 +76,8 @@ public sealed class StampedeBenchmark(ITestOutputHelper output)
                 report.AppendLine(CultureInfo.InvariantCulture,
                     $"| {round} (no refresh) | {requests} | {instances} | - | - | {baseline.Failures} | {baseline.P50:F1} | {baseline.P99:F1} | {baseline.Max:F1} | - |");
 
-                idp.Server.ResetLogEntries();
-                idp.TokenEndpointReturns("at-new-" + round, "rt-new-" + round, delayMs: idpDelayMs, priority: 100 - round);
+                idp.ClearRequests();
+                idp.RespondTokens("at-new-" + round, "rt-new-" + round, delay: TimeSpan.FromMilliseconds(idpDelayMs));
                 var (_, cookie) = await seeder.CreateAsync("alice", "at-old", "rt-" + round, DateTimeOffset.UtcNow.AddSeconds(-1));
 
                 var burst = await BurstAsync(http, gateways, cookie, requests);

@@ -1,4 +1,3 @@
-using Bff.Tests.Integration.Infrastructure;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

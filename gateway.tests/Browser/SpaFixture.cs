@@ -5,8 +5,8 @@ using Microsoft.Playwright;
 namespace Bff.Tests.Browser;
 
 /// <summary>
-/// What the browser tests share: a Redis of their own (so "log out other devices" cannot end another
-/// test class's sessions), the run's dev IdP, the demo API, one gateway serving the demo SPA, and one
+/// What the browser tests share (<see cref="SpaCollection"/>): a Redis of their own (so "log out other devices"
+/// cannot end the sessions of tests outside this group), the run's dev IdP, the demo API, one gateway serving the demo SPA, and one
 /// headless Chromium (Debian's; Playwright downloads nothing). Each test opens its own
 /// <see cref="IBrowserContext"/>s, which share no cookies, storage or cache.
 /// </summary>

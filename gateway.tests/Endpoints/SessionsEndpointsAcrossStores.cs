@@ -125,7 +125,7 @@ public abstract class SessionsEndpointsAcrossStores : IDisposable
         Assert.False(await host.IsAliveAsync(third.Id));
         Assert.True(await host.IsAliveAsync(bob.Id));
         // Their refresh tokens go to the IdP from the background queue.
-        await LogoutEndpointTests.WaitUntilAsync(() => Idp.RevocationRequests.Count == 2);
+        await Eventually.TrueAsync(() => Idp.RevocationRequests.Count == 2, TimeSpan.FromSeconds(10), "both refresh tokens to be revoked");
     }
 
     private static async Task<string> Problem(HttpResponseMessage response)

@@ -6,28 +6,22 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
 
 namespace Bff.Tests.Hosting;
 
+/// <summary>
+/// The stock host in-process with its defaults, as a browser meets it: /bff/user, /bff/login, health and options;
+/// what it does to proxied requests is in <see cref="Proxy.ProxiedRequestTests"/>.
+/// </summary>
 [Collection(InProcessHostCollection.Name)]
 public sealed class GatewayHostTests : IAsyncLifetime
 {
-    private WireMockServer _upstream = null!;
     private GatewayFactory _factory = null!;
     private HttpClient _client = null!;
 
     public Task InitializeAsync()
     {
-        _upstream = WireMockServer.Start();
-        _upstream.Given(Request.Create().UsingAnyMethod())
-            .RespondWith(Response.Create().WithStatusCode(200)
-                .WithHeader("Set-Cookie", "upstream=1; Path=/")
-                .WithHeader("Cache-Control", "public, max-age=3600")
-                .WithBody("{\"ok\":true}"));
-        _factory = new GatewayFactory(GatewayFactory.BaseSettings(_upstream.Url + "/"));
+        _factory = new GatewayFactory(GatewayFactory.BaseSettings());
         _client = _factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
         return Task.CompletedTask;
     }
@@ -36,7 +30,6 @@ public sealed class GatewayHostTests : IAsyncLifetime
     {
         _client.Dispose();
         await _factory.DisposeAsync();
-        _upstream.Stop();
     }
 
     private static HttpRequestMessage Get(string path, string? cookie = null, bool csrf = true)
@@ -55,19 +48,9 @@ public sealed class GatewayHostTests : IAsyncLifetime
         return request;
     }
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(code, body.RootElement.GetProperty("code").GetString());
-        Assert.Equal((int)status, body.RootElement.GetProperty("status").GetInt32());
-    }
-
     private async Task<(string Cookie, BffSession Session)> CreateSessionAsync(string subject = "alice")
     {
-        var created = await TestSession.CreateAsync(_factory.Services, subject);
+        var created = await TestSessions.SeedAsync(_factory.Services, subject);
         return (created.Cookie, created.Session);
     }
 
@@ -75,14 +58,14 @@ public sealed class GatewayHostTests : IAsyncLifetime
     public async Task User_NoCsrfHeader_403Csrf()
     {
         var response = await _client.SendAsync(Get("/bff/user", csrf: false));
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "csrf");
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "csrf");
     }
 
     [Fact]
     public async Task User_NoCookie_401Unauthenticated()
     {
         var response = await _client.SendAsync(Get("/bff/user"));
-        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
     [Theory]
@@ -93,7 +76,7 @@ public sealed class GatewayHostTests : IAsyncLifetime
     public async Task User_ForgedCookie_401Unauthenticated(string value)
     {
         var response = await _client.SendAsync(Get("/bff/user", cookie: "__Host-bff=" + value));
-        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
     [Fact]
@@ -104,7 +87,7 @@ public sealed class GatewayHostTests : IAsyncLifetime
 
         var response = await _client.SendAsync(Get("/bff/user", cookie));
 
-        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "session_expired");
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "session_expired");
     }
 
     [Fact]
@@ -126,69 +109,6 @@ public sealed class GatewayHostTests : IAsyncLifetime
         Assert.DoesNotContain(cookie.Split('=', 2)[1], text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Proxy_NoSession_401NeverRedirect_UpstreamUntouched()
-    {
-        var response = await _client.SendAsync(Get("/api/data"));
-
-        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
-        Assert.Empty(_upstream.LogEntries);
-    }
-
-    [Fact]
-    public async Task Proxy_NoCsrfHeader_403_UpstreamUntouched()
-    {
-        var (cookie, _) = await CreateSessionAsync();
-
-        var response = await _client.SendAsync(Get("/api/data", cookie, csrf: false));
-
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "csrf");
-        Assert.Empty(_upstream.LogEntries);
-    }
-
-    [Fact]
-    public async Task Proxy_ValidSession_SendsBearer_StripsBrowserCredentials()
-    {
-        var (cookie, _) = await CreateSessionAsync();
-        var request = Get("/api/data?x=1", cookie + "; other=1");
-        request.Headers.Add("Authorization", "Bearer smuggled");
-        request.Headers.Add("X-XSRF-TOKEN", "t");
-
-        var response = await _client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.False(response.Headers.Contains("Set-Cookie"));
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
-        var forwarded = Assert.Single(_upstream.LogEntries).RequestMessage;
-        Assert.Equal("/api/data", forwarded.Path);
-        Assert.Equal("Bearer access-alice", Assert.Single(forwarded.Headers!["Authorization"]));
-        Assert.False(forwarded.Headers.ContainsKey("Cookie"));
-        Assert.False(forwarded.Headers.ContainsKey("X-CSRF"));
-        Assert.False(forwarded.Headers.ContainsKey("X-XSRF-TOKEN"));
-    }
-
-    [Fact]
-    public async Task Proxy_UserOptionalWithoutSession_ForwardsWithoutToken()
-    {
-        var request = Get("/open/data");
-        request.Headers.Add("Authorization", "Bearer smuggled");
-
-        var response = await _client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var forwarded = Assert.Single(_upstream.LogEntries).RequestMessage;
-        Assert.False(forwarded.Headers!.ContainsKey("Authorization"));
-    }
-
-    [Fact]
-    public async Task Proxy_ClientRouteWithIdpUnreachable_503_UpstreamUntouched()
-    {
-        var response = await _client.SendAsync(Get("/client/data"));
-
-        await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "idp_unavailable");
-        Assert.Empty(_upstream.LogEntries);
-    }
-
     [Theory]
     [InlineData("//evil.example")]
     [InlineData("https://evil.example")]
@@ -196,7 +116,7 @@ public sealed class GatewayHostTests : IAsyncLifetime
     public async Task Login_ForeignReturnUrl_400BadRequest(string returnUrl)
     {
         var response = await _client.SendAsync(Get("/bff/login?returnUrl=" + Uri.EscapeDataString(returnUrl), csrf: false));
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "bad_request");
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "bad_request");
     }
 
     [Fact]
@@ -204,7 +124,7 @@ public sealed class GatewayHostTests : IAsyncLifetime
     {
         var response = await _client.SendAsync(Get("/bff/login?returnUrl=/", csrf: false));
 
-        await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "idp_unavailable");
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "idp_unavailable");
         Assert.NotNull(response.Headers.RetryAfter);
     }
 

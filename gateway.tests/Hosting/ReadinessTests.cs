@@ -1,9 +1,6 @@
 using Bff.Tests.Support;
 using System.Net;
 using System.Text.Json;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
 
 namespace Bff.Tests.Hosting;
 
@@ -39,44 +36,17 @@ public sealed class ReadinessTests
     [Fact]
     public async Task Readyz_DiscoveryLoadedThenIdpDown_Stays200()
     {
-        var idp = WireMockServer.Start();
-        try
-        {
-            idp.Given(Request.Create().WithPath("/.well-known/openid-configuration")).RespondWith(Response.Create()
-                .WithHeader("Content-Type", "application/json")
-                .WithBody(JsonSerializer.Serialize(new Dictionary<string, object>
-                {
-                    ["issuer"] = idp.Url!,
-                    ["authorization_endpoint"] = idp.Url + "/authorize",
-                    ["token_endpoint"] = idp.Url + "/token",
-                    ["jwks_uri"] = idp.Url + "/jwks",
-                    ["response_types_supported"] = new[] { "code" },
-                    ["subject_types_supported"] = new[] { "public" },
-                    ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-                })));
-            idp.Given(Request.Create().WithPath("/jwks")).RespondWith(Response.Create()
-                .WithHeader("Content-Type", "application/json").WithBody("{\"keys\":[]}"));
-            var settings = GatewayFactory.BaseSettings();
-            settings["Bff:Authority"] = idp.Url;
-            await using var factory = new GatewayFactory(settings);
-            using var client = factory.CreateClient();
+        using var idp = new FakeOidcProvider();
+        var settings = GatewayFactory.BaseSettings();
+        settings["Bff:Authority"] = idp.Issuer;
+        await using var factory = new GatewayFactory(settings);
+        using var client = factory.CreateClient();
 
-            var deadline = DateTime.UtcNow.AddSeconds(15);
-            HttpStatusCode status;
-            while ((status = (await client.GetAsync("/readyz")).StatusCode) != HttpStatusCode.OK && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
+        await Eventually.TrueAsync(async () => (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15),
+            "discovery to load and /readyz to answer 200", TimeSpan.FromMilliseconds(100));
 
-            Assert.Equal(HttpStatusCode.OK, status);
+        idp.Server.Stop();
 
-            idp.Stop();
-
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
-        }
-        finally
-        {
-            idp.Stop();
-        }
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
     }
 }

@@ -7,18 +7,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 
 namespace Bff.Tests.Lifecycle;
 
-/// <summary>Revocation retries on a fake clock against a WireMock revocation endpoint: backoff, success, giving up.</summary>
+/// <summary>Revocation retries on a fake clock against the fake IdP's revocation endpoint: backoff, success, giving up.</summary>
 public sealed class RevocationRetryServiceTests : IDisposable
 {
-    private static readonly Guid RevocationMapping = Guid.Parse("0d3c6a61-0000-4000-8000-000000000001");
-
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly FakeIdp _idp = new();
+    private readonly FakeOidcProvider _idp = new();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly InMemoryRevocationQueue _queue = new();
     private readonly RefreshTokenRevoker _revoker;
@@ -28,7 +24,7 @@ public sealed class RevocationRetryServiceTests : IDisposable
     {
         var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(StaticOidcOptions.For(_idp)), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
         _revoker = new RefreshTokenRevoker(client, _queue, _time, NullLogger<RefreshTokenRevoker>.Instance);
         _service = new RevocationRetryService(_queue, _revoker, _time, NullLogger<RevocationRetryService>.Instance);
     }
@@ -40,12 +36,12 @@ public sealed class RevocationRetryServiceTests : IDisposable
         _services.Dispose();
     }
 
-    private int Calls => _idp.Server.LogEntries.Count(e => e.RequestMessage.Path == "/revoke");
+    private int Calls => _idp.RevocationRequests.Count;
 
     [Fact]
     public async Task IdpKeepsFailing_RetriedWithDoublingDelaysThenGivenUp()
     {
-        RespondToRevocation(503);
+        _idp.RespondToRevocation(503);
 
         Assert.False(await _revoker.RevokeNowAsync("s1", "rt-1"));
         Assert.Equal(1, Calls);
@@ -71,17 +67,17 @@ public sealed class RevocationRetryServiceTests : IDisposable
     [Fact]
     public async Task IdpRecovers_RevokedOnTheNextAttemptAndDone()
     {
-        RespondToRevocation(503);
+        _idp.RespondToRevocation(503);
         Assert.False(await _revoker.RevokeNowAsync("s1", "rt-1"));
         _time.Advance(TimeSpan.FromSeconds(12));
         Assert.Equal(1, await _service.ProcessDueAsync(default));
-        RespondToRevocation(200);
+        _idp.RespondToRevocation(200);
 
         _time.Advance(TimeSpan.FromSeconds(23));
         Assert.Equal(1, await _service.ProcessDueAsync(default));
 
         Assert.Equal(3, Calls);
-        Assert.Contains("token=rt-1", _idp.Server.LogEntries.Last().RequestMessage.Body, StringComparison.Ordinal);
+        Assert.Contains("token=rt-1", _idp.RevocationRequests[^1], StringComparison.Ordinal);
         Assert.Equal(0, _queue.Count);
         _time.Advance(TimeSpan.FromHours(5));
         Assert.Equal(0, await _service.ProcessDueAsync(default));
@@ -91,7 +87,7 @@ public sealed class RevocationRetryServiceTests : IDisposable
     [Fact]
     public async Task RevokeNow_IdpAnswers_NothingQueued()
     {
-        RespondToRevocation(200);
+        _idp.RespondToRevocation(200);
 
         Assert.True(await _revoker.RevokeNowAsync("s1", "rt-1"));
 
@@ -112,7 +108,7 @@ public sealed class RevocationRetryServiceTests : IDisposable
     [Fact]
     public async Task RevokeLater_DueAtOnce()
     {
-        RespondToRevocation(200);
+        _idp.RespondToRevocation(200);
 
         await _revoker.RevokeLaterAsync("s1", "rt-1");
 
@@ -138,8 +134,4 @@ public sealed class RevocationRetryServiceTests : IDisposable
 
     private static TimeSpan Backoff(int failedAttempts) =>
         TimeSpan.FromSeconds(Math.Min(10 * Math.Pow(2, failedAttempts - 1), 3600));
-
-    private void RespondToRevocation(int status) =>
-        _idp.Server.Given(Request.Create().WithPath("/revoke").UsingPost()).WithGuid(RevocationMapping)
-            .RespondWith(Response.Create().WithStatusCode(status));
 }

@@ -1,5 +1,4 @@
 using Bff.Sample;
-using Bff.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;

@@ -1,6 +1,5 @@
 using Bff.Configuration;
 using Bff.Sessions;
-using Bff.Tests.Integration.Sessions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Sessions;
@@ -10,7 +9,7 @@ public class DecryptedPayloadCacheTests
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
     // The memo never looks at a session's deadlines: any session will do.
-    private static BffSession Session(string id = "s1") => StoreInstance.NewSession() with { Id = id };
+    private static BffSession Session(string id = "s1") => TestSessions.New() with { Id = id };
 
     private static byte[] Bytes(int length, byte fill) => Enumerable.Repeat(fill, length).ToArray();
 

@@ -1,71 +1,26 @@
-using Bff.Configuration;
 using Bff.Idp;
 using Bff.Sessions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Sessions;
 
-public class InMemorySessionStoreTests
+/// <summary>The session store contract for the in-memory store, and the grace period, which only its clock can fake.</summary>
+public sealed class InMemorySessionStoreTests : SessionStoreContract
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
-    private readonly BffOptions _options = new();
-
-    private InMemorySessionStore CreateStore() => new(Options.Create(_options), _time);
-
-    private BffSession NewSession(string id = "s1") => new()
-    {
-        Id = id,
-        Subject = "alice",
-        Claims = [new SessionClaim("sub", "alice")],
-        Tokens = new TokenSet("at", "rt", "idt", _time.GetUtcNow().AddMinutes(5)),
-        CreatedAt = _time.GetUtcNow(),
-        LastSeenAt = _time.GetUtcNow(),
-        AbsoluteExpiresAt = _time.GetUtcNow() + _options.Session.AbsoluteLifetime,
-        Version = 1,
-    };
+    private protected override ISessionStore CreateStore() => new InMemorySessionStore(Microsoft.Extensions.Options.Options.Create(Options), Time);
 
     [Fact]
-    public async Task GetAsync_PastIdleTimeout_ReturnsNull()
+    public async Task GraceTokens_KeptForAMinute()
     {
         var store = CreateStore();
-        await store.CreateAsync(NewSession(), default);
+        var session = NewSession();
+        await store.CreateAsync(session, default);
+        var refreshed = new TokenSet("access-2", "refresh-2", null, Time.GetUtcNow().AddMinutes(5));
+        await store.TryUpdateTokensAsync(session.Id, 1, refreshed, session.Tokens.RefreshToken, default);
 
-        _time.Advance(_options.Session.IdleTimeout - TimeSpan.FromSeconds(1));
-        Assert.NotNull(await store.GetAsync("s1", default));
+        Time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(refreshed, await store.GetGraceTokensAsync(session.Id, session.Tokens.RefreshToken!, default));
 
-        _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Null(await store.GetAsync("s1", default));
-    }
-
-    [Fact]
-    public async Task TouchAsync_SlidesIdleDeadline_ButNotAbsolute()
-    {
-        _options.Session.IdleTimeout = TimeSpan.FromMinutes(30);
-        _options.Session.AbsoluteLifetime = TimeSpan.FromHours(1);
-        var store = CreateStore();
-        await store.CreateAsync(NewSession(), default);
-
-        for (var i = 0; i < 3; i++)
-        {
-            _time.Advance(TimeSpan.FromMinutes(20));
-            await store.TouchAsync("s1", _time.GetUtcNow(), default);
-        }
-
-        // 60 minutes in, used every 20 minutes: idle never ran out, but the absolute cap has.
-        Assert.Null(await store.GetAsync("s1", default));
-    }
-
-    [Fact]
-    public async Task TouchAsync_DeletedSession_NotResurrected()
-    {
-        var store = CreateStore();
-        await store.CreateAsync(NewSession(), default);
-        Assert.NotNull(await store.DeleteAsync("s1", default));
-
-        await store.TouchAsync("s1", _time.GetUtcNow(), default);
-
-        Assert.Null(await store.GetAsync("s1", default));
-        Assert.Null(await store.DeleteAsync("s1", default));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await store.GetGraceTokensAsync(session.Id, session.Tokens.RefreshToken!, default));
     }
 }

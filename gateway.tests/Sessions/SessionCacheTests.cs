@@ -1,5 +1,4 @@
 using Bff.Configuration;
-using Bff.Idp;
 using Bff.Sessions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -18,17 +17,7 @@ public class SessionCacheTests
         return cache;
     }
 
-    private BffSession Session(string id = "s1") => new()
-    {
-        Id = id,
-        Subject = "alice",
-        Claims = [],
-        Tokens = new TokenSet("at", "rt", null, _time.GetUtcNow().AddMinutes(5)),
-        CreatedAt = _time.GetUtcNow(),
-        LastSeenAt = _time.GetUtcNow(),
-        AbsoluteExpiresAt = _time.GetUtcNow().AddHours(1),
-        Version = 1,
-    };
+    private BffSession Session(string id = "s1") => TestSessions.New("alice", _time.GetUtcNow()) with { Id = id };
 
     [Fact]
     public void TryGet_WithinDuration_Hit_ThenAgesOut()

@@ -1,5 +1,3 @@
-
-using Bff.Sessions;
 namespace Bff.Tests.Support;
 
 /// <summary>
@@ -148,7 +146,7 @@ public sealed class CookieJar
 
             seen.Add(cookie);
 
-            if (RejectionReason(cookie, requestUri) is not null)
+            if (CookieRules.RejectionReason(cookie, requestUri) is not null)
             {
                 _rejected.Add(setCookieHeader);
                 return false;
@@ -161,7 +159,7 @@ public sealed class CookieJar
                 return true;
             }
 
-            var path = cookie.Path is { Length: > 0 } p && p[0] == '/' ? p : DefaultPath(requestUri);
+            var path = cookie.Path is { Length: > 0 } p && p[0] == '/' ? p : CookieRules.DefaultPath(requestUri);
             _cookies[cookie.Name] = new Entry(cookie.Name, cookie.Value, path, cookie.ExpiresAt(now), ++_sequence);
             return true;
         }
@@ -176,7 +174,7 @@ public sealed class CookieJar
             PurgeExpired();
             var path = string.IsNullOrEmpty(requestUri.AbsolutePath) ? "/" : requestUri.AbsolutePath;
             var sent = _cookies.Values
-                .Where(c => PathMatches(path, c.Path))
+                .Where(c => CookieRules.PathMatches(path, c.Path))
                 .OrderByDescending(c => c.Path.Length)
                 .ThenBy(c => c.Sequence)
                 .Select(c => $"{c.Name}={c.Value}")
@@ -184,51 +182,6 @@ public sealed class CookieJar
             return sent.Count == 0 ? null : string.Join("; ", sent);
         }
     }
-
-    private static string? RejectionReason(SetCookie cookie, Uri requestUri)
-    {
-        var loopback = requestUri.IsLoopback;
-        if (cookie.Secure && requestUri.Scheme != Uri.UriSchemeHttps && !loopback)
-        {
-            return "Secure over http to a host that is not loopback";
-        }
-
-        if (cookie.Domain is { } domain && !string.Equals(domain.TrimStart('.'), requestUri.Host, StringComparison.OrdinalIgnoreCase))
-        {
-            return "Domain does not match the host";
-        }
-
-        if (cookie.Name.StartsWith("__Secure-", StringComparison.Ordinal) && !cookie.Secure)
-        {
-            return "__Secure- without Secure";
-        }
-
-        if (cookie.Name.StartsWith("__Host-", StringComparison.Ordinal)
-            && (!cookie.Secure || cookie.Has("Domain") || cookie.Path != "/"))
-        {
-            return "__Host- needs Secure, Path=/ and no Domain";
-        }
-
-        return null;
-    }
-
-    // RFC 6265 §5.1.4.
-    private static string DefaultPath(Uri requestUri)
-    {
-        var path = requestUri.AbsolutePath;
-        if (path.Length == 0 || path[0] != '/')
-        {
-            return "/";
-        }
-
-        var lastSlash = path.LastIndexOf('/');
-        return lastSlash == 0 ? "/" : path[..lastSlash];
-    }
-
-    private static bool PathMatches(string requestPath, string cookiePath) =>
-        requestPath == cookiePath
-        || (requestPath.StartsWith(cookiePath, StringComparison.Ordinal)
-            && (cookiePath.EndsWith('/') || requestPath[cookiePath.Length] == '/'));
 
     private void PurgeExpired()
     {

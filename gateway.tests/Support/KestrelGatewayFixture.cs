@@ -45,5 +45,5 @@ public sealed class KestrelGatewayFixture : IAsyncLifetime
         Upstream.Stop();
     }
 
-    internal Task<TestSession> CreateSessionAsync(string subject) => TestSession.CreateAsync(Factory.Services, subject);
+    internal Task<TestSession> CreateSessionAsync(string subject) => TestSessions.SeedAsync(Factory.Services, subject);
 }

@@ -1,5 +1,4 @@
 using Bff.Configuration;
-using Bff.Idp;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -88,34 +87,26 @@ internal sealed class OidcGatewayHost : IAsyncDisposable
         ? new(address, new CookieJar(Time))
         : new(new Uri("http://localhost/"), new CookieJar(Time), () => Factory.Server.CreateHandler());
 
-    /// <summary>A session made the way the sign-in handler makes one, and a browser holding its cookie.</summary>
+    /// <summary>A session made the way the sign-in handler makes one (<see cref="TestSessions"/>), and a browser holding its cookie.</summary>
     public async Task<(BffSession Session, TestBrowser Browser)> SeedSessionAsync(
         string subject,
         string? idpSessionId = null,
-        string refreshToken = "refresh-token",
+        string? refreshToken = null,
         string? userAgent = null)
     {
-        var now = Time.GetUtcNow();
-        var secret = SessionCookie.NewSecret();
-        var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BffOptions>>().Value;
-        var session = new BffSession
+        var lifetime = Services.GetRequiredService<IOptions<BffOptions>>().Value.Session.AbsoluteLifetime;
+        var seeded = await TestSessions.SeedAsync(Services, subject, session => session with
         {
-            Id = SessionCookie.HandleOf(secret),
-            Subject = subject,
             IdpSessionId = idpSessionId,
-            Claims = [new SessionClaim("sub", subject), new SessionClaim("name", subject)],
-            Tokens = new TokenSet("access-" + subject, refreshToken, "id-token", now.AddMinutes(5)),
-            CreatedAt = now,
-            LastSeenAt = now,
-            AbsoluteExpiresAt = now + options.Session.AbsoluteLifetime,
+            Tokens = session.Tokens with { RefreshToken = refreshToken ?? session.Tokens.RefreshToken },
+            AbsoluteExpiresAt = session.CreatedAt + lifetime,
             UserAgent = userAgent,
             IpAddress = "192.0.2.1",
-            Version = 1,
-        };
-        await Store.CreateAsync(session, default);
+        });
         var browser = CreateBrowser();
-        browser.Cookies.Set("__Host-bff", Services.GetRequiredService<SessionCookie>().Protect(secret));
-        return (session, browser);
+        var cookie = seeded.Cookie.Split('=', 2);
+        browser.Cookies.Set(cookie[0], cookie[1]);
+        return (seeded.Session, browser);
     }
 
     /// <summary>

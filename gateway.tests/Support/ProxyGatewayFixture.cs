@@ -53,7 +53,7 @@ public sealed class ProxyGatewayFixture : IAsyncLifetime
         Upstream.Stop();
     }
 
-    internal Task<TestSession> CreateSessionAsync(string subject) => TestSession.CreateAsync(Services, subject);
+    internal Task<TestSession> CreateSessionAsync(string subject) => TestSessions.SeedAsync(Services, subject);
 
     /// <summary>
     /// <c>GET /bff/csrf</c> in <paramref name="session"/>. With <paramref name="antiforgeryCookie"/> the

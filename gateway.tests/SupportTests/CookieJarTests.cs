@@ -1,7 +1,5 @@
-using Bff.Tests.Support;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
-using Xunit;
 
 namespace Bff.Tests.SupportTests;
 

@@ -13,7 +13,7 @@ namespace Bff.Tests.Tokens;
 public sealed class ClientTokenManagerTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly FakeIdp _idp = new();
+    private readonly FakeOidcProvider _idp = new();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly ClientTokenManager _manager;
 
@@ -21,7 +21,7 @@ public sealed class ClientTokenManagerTests : IDisposable
     {
         var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(StaticOidcOptions.For(_idp)), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
         _manager = new ClientTokenManager(new LocalTokenCache(), client, new InProcessRefreshLock(), new RefreshWaiters(), options, metrics, _time,
             NullLogger<ClientTokenManager>.Instance);
     }
@@ -35,12 +35,12 @@ public sealed class ClientTokenManagerTests : IDisposable
     [Fact]
     public async Task GetAsync_Concurrent_OneClientCredentialsGrant()
     {
-        _idp.RespondTokens("cc-1", refreshToken: null, expiresIn: 300, delayMs: 200);
+        _idp.RespondTokens("cc-1", refreshToken: null, expiresIn: 300, delay: TimeSpan.FromMilliseconds(200));
 
         var tokens = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => _manager.GetAsync(default).AsTask()));
 
         Assert.All(tokens, t => Assert.Equal("cc-1", t));
-        var body = Assert.Single(_idp.TokenRequestBodies);
+        var body = Assert.Single(_idp.TokenRequests);
         Assert.Contains("grant_type=client_credentials", body, StringComparison.Ordinal);
         Assert.Contains("client_id=bff", body, StringComparison.Ordinal);
     }
@@ -64,7 +64,7 @@ public sealed class ClientTokenManagerTests : IDisposable
     {
         _idp.RespondTokens("cc-1", refreshToken: null, expiresIn: 120);
         Assert.Equal("cc-1", await _manager.GetAsync(default));
-        _idp.RespondError(503);
+        _idp.RespondTokenError(503);
 
         _time.Advance(TimeSpan.FromSeconds(90));
         Assert.Equal("cc-1", await _manager.GetAsync(default));

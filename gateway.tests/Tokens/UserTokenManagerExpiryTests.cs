@@ -18,7 +18,7 @@ namespace Bff.Tests.Tokens;
 public sealed class UserTokenManagerExpiryTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly FakeIdp _idp = new();
+    private readonly FakeOidcProvider _idp = new();
     private readonly InMemorySessionStore _store;
     private readonly InterleavingStore _interleaving;
     private readonly UserTokenManager _manager;
@@ -31,7 +31,7 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         _store = new InMemorySessionStore(options, _time);
         _interleaving = new InterleavingStore(_store);
-        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(StaticOidcOptions.For(_idp)), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
         _manager = TestUserTokenManager.Create(_interleaving, client, options, metrics, _time);
     }
 
@@ -55,14 +55,14 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
 
         AssertNotForwardingExpired(result);
         Assert.Equal(AccessTokenStatus.IdpUnavailable, result.Status);
-        Assert.Equal(0, _idp.TokenCalls);
+        Assert.Empty(_idp.TokenRequests);
 
         // The session keeps the recovered refresh token: the next request renews with it, never with rt-1.
         var stored = await _store.GetFreshAsync("s1", default);
         Assert.Equal("rt-2", stored!.Tokens.RefreshToken);
         var next = await _manager.GetAsync(stored, default);
         Assert.Equal("at-3", next.Session!.Tokens.AccessToken);
-        Assert.Contains("refresh_token=rt-2", Assert.Single(_idp.TokenRequestBodies), StringComparison.Ordinal);
+        Assert.Contains("refresh_token=rt-2", Assert.Single(_idp.TokenRequests), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -97,16 +97,11 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
     private async Task<BffSession> SeedAsync()
     {
         var now = _time.GetUtcNow();
-        var session = new BffSession
+        var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
-            Subject = "alice",
-            Claims = [new SessionClaim("sub", "alice")],
             Tokens = new TokenSet("at-1", "rt-1", "id", now.AddSeconds(-1)),
-            CreatedAt = now,
-            LastSeenAt = now,
             AbsoluteExpiresAt = now.AddHours(8),
-            Version = 1,
         };
         await _store.CreateAsync(session, default);
         return session;

@@ -14,7 +14,7 @@ namespace Bff.Tests.Tokens;
 public sealed class UserTokenManagerTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly FakeIdp _idp = new();
+    private readonly FakeOidcProvider _idp = new();
     private readonly BffOptions _options = new() { ClientId = "bff", ClientSecret = "secret" };
     private readonly InMemorySessionStore _store;
     private readonly UserTokenManager _manager;
@@ -26,7 +26,7 @@ public sealed class UserTokenManagerTests : IDisposable
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         _store = new InMemorySessionStore(options, _time);
-        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(_idp.OidcOptions), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(StaticOidcOptions.For(_idp)), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
         _manager = TestUserTokenManager.Create(_store, client, options, metrics, _time);
     }
 
@@ -39,16 +39,11 @@ public sealed class UserTokenManagerTests : IDisposable
     private async Task<BffSession> SeedAsync(TimeSpan accessTokenLifetime, string refreshToken = "rt-1")
     {
         var now = _time.GetUtcNow();
-        var session = new BffSession
+        var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
-            Subject = "alice",
-            Claims = [new SessionClaim("sub", "alice")],
             Tokens = new TokenSet("at-1", refreshToken, "id", now + accessTokenLifetime),
-            CreatedAt = now,
-            LastSeenAt = now,
             AbsoluteExpiresAt = now.AddHours(8),
-            Version = 1,
         };
         await _store.CreateAsync(session, default);
         return session;
@@ -64,20 +59,20 @@ public sealed class UserTokenManagerTests : IDisposable
 
         Assert.Equal(AccessTokenStatus.Usable, result.Status);
         Assert.Equal("at-1", result.Session!.Tokens.AccessToken);
-        Assert.Equal(0, _idp.TokenCalls);
+        Assert.Empty(_idp.TokenRequests);
     }
 
     [Fact]
     public async Task GetAsync_WithinRefreshWindow_ConcurrentRequestsShareOneRefresh()
     {
         var session = await SeedAsync(TimeSpan.FromSeconds(30));
-        _idp.RespondTokens("at-2", "rt-2", delayMs: 300);
+        _idp.RespondTokens("at-2", "rt-2", delay: TimeSpan.FromMilliseconds(300));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => _manager.GetAsync(session, default).AsTask()));
 
-        Assert.Equal(1, _idp.TokenCalls);
+        Assert.Single(_idp.TokenRequests);
         Assert.All(results, r => Assert.Equal("at-2", r.Session!.Tokens.AccessToken));
-        var body = Assert.Single(_idp.TokenRequestBodies);
+        var body = Assert.Single(_idp.TokenRequests);
         Assert.Contains("grant_type=refresh_token", body, StringComparison.Ordinal);
         Assert.Contains("refresh_token=rt-1", body, StringComparison.Ordinal);
         var stored = await _store.GetFreshAsync("s1", default);
@@ -96,7 +91,7 @@ public sealed class UserTokenManagerTests : IDisposable
         var result = await _manager.GetAsync(stale, default);
 
         Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
-        Assert.Equal(0, _idp.TokenCalls);
+        Assert.Empty(_idp.TokenRequests);
     }
 
     [Fact]
@@ -108,11 +103,11 @@ public sealed class UserTokenManagerTests : IDisposable
         _idp.RespondTokens("at-2", "rt-2", expiresIn: 60);
 
         var first = await _manager.GetAsync(session, default);
-        Assert.Equal(1, _idp.TokenCalls);
+        Assert.Single(_idp.TokenRequests);
 
         // A request holding the old copy joins after the refresh: it gets the new tokens.
         var second = await _manager.GetAsync(session, default);
-        Assert.Equal(1, _idp.TokenCalls);
+        Assert.Single(_idp.TokenRequests);
         Assert.Equal("at-2", second.Session!.Tokens.AccessToken);
         Assert.Equal(first.Session!.Version, second.Session.Version);
     }
@@ -121,7 +116,7 @@ public sealed class UserTokenManagerTests : IDisposable
     public async Task GetAsync_InvalidGrant_EndsSession()
     {
         var session = await SeedAsync(TimeSpan.FromSeconds(-1));
-        _idp.RespondError(400, "invalid_grant");
+        _idp.RespondTokenError(400, "invalid_grant");
 
         var result = await _manager.GetAsync(session, default);
 
@@ -136,7 +131,7 @@ public sealed class UserTokenManagerTests : IDisposable
     public async Task GetAsync_IdpFailing_ValidTokenStillUsed_SessionKept(int status, string? error)
     {
         var session = await SeedAsync(TimeSpan.FromSeconds(30));
-        _idp.RespondError(status, error);
+        _idp.RespondTokenError(status, error);
 
         var result = await _manager.GetAsync(session, default);
 
@@ -149,7 +144,7 @@ public sealed class UserTokenManagerTests : IDisposable
     public async Task GetAsync_IdpDownAndTokenExpired_UnavailableThenRecovers()
     {
         var session = await SeedAsync(TimeSpan.FromSeconds(30));
-        _idp.RespondError(503);
+        _idp.RespondTokenError(503);
         _time.Advance(TimeSpan.FromSeconds(31));
 
         var down = await _manager.GetAsync(session, default);
@@ -170,35 +165,25 @@ public sealed class UserTokenManagerTests : IDisposable
         var session = await SeedAsync(TimeSpan.FromSeconds(-1));
         // A holder used rt-1, recorded the result, then lost its write (its version check failed).
         await _store.TryUpdateTokensAsync("s1", 99, new TokenSet("at-2", "rt-2", "id", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
-        _idp.RespondError(400, "invalid_grant");
+        _idp.RespondTokenError(400, "invalid_grant");
 
         var result = await _manager.GetAsync(session, default);
 
         Assert.Equal(AccessTokenStatus.Usable, result.Status);
         Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
-        Assert.Equal(0, _idp.TokenCalls);
+        Assert.Empty(_idp.TokenRequests);
     }
 
     [Fact]
     public async Task GetAsync_NoRefreshTokenAndExpired_EndsSession()
     {
         var now = _time.GetUtcNow();
-        var session = new BffSession
-        {
-            Id = "s2",
-            Subject = "alice",
-            Claims = [],
-            Tokens = new TokenSet("at-1", null, null, now.AddSeconds(-1)),
-            CreatedAt = now,
-            LastSeenAt = now,
-            AbsoluteExpiresAt = now.AddHours(1),
-            Version = 1,
-        };
+        var session = TestSessions.New("alice", now) with { Id = "s2", Tokens = new TokenSet("at-1", null, null, now.AddSeconds(-1)) };
         await _store.CreateAsync(session, default);
 
         var result = await _manager.GetAsync(session, default);
 
         Assert.Equal(AccessTokenStatus.SessionEnded, result.Status);
-        Assert.Equal(0, _idp.TokenCalls);
+        Assert.Empty(_idp.TokenRequests);
     }
 }

@@ -16,7 +16,7 @@ public sealed class RedisServerTests
 
         await using (var connection = await ConnectAsync(redis))
         {
-            Assert.True(await connection.GetDatabase().PingAsync() < TimeSpan.FromSeconds(1));
+            await connection.GetDatabase().PingAsync();
             await connection.GetDatabase().StringSetAsync("k", "v");
         }
 

@@ -8,6 +8,11 @@ internal static class IdpIntrospection
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
+    /// <summary>Waits until the IdP says inactive: revocations go from the background queue.</summary>
+    public static Task BecomesInactiveAsync(DevIdp idp, string refreshToken) =>
+        Eventually.TrueAsync(async () => !await IsActiveAsync(idp, refreshToken), TimeSpan.FromSeconds(10), "the IdP to see the refresh token revoked",
+            TimeSpan.FromMilliseconds(100));
+
     public static async Task<bool> IsActiveAsync(DevIdp idp, string refreshToken)
     {
         using var response = await Http.PostAsync(idp.Issuer + "/token/introspection", new FormUrlEncodedContent(
@@ -21,22 +26,5 @@ internal static class IdpIntrospection
         Assert.True(response.IsSuccessStatusCode, $"introspection: {(int)response.StatusCode} {body}");
         using var json = JsonDocument.Parse(body);
         return json.RootElement.GetProperty("active").GetBoolean();
-    }
-
-    /// <summary>Polls until the IdP says inactive (revocations from the background queue take a moment).</summary>
-    public static async Task<bool> BecomesInactiveAsync(DevIdp idp, string refreshToken, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (await IsActiveAsync(idp, refreshToken))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return true;
     }
 }

@@ -5,10 +5,38 @@ using System.Text.Json;
 
 namespace Bff.Tests.Integration.Lifecycle;
 
-/// <summary>Small steps the lifecycle tests share: waiting for the session cache, reading /bff/user and /bff/sessions.</summary>
+/// <summary>Small steps the lifecycle tests share: their configuration, waiting for the session cache, reading /bff/user and /bff/sessions.</summary>
 internal static class LifecycleGateways
 {
     public static readonly KeyValuePair<string, string>[] Xhr = [new("X-CSRF", "1")];
+
+    /// <summary>Far longer than any wait of these tests: a cached session refused within one was refused by its invalidation message.</summary>
+    private static readonly TimeSpan SessionCacheDuration = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// <see cref="GatewayConfig.Create"/> with a session cache that outlasts every wait here, so a test of revocation
+    /// across instances checks what ended the cached session (the message) rather than how fast, which a loaded
+    /// machine decides.
+    /// </summary>
+    public static Dictionary<string, string?> Config(DevIdp idp, RedisServer redis)
+    {
+        var config = GatewayConfig.Create(idp, redis);
+        config["Bff:Session:CacheDuration"] = SessionCacheDuration.ToString();
+        return config;
+    }
+
+    /// <summary>Waits until every browser gets 401 <c>session_expired</c> from /bff/user.</summary>
+    public static async Task WaitForSessionExpiredAsync(IReadOnlyList<TestBrowser> browsers)
+    {
+        foreach (var browser in browsers)
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                var (status, body) = await UserAsync(browser);
+                return status == HttpStatusCode.Unauthorized && body.GetProperty("code").GetString() == "session_expired";
+            }, TimeSpan.FromSeconds(30), $"{browser.BaseAddress} to answer 401 session_expired", TimeSpan.FromMilliseconds(20));
+        }
+    }
 
     /// <summary>
     /// Waits until the instance has confirmed its invalidation subscription and turned its session cache on, so

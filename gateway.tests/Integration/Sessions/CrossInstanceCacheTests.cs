@@ -2,25 +2,32 @@ using Bff.Configuration;
 using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
-using Bff.Tests.Support;
-using System.Diagnostics;
 using StackExchange.Redis;
-using Xunit.Abstractions;
 
 namespace Bff.Tests.Integration.Sessions;
 
 /// <summary>
-/// The contract's revocation rules for a per-instance session cache, against a real Redis: revocations
-/// reach every instance fast, and no failure (dead subscription, silent subscription, Redis down, a read
+/// The contract's revocation rules for a per-instance session cache, against a real Redis: a revocation reaches
+/// every instance by its own message, and no failure (dead subscription, silent subscription, Redis down, a read
 /// racing an invalidation) lets a revoked session be used for longer than the cache duration.
 /// </summary>
+/// <remarks>
+/// How fast a revocation arrives (the contract's 100 ms) is a product figure measured by the benchmarks, not here:
+/// a loaded test machine would make it a coin toss. These tests check what caused an eviction, within bounds that
+/// only catch a hang and stay well inside the cache duration, so that ageing can never be what they saw.
+/// </remarks>
 [Trait("Category", "Integration")]
-public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class CrossInstanceCacheTests : IAsyncLifetime
 {
     private readonly TestDataProtection _protection = TestDataProtection.InMemory();
     private RedisServer _redis = null!;
     private StoreInstance _a = null!;
     private StoreInstance _b = null!;
+
+    private static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(20);
+
+    // Generous against a loaded machine, yet well inside the cache duration.
+    private static readonly TimeSpan WellWithinCacheDuration = TimeSpan.FromSeconds(10);
 
     private static BffOptions Options(TimeSpan cacheDuration) => new()
     {
@@ -31,8 +38,8 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        // Long enough that only the invalidation machinery, not ageing, can explain a fast eviction.
-        var options = Options(TimeSpan.FromSeconds(20));
+        // Long enough that only the invalidation machinery, not ageing, can explain an eviction within the waits below.
+        var options = Options(CacheDuration);
         _a = await StoreInstance.StartAsync(_redis.ConnectionString, _protection, options);
         _b = await StoreInstance.StartAsync(_redis.ConnectionString, _protection, options);
     }
@@ -47,7 +54,7 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
 
     private async Task<BffSession> CachedOnBAsync()
     {
-        var session = StoreInstance.NewSession();
+        var session = TestSessions.New();
         await _a.Store.CreateAsync(session, default);
         Assert.NotNull(await _b.Store.GetAsync(session.Id, default));
         Assert.NotNull(_b.Cache.TryGet(session.Id));
@@ -55,26 +62,20 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
     }
 
     [Fact]
-    public async Task Delete_OnOneInstance_EvictsOtherInstancesCacheWithin100ms()
+    public async Task Delete_OnOneInstance_EvictsOtherInstancesCacheByItsMessage()
     {
-        var latencies = new List<TimeSpan>();
         for (var i = 0; i < 10; i++)
         {
             var session = await CachedOnBAsync();
+            var epoch = _b.Cache.Epoch;
 
             await _a.Store.DeleteAsync(session.Id, default);
-            var watch = Stopwatch.StartNew();
-            while (await _b.Store.GetAsync(session.Id, default) is not null)
-            {
-                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), "never evicted");
-                await Task.Delay(1);
-            }
 
-            latencies.Add(watch.Elapsed);
+            await Eventually.TrueAsync(async () => await _b.Store.GetAsync(session.Id, default) is null, WellWithinCacheDuration, "the other instance to refuse the deleted session");
+            // The cache stayed on and heard an invalidation: the message evicted the entry, not a cache drop or ageing.
+            Assert.True(_b.Cache.IsEnabled);
+            Assert.True(_b.Cache.Epoch > epoch);
         }
-
-        output.WriteLine("eviction latencies (ms): " + string.Join(", ", latencies.Select(l => l.TotalMilliseconds.ToString("F1"))));
-        Assert.True(latencies.Max() < TimeSpan.FromMilliseconds(100), "slowest eviction " + latencies.Max().TotalMilliseconds + " ms");
     }
 
     [Fact]
@@ -82,10 +83,10 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
     {
         var session = await CachedOnBAsync();
 
-        var written = await _a.Store.TryUpdateTokensAsync(session.Id, 1, session.Tokens with { AccessToken = "at-2" }, "rt", default);
+        var written = await _a.Store.TryUpdateTokensAsync(session.Id, 1, session.Tokens with { AccessToken = "at-2" }, session.Tokens.RefreshToken, default);
 
         Assert.Equal(TokenWriteOutcome.Written, written.Outcome);
-        await StoreInstance.WaitAsync(() => _b.Cache.TryGet(session.Id) is null, TimeSpan.FromSeconds(1), "eviction");
+        await Eventually.TrueAsync(() => _b.Cache.TryGet(session.Id) is null, WellWithinCacheDuration, "the token write to evict the other instance's entry");
         Assert.Equal("at-2", (await _b.Store.GetAsync(session.Id, default))!.Tokens.AccessToken);
     }
 
@@ -95,21 +96,14 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
         var session = await CachedOnBAsync();
         await using var admin = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString + ",allowAdmin=true");
 
-        var watch = Stopwatch.StartNew();
         await admin.GetDatabase().ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
         await _a.Store.DeleteAsync(session.Id, default);
 
-        while (await _b.Store.GetAsync(session.Id, default) is not null)
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the revoked session was served for the whole cache duration");
-            await Task.Delay(5);
-        }
-
-        output.WriteLine($"refused after {watch.Elapsed.TotalMilliseconds:F0} ms (cache duration 20 s)");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3));
+        // The invalidation was published while nobody listened: only dropping the cache can refuse it in time.
+        await Eventually.TrueAsync(async () => await _b.Store.GetAsync(session.Id, default) is null, WellWithinCacheDuration, "the revoked session to be refused");
 
         // The subscription comes back and proves itself: caching resumes.
-        await StoreInstance.WaitAsync(() => _b.Cache.IsEnabled, TimeSpan.FromSeconds(10), "the cache to come back");
+        await Eventually.TrueAsync(() => _b.Cache.IsEnabled, TimeSpan.FromSeconds(10), "the cache to come back");
     }
 
     [Fact]
@@ -120,17 +114,9 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
         // Messages stop arriving without any connection event: only the self-ping can tell.
         await _b.Redis.GetSubscriber().UnsubscribeAllAsync();
         await _a.Store.DeleteAsync(session.Id, default);
-        var watch = Stopwatch.StartNew();
 
-        while (await _b.Store.GetAsync(session.Id, default) is not null)
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the revoked session was served for the whole cache duration");
-            await Task.Delay(5);
-        }
-
-        output.WriteLine($"refused after {watch.Elapsed.TotalMilliseconds:F0} ms (cache duration 20 s, ping interval 1 s)");
+        await Eventually.TrueAsync(async () => await _b.Store.GetAsync(session.Id, default) is null, WellWithinCacheDuration, "the revoked session to be refused");
         Assert.False(_b.Cache.IsEnabled);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -138,15 +124,16 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
     {
         for (var i = 0; i < 50; i++)
         {
-            var session = StoreInstance.NewSession();
+            var session = TestSessions.New();
             await _a.Store.CreateAsync(session, default);
 
+            var epoch = _b.Cache.Epoch;
             var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(() => _b.Store.GetFreshAsync(session.Id, default))).ToArray();
             await _a.Store.DeleteAsync(session.Id, default);
             await Task.WhenAll(readers);
 
-            // Give the invalidation time to land; after that nothing may bring the session back.
-            await Task.Delay(50);
+            // Once the delete's invalidation has landed (the only one this loop publishes), nothing may bring the session back.
+            await Eventually.TrueAsync(() => _b.Cache.Epoch > epoch, WellWithinCacheDuration, "the delete's invalidation to reach the other instance");
             Assert.Null(await _b.Store.GetAsync(session.Id, default));
             Assert.Null(_b.Cache.TryGet(session.Id));
         }
@@ -158,11 +145,11 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
         var session = await CachedOnBAsync();
 
         await _redis.KillAsync();
-        await StoreInstance.WaitAsync(() => !_b.Health.IsAvailable, TimeSpan.FromSeconds(5), "the outage to be noticed");
+        await Eventually.TrueAsync(() => !_b.Health.IsAvailable, TimeSpan.FromSeconds(10), "the outage to be noticed");
         await Assert.ThrowsAsync<SessionStoreUnavailableException>(async () => await _b.Store.GetAsync(session.Id, default));
 
         await _redis.RestartAsync();
-        await StoreInstance.WaitAsync(() => _b.Health.IsAvailable, TimeSpan.FromSeconds(15), "Redis to be back");
+        await Eventually.TrueAsync(() => _b.Health.IsAvailable, TimeSpan.FromSeconds(15), "Redis to be back");
 
         // The restarted Redis is empty: the session is gone, and no cached copy may say otherwise.
         Assert.Null(await _b.Store.GetAsync(session.Id, default));
@@ -171,8 +158,8 @@ public sealed class CrossInstanceCacheTests(ITestOutputHelper output) : IAsyncLi
     [Fact]
     public async Task Indexes_ListBySubjectAndIdpSession_FollowCreateAndDelete()
     {
-        var first = StoreInstance.NewSession();
-        var second = StoreInstance.NewSession() with { IdpSessionId = "idp-2" };
+        var first = TestSessions.New();
+        var second = TestSessions.New() with { IdpSessionId = "idp-2" };
         await _a.Store.CreateAsync(first, default);
         await _a.Store.CreateAsync(second, default);
 

@@ -1,5 +1,4 @@
 using Bff.Configuration;
-using Bff.Idp;
 using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
@@ -35,8 +34,8 @@ public sealed class SessionBindingRedisTests : IAsyncLifetime
 
     private async Task<(BffSession Victim, BffSession Attacker)> TwoSessionsAsync()
     {
-        var victim = StoreInstance.NewSession() with { Subject = "alice", Tokens = new TokenSet("at-alice", "rt-alice", null, DateTimeOffset.UtcNow.AddMinutes(5)) };
-        var attacker = StoreInstance.NewSession() with { Subject = "mallory", Claims = [new SessionClaim("sub", "mallory")] };
+        var victim = TestSessions.New("alice");
+        var attacker = TestSessions.New("mallory");
         await _instance.Store.CreateAsync(victim, default);
         await _instance.Store.CreateAsync(attacker, default);
         return (victim, attacker);
@@ -82,14 +81,14 @@ public sealed class SessionBindingRedisTests : IAsyncLifetime
     public async Task GraceTokens_CopiedFromAnotherSession_NotFound()
     {
         var (victim, attacker) = await TwoSessionsAsync();
-        var written = await _instance.Store.TryUpdateTokensAsync(victim.Id, 1, victim.Tokens with { AccessToken = "at-alice-2" }, "rt-alice", default);
+        var written = await _instance.Store.TryUpdateTokensAsync(victim.Id, 1, victim.Tokens with { AccessToken = "access-alice-2" }, "refresh-alice", default);
         Assert.Equal(TokenWriteOutcome.Written, written.Outcome);
-        var hash = RedisKeys.Hash("rt-alice");
+        var hash = RedisKeys.Hash("refresh-alice");
 
         var grace = await Db.StringGetAsync(RedisKeys.Default.RefreshGrace(victim.Id, hash));
         await Db.StringSetAsync(RedisKeys.Default.RefreshGrace(attacker.Id, hash), grace, TimeSpan.FromMinutes(1));
 
-        Assert.Null(await _instance.Store.GetGraceTokensAsync(attacker.Id, "rt-alice", default));
-        Assert.Equal("at-alice-2", (await _instance.Store.GetGraceTokensAsync(victim.Id, "rt-alice", default))!.AccessToken);
+        Assert.Null(await _instance.Store.GetGraceTokensAsync(attacker.Id, "refresh-alice", default));
+        Assert.Equal("access-alice-2", (await _instance.Store.GetGraceTokensAsync(victim.Id, "refresh-alice", default))!.AccessToken);
     }
 }

@@ -31,7 +31,7 @@ public sealed class SessionFormatRedisTests : IAsyncLifetime
     [Fact]
     public async Task Create_WritesTheCurrentFormat()
     {
-        var session = StoreInstance.NewSession();
+        var session = TestSessions.New();
 
         await _instance.Store.CreateAsync(session, default);
 
@@ -42,7 +42,7 @@ public sealed class SessionFormatRedisTests : IAsyncLifetime
     [Fact]
     public async Task Read_NewerFormat_NotReadAndNotDeleted()
     {
-        var session = StoreInstance.NewSession();
+        var session = TestSessions.New();
         await _instance.Store.CreateAsync(session, default);
         await _instance.Redis.GetDatabase().HashSetAsync(RedisKeys.Default.Session(session.Id), "fv", SessionFormat.Current + 1);
 
@@ -54,7 +54,7 @@ public sealed class SessionFormatRedisTests : IAsyncLifetime
     public async Task Read_FormatOne_NotReadAndDeleted()
     {
         // Format 1 had no fv field and no binding to the session id: its ciphertext could be moved between sessions.
-        var session = StoreInstance.NewSession();
+        var session = TestSessions.New();
         await _instance.Store.CreateAsync(session, default);
         await _instance.Redis.GetDatabase().HashDeleteAsync(RedisKeys.Default.Session(session.Id), "fv");
 

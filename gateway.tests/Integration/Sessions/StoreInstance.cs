@@ -1,5 +1,4 @@
 using Bff.Configuration;
-using Bff.Idp;
 using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Support;
@@ -50,40 +49,8 @@ internal sealed class StoreInstance : IAsyncDisposable
         var protector = new SessionProtector(provider ?? protection.Provider, protection.Gate);
         var instance = new StoreInstance(await ConnectionMultiplexer.ConnectAsync(configuration), protector, options);
         await instance._listener.StartAsync(default);
-        await WaitAsync(() => instance.Cache.IsEnabled, TimeSpan.FromSeconds(10), "the cache to be confirmed by a ping");
+        await Eventually.TrueAsync(() => instance.Cache.IsEnabled, TimeSpan.FromSeconds(10), "the cache to be confirmed by a ping");
         return instance;
-    }
-
-    /// <summary>A new session of alice's, as a login creates it: what the tests store on one instance and read on another.</summary>
-    public static BffSession NewSession()
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new BffSession
-        {
-            Id = SessionCookie.HandleOf(SessionCookie.NewSecret()),
-            Subject = "alice",
-            IdpSessionId = "idp-1",
-            Claims = [new SessionClaim("sub", "alice")],
-            Tokens = new TokenSet("at", "rt", null, now.AddMinutes(5)),
-            CreatedAt = now,
-            LastSeenAt = now,
-            AbsoluteExpiresAt = now.AddHours(1),
-            Version = 1,
-        };
-    }
-
-    public static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Waited {timeout} for {what}.");
-            }
-
-            await Task.Delay(5);
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -38,19 +38,8 @@ internal sealed class SessionSeeder : IAsyncDisposable
     /// <summary>Creates a session for <paramref name="subject"/> and returns its id and the cookie header value.</summary>
     public async Task<(string Id, string Cookie)> CreateAsync(string subject, string accessToken, string refreshToken, DateTimeOffset accessTokenExpiresAt)
     {
-        var now = DateTimeOffset.UtcNow;
-        var secret = SessionCookie.NewSecret();
-        var session = new BffSession
-        {
-            Id = SessionCookie.HandleOf(secret),
-            Subject = subject,
-            Claims = [new SessionClaim("sub", subject)],
-            Tokens = new TokenSet(accessToken, refreshToken, null, accessTokenExpiresAt),
-            CreatedAt = now,
-            LastSeenAt = now,
-            AbsoluteExpiresAt = now.AddHours(1),
-            Version = 1,
-        };
+        var (session, secret) = TestSessions.NewWithSecret(subject);
+        session = session with { Tokens = new TokenSet(accessToken, refreshToken, null, accessTokenExpiresAt) };
         await _store.CreateAsync(session, default);
         return (session.Id, "__Host-bff=" + _cookie.Protect(secret));
     }

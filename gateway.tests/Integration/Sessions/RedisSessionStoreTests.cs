@@ -1,0 +1,70 @@
+using Bff.Redis;
+using Bff.Sessions;
+using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Sessions;
+using System.Collections.Concurrent;
+using StackExchange.Redis;
+
+namespace Bff.Tests.Integration.Sessions;
+
+/// <summary>
+/// The session store contract for the Redis store, on the run's shared Redis, with its per-instance cache on. The
+/// store's deadlines run on the fake clock, since it judges them itself on every read; the key TTLs Redis counts on
+/// its own clock are left to <see cref="RedisSessionLifetimeTests"/>, and the grace entry's to the one check below
+/// that needs no waiting.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class RedisSessionStoreTests : SessionStoreContract, IAsyncLifetime
+{
+    private readonly TestDataProtection _protection = TestDataProtection.InMemory();
+    private ConnectionMultiplexer _redis = null!;
+
+    public async Task InitializeAsync() =>
+        _redis = await ConnectionMultiplexer.ConnectAsync((await SharedServers.GetRedisAsync()).ConnectionString);
+
+    public async Task DisposeAsync()
+    {
+        await _redis.DisposeAsync();
+        _protection.Dispose();
+    }
+
+    private protected override ISessionStore CreateStore()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(Options);
+        var cache = new SessionCache(options, Time);
+        // As a gateway runs it once its subscription is confirmed; the store must stay right through its cache.
+        cache.Enable();
+        return TestRedisSessionStore.Create(_redis, _protection.SessionProtector(), cache, new SessionStoreHealth(), options, Time);
+    }
+
+    private protected override async Task ExpectChangeAnnouncedAsync(string id, Func<Task> change)
+    {
+        var heard = new ConcurrentQueue<string>();
+        var channel = await _redis.GetSubscriber().SubscribeAsync(RedisKeys.Default.InvalidationChannel);
+        channel.OnMessage(message => heard.Enqueue(message.Message.ToString()));
+        try
+        {
+            await change();
+            await Eventually.TrueAsync(() => heard.Contains(RedisSessionStore.InvalidationMessage(id)), TimeSpan.FromSeconds(10),
+                "the change to be published on the invalidation channel");
+        }
+        finally
+        {
+            await channel.UnsubscribeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task GraceTokens_KeptByRedisForAtMostTheGracePeriod()
+    {
+        var store = CreateStore();
+        var session = NewSession();
+        await store.CreateAsync(session, default);
+        var replaced = session.Tokens.RefreshToken!;
+
+        await store.TryUpdateTokensAsync(session.Id, 1, session.Tokens with { AccessToken = "access-2" }, replaced, default);
+
+        var ttl = await _redis.GetDatabase().KeyTimeToLiveAsync(RedisKeys.Default.RefreshGrace(session.Id, RedisKeys.Hash(replaced)));
+        Assert.InRange(ttl!.Value, TimeSpan.FromMilliseconds(1), RedisSessionStore.GracePeriod);
+    }
+}

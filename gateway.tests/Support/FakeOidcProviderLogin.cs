@@ -1,0 +1,34 @@
+using System.Net;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Bff.Tests.Support;
+
+/// <summary>Whole logins through a <see cref="FakeOidcProvider"/>, driven by a <see cref="TestBrowser"/>.</summary>
+internal static class FakeOidcProviderLogin
+{
+    /// <summary>
+    /// A whole login, as the browser would make it: <c>/bff/login</c>, then the callback with the state and a code,
+    /// which the gateway redeems at the provider's token endpoint for an ID token carrying the nonce.
+    /// </summary>
+    /// <param name="editState">Changes the state on its way back, as only a state made by other code could.</param>
+    /// <param name="callbackHeaders">Go with the callback only (the Fetch Metadata of a navigation from the IdP, say).</param>
+    public static async Task<HttpResponseMessage> LoginAsync(
+        this FakeOidcProvider idp,
+        TestBrowser browser,
+        string subject,
+        string sid,
+        long? refreshExpiresIn = null,
+        string returnUrl = "/",
+        Func<string, string>? editState = null,
+        IEnumerable<KeyValuePair<string, string>>? callbackHeaders = null)
+    {
+        using var start = await browser.GetAsync("/bff/login?returnUrl=" + returnUrl);
+        Assert.Equal(HttpStatusCode.Found, start.StatusCode);
+        var authorize = QueryHelpers.ParseQuery(start.Headers.Location!.Query);
+        var accessToken = "at-" + Guid.NewGuid().ToString("N");
+        idp.RespondTokens(accessToken, "rt-" + Guid.NewGuid().ToString("N"), idToken: idp.IdToken(subject, sid, authorize["nonce"]!, accessToken),
+            refreshExpiresIn: refreshExpiresIn);
+        var state = authorize["state"].ToString();
+        return await browser.GetAsync("/signin-oidc?code=code-1&state=" + Uri.EscapeDataString(editState?.Invoke(state) ?? state), callbackHeaders);
+    }
+}

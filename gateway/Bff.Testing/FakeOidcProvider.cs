@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Bff.Testing;
+
+/// <summary>
+/// An OpenID Provider for tests, on WireMock at a loopback port of its own: discovery, a JWKS with an RSA key it
+/// makes itself, a token endpoint that answers whatever the test sets next (a code exchange, a refresh, client
+/// credentials, or an error), a revocation endpoint and an end-session endpoint. It signs ID tokens and back-channel
+/// logout tokens with its key, or with any other the test hands it. Every request it receives is logged, so a test
+/// can count and read the grants and revocations that reached it.
+/// </summary>
+public sealed class FakeOidcProvider : IDisposable
+{
+    /// <summary>The client the provider issues tokens to: the <c>aud</c> of its ID and logout tokens.</summary>
+    public const string ClientId = "bff";
+
+    /// <summary>The <c>kid</c> of <see cref="Key"/> in the JWKS and in the tokens it signs.</summary>
+    public const string KeyId = "test-key-1";
+
+    /// <summary>The event a back-channel logout token carries (OpenID Connect Back-Channel Logout 1.0, section 2.4).</summary>
+    public const string BackchannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
+
+    // Fixed mapping ids, so that answering again replaces the earlier answer.
+    private static readonly Guid TokenMapping = Guid.Parse("5f0c2a59-0000-4000-8000-000000000001");
+    private static readonly Guid RevocationMapping = Guid.Parse("5f0c2a59-0000-4000-8000-000000000002");
+
+    /// <summary>Starts the provider; its token endpoint answers 404 until a test sets its answer.</summary>
+    /// <param name="endSessionEndpoint">Whether discovery names an end-session endpoint (RP-initiated logout).</param>
+    /// <param name="revocationEndpoint">Whether discovery names a revocation endpoint (RFC 7009).</param>
+    public FakeOidcProvider(bool endSessionEndpoint = true, bool revocationEndpoint = true)
+    {
+        Server = WireMockServer.Start();
+        Issuer = Server.Url!;
+        Server.Given(Request.Create().WithPath("/.well-known/openid-configuration").UsingGet())
+            .RespondWith(Json(FakeOidcDocuments.Discovery(this, endSessionEndpoint, revocationEndpoint)));
+        Server.Given(Request.Create().WithPath("/jwks").UsingGet()).RespondWith(Json(FakeOidcDocuments.Jwks(Key)));
+        RespondToRevocation(200);
+    }
+
+    /// <summary>The WireMock server underneath, for what this type does not say: stopping it stands for an outage.</summary>
+    public WireMockServer Server { get; }
+
+    /// <summary>The issuer, with no trailing slash as in the discovery document: what the gateway's <c>Bff:Authority</c> is set to.</summary>
+    public string Issuer { get; }
+
+    /// <summary>The authorization endpoint, which nothing answers: a login's browser never needs to go there in a test.</summary>
+    public string AuthorizationEndpoint => Issuer + "/authorize";
+
+    /// <summary>The token endpoint.</summary>
+    public string TokenEndpoint => Issuer + "/token";
+
+    /// <summary>The revocation endpoint, whether or not discovery names it.</summary>
+    public string RevocationEndpoint => Issuer + "/revoke";
+
+    /// <summary>The end-session endpoint, whether or not discovery names it.</summary>
+    public string EndSessionEndpoint => Issuer + "/session/end";
+
+    /// <summary>The signing key published in the JWKS.</summary>
+    public RSA Key { get; } = RSA.Create(2048);
+
+    /// <summary>The form bodies posted to the token endpoint, oldest first.</summary>
+    public IReadOnlyList<string> TokenRequests => RequestsTo("/token");
+
+    /// <summary>The form bodies posted to the revocation endpoint, oldest first.</summary>
+    public IReadOnlyList<string> RevocationRequests => RequestsTo("/revoke");
+
+    /// <summary>What the token endpoint answers from now on, to any grant.</summary>
+    /// <param name="accessToken">The access token issued.</param>
+    /// <param name="refreshToken">The refresh token issued; null issues none, as for client credentials.</param>
+    /// <param name="expiresIn">The access token's lifetime in seconds.</param>
+    /// <param name="idToken">The ID token, for a code exchange (see <see cref="IdToken"/>); null sends none.</param>
+    /// <param name="refreshExpiresIn">The refresh token's lifetime in seconds (<c>refresh_expires_in</c>), when the test wants one.</param>
+    /// <param name="delay">How long the endpoint takes to answer.</param>
+    public void RespondTokens(string accessToken, string? refreshToken, int expiresIn = 300, string? idToken = null, long? refreshExpiresIn = null,
+        TimeSpan? delay = null)
+    {
+        var body = new JsonObject { ["access_token"] = accessToken, ["token_type"] = "Bearer", ["expires_in"] = expiresIn };
+        if (refreshToken is not null)
+        {
+            body["refresh_token"] = refreshToken;
+        }
+
+        if (idToken is not null)
+        {
+            body["id_token"] = idToken;
+        }
+
+        if (refreshExpiresIn is { } seconds)
+        {
+            body["refresh_expires_in"] = seconds;
+        }
+
+        RespondAtTokenEndpoint(Json(body), delay);
+    }
+
+    /// <summary>The token endpoint fails from now on: <paramref name="status"/>, with an OAuth <c>error</c> body when one is given.</summary>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="error">The OAuth error code (<c>invalid_grant</c>, say); null sends no body.</param>
+    /// <param name="delay">How long the endpoint takes to answer.</param>
+    public void RespondTokenError(int status, string? error = null, TimeSpan? delay = null)
+    {
+        var response = Response.Create().WithStatusCode(status);
+        if (error is not null)
+        {
+            response = response.WithHeader("Content-Type", "application/json").WithBody(new JsonObject { ["error"] = error }.ToJsonString());
+        }
+
+        RespondAtTokenEndpoint(response, delay);
+    }
+
+    /// <summary>What the revocation endpoint answers from now on (200 at first).</summary>
+    /// <param name="status">The HTTP status, with no body.</param>
+    public void RespondToRevocation(int status) =>
+        Server.Given(Request.Create().WithPath("/revoke").UsingPost()).WithGuid(RevocationMapping)
+            .RespondWith(Response.Create().WithStatusCode(status));
+
+    /// <summary>Forgets the requests received so far, so the next counts start from zero; the answers set stay.</summary>
+    public void ClearRequests() => Server.ResetLogEntries();
+
+    /// <summary>A signed ID token for a code exchange, as the gateway checks it: issuer, audience, nonce and <c>at_hash</c>.</summary>
+    /// <param name="subject">Its <c>sub</c>, and its <c>name</c>.</param>
+    /// <param name="sid">The IdP session it belongs to.</param>
+    /// <param name="nonce">The nonce of the authorization request it answers.</param>
+    /// <param name="accessToken">The access token issued with it, which <c>at_hash</c> binds.</param>
+    public string IdToken(string subject, string sid, string nonce, string accessToken) =>
+        FakeOidcDocuments.Sign(FakeOidcDocuments.IdTokenClaims(Issuer, subject, sid, nonce, accessToken), Key);
+
+    /// <summary>A valid logout token, as <paramref name="change"/> leaves it.</summary>
+    /// <param name="subject">Its <c>sub</c>; null leaves it out.</param>
+    /// <param name="sid">Its <c>sid</c>; null leaves it out.</param>
+    /// <param name="change">Edits the claims before signing; a claim set to null is removed.</param>
+    /// <param name="key">Signs instead of <see cref="Key"/>: a key the provider never published.</param>
+    /// <param name="alg">The header's <c>alg</c>; <c>none</c> leaves the token unsigned.</param>
+    /// <param name="kid">The header's <c>kid</c>.</param>
+    public string LogoutToken(string? subject, string? sid, Action<JsonObject>? change = null, RSA? key = null, string alg = "RS256", string kid = KeyId)
+    {
+        var claims = FakeOidcDocuments.LogoutTokenClaims(Issuer, subject, sid);
+        change?.Invoke(claims);
+        foreach (var name in claims.Where(c => c.Value is null).Select(c => c.Key).ToArray())
+        {
+            claims.Remove(name);
+        }
+
+        return FakeOidcDocuments.Sign(claims, key ?? Key, alg, "logout+jwt", kid);
+    }
+
+    /// <summary>Any claims as a JWT.</summary>
+    /// <param name="claims">The payload.</param>
+    /// <param name="key">Signs instead of <see cref="Key"/>.</param>
+    /// <param name="alg">The header's <c>alg</c>: RS256, or <c>none</c> for an unsigned token.</param>
+    /// <param name="typ">The header's <c>typ</c>.</param>
+    /// <param name="kid">The header's <c>kid</c>.</param>
+    public string Sign(JsonObject claims, RSA? key = null, string alg = "RS256", string typ = "JWT", string kid = KeyId) =>
+        FakeOidcDocuments.Sign(claims, key ?? Key, alg, typ, kid);
+
+    /// <summary>Stops the server and drops the key.</summary>
+    public void Dispose()
+    {
+        Server.Stop();
+        Server.Dispose();
+        Key.Dispose();
+    }
+
+    private void RespondAtTokenEndpoint(IResponseBuilder response, TimeSpan? delay) =>
+        Server.Given(Request.Create().WithPath("/token").UsingPost()).WithGuid(TokenMapping)
+            .RespondWith(delay is { } d && d > TimeSpan.Zero ? response.WithDelay(d) : response);
+
+    private List<string> RequestsTo(string path) =>
+        [.. Server.LogEntries.Where(e => e.RequestMessage.Path == path).Select(e => e.RequestMessage.Body ?? "")];
+
+    private static IResponseBuilder Json(JsonObject body) =>
+        Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body.ToJsonString());
+}
