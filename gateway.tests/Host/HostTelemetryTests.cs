@@ -10,14 +10,14 @@ using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 
-namespace Bff.Tests.Hosting;
+namespace Bff.Tests.Host;
 
 [Collection(IsolatedHostCollection.Name)]
-public sealed class BffTelemetryExtensionsTests : IDisposable
+public sealed class HostTelemetryTests : IDisposable
 {
     private readonly WireMockServer _upstream;
 
-    public BffTelemetryExtensionsTests()
+    public HostTelemetryTests()
     {
         _upstream = WireMockServer.Start();
         _upstream.Given(Request.Create().UsingAnyMethod().WithPath("/open/*"))
