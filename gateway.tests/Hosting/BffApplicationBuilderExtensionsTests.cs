@@ -55,7 +55,7 @@ public sealed class BffApplicationBuilderExtensionsTests : IAsyncLifetime
     {
         using var response = await _client.GetAsync("/host/boom");
 
-        Assert.Equal(HttpStatusCode.ImATeapot, response.StatusCode);
+        Assert.Equal((HttpStatusCode)StatusCodes.Status418ImATeapot, response.StatusCode);
         Assert.Equal("the host's handler", await response.Content.ReadAsStringAsync());
     }
 

@@ -55,7 +55,8 @@ internal sealed partial class BffAuthenticationMiddleware
 
         // Only what routing matched needs the session: a static file or a 404 is served without it, even
         // while the store is down. Whoever asks later still authenticates through the scheme.
-        if (context.GetEndpoint() is null)
+        var endpoint = context.GetEndpoint();
+        if (endpoint is null)
         {
             return _next(context);
         }
@@ -64,8 +65,9 @@ internal sealed partial class BffAuthenticationMiddleware
         var pending = _authenticator.AuthenticateAsync(context);
         if (pending.IsCompletedSuccessfully)
         {
-            Record(context, pending.Result);
-            return _next(context);
+            var result = pending.Result;
+            Record(context, result);
+            return result.Succeeded || !RequiresSession(endpoint) ? _next(context) : ChallengeAsync(context);
         }
 
         return AwaitedAsync(context, pending);
@@ -92,9 +94,17 @@ internal sealed partial class BffAuthenticationMiddleware
 
     private async Task AwaitedAsync(HttpContext context, ValueTask<AuthenticateResult> pending)
     {
-        Record(context, await pending);
-        await _next(context);
+        var result = await pending;
+        Record(context, result);
+        await (result.Succeeded || !RequiresSession(context.GetEndpoint()) ? _next(context) : ChallengeAsync(context));
     }
+
+    // A host's own endpoint marked AsBffLocalApi() needs the session: without one it gets the gateway's 401
+    // problem, as a proxied User route does. Decided here, where the result is at hand, rather than by a
+    // middleware of its own that every request would pass through.
+    private static bool RequiresSession(Endpoint? endpoint) => endpoint?.Metadata.GetMetadata<BffSessionRequired>() is not null;
+
+    private static Task ChallengeAsync(HttpContext context) => context.ChallengeAsync(BffSessionDefaults.Scheme);
 
     private static void Record(HttpContext context, AuthenticateResult result)
     {

@@ -62,7 +62,6 @@ public static class BffApplicationBuilderExtensions
         // key UseAuthentication() sets keeps WebApplication from adding the framework's one as well.
         app.UseMiddleware<BffAuthenticationMiddleware>();
         app.Properties[AuthenticationMiddlewareSetKey] = true;
-        app.UseMiddleware<LocalApiSessionMiddleware>();
         return app;
     }
 
