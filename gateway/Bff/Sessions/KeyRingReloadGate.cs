@@ -36,10 +36,11 @@ internal sealed partial class KeyRingReloadGate(IKeyRingProvider keyRing, IDataP
     /// ring has been read again after this call began: true if the key is in it then. A ring that could not be
     /// read throws <see cref="SessionStoreUnavailableException"/>.
     /// </summary>
+    /// <remarks>A request already given up is not served: asking the ring could make it read the repository for nobody.</remarks>
     public ValueTask<bool> WaitForKeyAsync(byte[] protectedData, CancellationToken cancellationToken) =>
-        !TryReadKeyId(protectedData, out var keyId) || Knows(keyId)
-            ? ValueTask.FromResult(true)
-            : WaitForUnknownKeyAsync(protectedData, keyId, cancellationToken);
+        cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<bool>(cancellationToken)
+        : !TryReadKeyId(protectedData, out var keyId) || Knows(keyId) ? ValueTask.FromResult(true)
+        : WaitForUnknownKeyAsync(protectedData, keyId, cancellationToken);
 
     private async ValueTask<bool> WaitForUnknownKeyAsync(byte[] protectedData, Guid keyId, CancellationToken cancellationToken)
     {
