@@ -24,7 +24,7 @@ public sealed class RevocationRetryServiceTests : IDisposable
     {
         var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(StaticOidcOptions.For(_idp)), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
         _revoker = new RefreshTokenRevoker(client, _queue, _time, NullLogger<RefreshTokenRevoker>.Instance);
         _service = new RevocationRetryService(_queue, _revoker, _time, NullLogger<RevocationRetryService>.Instance);
     }

@@ -21,7 +21,7 @@ public sealed class ClientTokenManagerTests : IDisposable
     {
         var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(StaticOidcOptions.For(_idp)), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
         _manager = new ClientTokenManager(new LocalTokenCache(), client, new InProcessRefreshLock(), new RefreshWaiters(), options, metrics, _time,
             NullLogger<ClientTokenManager>.Instance);
     }

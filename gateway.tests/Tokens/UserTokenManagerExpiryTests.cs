@@ -31,7 +31,7 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         _store = new InMemorySessionStore(options, _time);
         _interleaving = new InterleavingStore(_store);
-        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(StaticOidcOptions.For(_idp)), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
         _manager = TestUserTokenManager.Create(_interleaving, client, options, metrics, _time);
     }
 

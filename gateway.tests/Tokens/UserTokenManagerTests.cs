@@ -26,7 +26,7 @@ public sealed class UserTokenManagerTests : IDisposable
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         _store = new InMemorySessionStore(options, _time);
-        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(StaticOidcOptions.For(_idp)), options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
         _manager = TestUserTokenManager.Create(_store, client, options, metrics, _time);
     }
 

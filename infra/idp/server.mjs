@@ -30,6 +30,10 @@ for (const event of ['authorization.error', 'pushed_authorization_request.error'
   'revocation.error', 'introspection.error', 'end_session.error', 'jwks.error', 'discovery.error', 'userinfo.error']) {
   provider.on(event, (_ctx, err) => log.error(`${event}: ${describe(err)}`));
 }
+// Success lines name the grant type or the event only, so tests can count refreshes and revocations.
+provider.on('grant.success', (ctx) => log.info(`grant.success: ${ctx.oidc.params?.grant_type}`));
+provider.on('grant.revoked', () => log.info('grant.revoked'));
+provider.on('pushed_authorization_request.success', () => log.info('pushed_authorization_request.success'));
 provider.on('backchannel.success', (_ctx, _client, accountId) => log.info(`back-channel logout delivered for ${accountId} to ${settings.backchannelLogoutUri}`));
 provider.on('backchannel.error', (_ctx, err, _client, accountId) => log.error(`back-channel logout for ${accountId} to ${settings.backchannelLogoutUri} failed: ${err?.message ?? err}`));
 

@@ -5,6 +5,7 @@ using Bff.Problems;
 using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -57,6 +58,29 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.Always;
         options.NonceCookie.SecurePolicy = CookieSecurePolicy.Always;
 
+        // PAR and the code exchange go through the gateway's IdP client, which authenticates the way discovery and
+        // ClientAuthentication say; the handler on its own would always send client_secret_post.
+        options.Events.OnPushAuthorization = async context =>
+        {
+            var idp = context.HttpContext.RequestServices.GetRequiredService<IdpTokenClient>();
+            var parameters = context.ProtocolMessage.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value));
+            context.HandlePush(await idp.PushAuthorizationAsync(parameters, context.HttpContext.RequestAborted));
+        };
+
+        options.Events.OnAuthorizationCodeReceived = async context =>
+        {
+            var idp = context.HttpContext.RequestServices.GetRequiredService<IdpTokenClient>();
+            var parameters = context.TokenEndpointRequest!.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value));
+            if (await idp.RedeemCodeAsync(parameters, context.HttpContext.RequestAborted) is { } response)
+            {
+                context.HandleCodeRedemption(new OpenIdConnectMessage(response));
+            }
+            else
+            {
+                context.Fail("The IdP refused the authorization code.");
+            }
+        };
+
         options.Events.OnRedirectToIdentityProvider = context =>
         {
             context.ProtocolMessage.RedirectUri = PublicOrigin.UrlOf(context.Request, bff.PublicOrigin, CallbackPath);
@@ -106,6 +130,12 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         foreach (var scope in client.EffectiveScopes)
         {
             options.Scope.Add(scope);
+        }
+
+        options.AdditionalAuthorizationParameters.Clear();
+        foreach (var (name, value) in client.ExtraAuthorizeParameters)
+        {
+            options.AdditionalAuthorizationParameters[name] = value;
         }
     }
 

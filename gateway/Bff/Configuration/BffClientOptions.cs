@@ -11,8 +11,23 @@ public class BffClientOptions
     /// <summary>Confidential client id. Required.</summary>
     public string? ClientId { get; set; }
 
-    /// <summary>Confidential client secret. Required.</summary>
+    /// <summary>Confidential client secret. Required unless the client authenticates with a key (<see cref="ClientAssertion"/>).</summary>
     public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// How the gateway authenticates at the IdP on every back-channel call (PAR, code exchange, refresh, client
+    /// credentials, revocation): one of <see cref="ClientAuthenticationMethods"/>; <c>auto</c> by default.
+    /// </summary>
+    public string ClientAuthentication { get; set; } = ClientAuthenticationMethods.Auto;
+
+    /// <summary>The key for <c>private_key_jwt</c> (<c>ClientAssertion</c>).</summary>
+    public BffClientAssertionOptions ClientAssertion { get; set; } = new();
+
+    /// <summary>
+    /// Extra parameters of the authorization request, such as Google's <c>access_type=offline</c> or Auth0's
+    /// <c>audience</c>. Parameters the login flow itself owns cannot be set here.
+    /// </summary>
+    public Dictionary<string, string> ExtraAuthorizeParameters { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Scopes requested at login; empty means <c>openid profile offline_access</c>.</summary>
     // Empty rather than pre-filled: the configuration binder appends to a pre-filled collection.

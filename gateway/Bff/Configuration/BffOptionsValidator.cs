@@ -62,10 +62,7 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             errors.Add($"{section}:ClientId is required.");
         }
 
-        if (string.IsNullOrWhiteSpace(client.ClientSecret))
-        {
-            errors.Add($"{section}:ClientSecret is required.");
-        }
+        ClientAuthenticationValidator.Validate(errors, section, client);
 
         if (client.Scopes.Count > 0 && !client.Scopes.Contains("openid"))
         {

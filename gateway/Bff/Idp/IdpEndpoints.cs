@@ -1,4 +1,11 @@
 namespace Bff.Idp;
 
-/// <summary>The IdP endpoints and client authentication the gateway uses, read from discovery.</summary>
-internal sealed record IdpEndpoints(Uri TokenEndpoint, Uri? RevocationEndpoint, Uri? EndSessionEndpoint, bool UseBasicAuthentication);
+/// <summary>What the gateway uses of the IdP's discovery document.</summary>
+internal sealed record IdpEndpoints(
+    string Issuer,
+    Uri TokenEndpoint,
+    Uri? RevocationEndpoint,
+    Uri? EndSessionEndpoint,
+    Uri? PushedAuthorizationEndpoint,
+    IReadOnlyCollection<string> AuthMethods,
+    IReadOnlyCollection<string> AssertionSigningAlgorithms);

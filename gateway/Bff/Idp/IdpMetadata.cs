@@ -13,16 +13,17 @@ internal sealed class IdpMetadata(IOptionsMonitor<OpenIdConnectOptions> oidcOpti
         var manager = oidcOptions.Get(BffSessionDefaults.OidcScheme).ConfigurationManager
             ?? throw new InvalidOperationException("The OIDC handler has no configuration manager.");
         var configuration = await manager.GetConfigurationAsync(cancellationToken);
-        var methods = configuration.TokenEndpointAuthMethodsSupported;
-
-        // RFC 8414: an IdP that lists no methods supports client_secret_basic.
-        var basic = methods.Count == 0 || methods.Contains("client_secret_basic");
         return new IdpEndpoints(
+            configuration.Issuer,
             new Uri(configuration.TokenEndpoint),
             RevocationEndpointOf(configuration),
-            string.IsNullOrEmpty(configuration.EndSessionEndpoint) ? null : new Uri(configuration.EndSessionEndpoint),
-            basic);
+            UriOrNull(configuration.EndSessionEndpoint),
+            UriOrNull(configuration.PushedAuthorizationRequestEndpoint),
+            [.. configuration.TokenEndpointAuthMethodsSupported],
+            [.. configuration.TokenEndpointAuthSigningAlgValuesSupported]);
     }
+
+    private static Uri? UriOrNull(string? value) => string.IsNullOrEmpty(value) ? null : new Uri(value);
 
     // IdentityModel 8 reads revocation_endpoint into its own property, so a discovery document never has it
     // in AdditionalData; a configuration built by hand (tests) may.

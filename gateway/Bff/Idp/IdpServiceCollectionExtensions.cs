@@ -1,7 +1,9 @@
+using Bff.Configuration;
 using Bff.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Polly;
 
 namespace Bff.Idp;
@@ -13,6 +15,8 @@ internal static class IdpServiceCollectionExtensions
     {
         services.TryAddSingleton<IdpMetadata>();
         services.TryAddSingleton<IdpTokenClient>();
+        services.TryAddSingleton(sp => new ClientAuthenticator(
+            sp.GetRequiredService<IOptions<BffOptions>>().Value, BffOptions.SectionName, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<LogoutTokenValidator>();
         services.TryAddSingleton<IdpDiscoveryState>();
         services.AddHostedService<IdpDiscoveryWarmup>();

@@ -18,6 +18,7 @@ namespace Bff.Idp;
 internal sealed partial class IdpTokenClient(
     IHttpClientFactory clients,
     IdpMetadata metadata,
+    ClientAuthenticator authenticator,
     IOptions<BffOptions> options,
     BffMetrics metrics,
     TimeProvider time,
@@ -79,12 +80,12 @@ internal sealed partial class IdpTokenClient(
 
             if (response.IsSuccessStatusCode)
             {
-                var tokens = Parse(body, current);
+                var tokens = TokenResponse.Parse(body, current, time.GetUtcNow());
                 outcome = tokens is null ? "malformed" : "success";
                 return tokens is null ? IdpTokenResult.Unavailable("malformed token response") : IdpTokenResult.Success(tokens);
             }
 
-            var error = ReadError(body);
+            var error = TokenResponse.ReadError(body);
             outcome = error ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (response.StatusCode == HttpStatusCode.BadRequest && error == "invalid_grant")
             {
@@ -108,18 +109,7 @@ internal sealed partial class IdpTokenClient(
     private HttpRequestMessage CreateRequest(Uri endpoint, IdpEndpoints endpoints, List<KeyValuePair<string, string>> form)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
-        if (endpoints.UseBasicAuthentication)
-        {
-            // RFC 6749 §2.3.1: each part is form-encoded before joining.
-            var credentials = Uri.EscapeDataString(_options.ClientId!) + ":" + Uri.EscapeDataString(_options.ClientSecret!);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
-        }
-        else
-        {
-            form.Add(new("client_id", _options.ClientId!));
-            form.Add(new("client_secret", _options.ClientSecret!));
-        }
-
+        authenticator.Apply(request, form, endpoints);
         request.Content = new FormUrlEncodedContent(form);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return request;
@@ -138,46 +128,6 @@ internal sealed partial class IdpTokenClient(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException("The IdP did not answer in time.");
-        }
-    }
-
-    private TokenSet? Parse(byte[] body, TokenSet? current)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            var root = json.RootElement;
-            if (!root.TryGetProperty("access_token", out var access) || access.GetString() is not { Length: > 0 } accessToken)
-            {
-                return null;
-            }
-
-            var lifetime = root.TryGetProperty("expires_in", out var expiresIn) && expiresIn.TryGetInt64(out var seconds)
-                ? TimeSpan.FromSeconds(seconds)
-                : TimeSpan.FromMinutes(1);
-            return new TokenSet(
-                accessToken,
-                // Without rotation the IdP sends no new refresh token: the old one stays valid.
-                root.TryGetProperty("refresh_token", out var refresh) ? refresh.GetString() : current?.RefreshToken,
-                root.TryGetProperty("id_token", out var id) ? id.GetString() : current?.IdToken,
-                time.GetUtcNow() + lifetime);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? ReadError(byte[] body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("error", out var error) ? error.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 

@@ -64,6 +64,7 @@ internal static class BffEventIds
     public const int TokenEndpointError = 2001;
     public const int TokenEndpointUnreachable = 2002;
     public const int TokenRevocationFailed = 2003;
+    public const int PushedAuthorizationRefused = 2010;
 
     // Refresh lock (Tokens)
     public const int RefreshLockLost = 2101;

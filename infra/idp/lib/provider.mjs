@@ -58,8 +58,8 @@ export function createProvider(settings, log) {
     client_secret: settings.clientSecret,
     client_name: 'Bff gateway (dev)',
     application_type: 'web',
-    // What ASP.NET Core's OpenIdConnectHandler sends.
-    token_endpoint_auth_method: 'client_secret_post',
+    token_endpoint_auth_method: settings.authMethods[0],
+    ...(settings.clientJwks && { jwks: settings.clientJwks }),
     grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
     response_types: ['code'],
     scope: 'openid profile email offline_access api',
@@ -75,9 +75,10 @@ export function createProvider(settings, log) {
 
   const provider = new Provider(settings.issuer, {
     clients: [client],
-    // oidc-provider takes a client secret from either place whatever the registered method,
-    // so both are advertised and a gateway may use whichever it picks from discovery.
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    // By default both secret methods are advertised: oidc-provider takes a client secret from
+    // either place whatever the registered method. IDP_CLIENT_AUTH_METHODS narrows it, as an IdP
+    // that allows only client_secret_basic or private_key_jwt does.
+    clientAuthMethods: settings.authMethods,
     responseTypes: ['code'],
     jwks: { keys: [signingKey()] },
     findAccount,

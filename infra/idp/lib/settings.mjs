@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 // Reads the IdP's environment once; a bad value stops start-up with the variable's name.
 function text(name, fallback) {
   const value = process.env[name];
@@ -27,6 +29,20 @@ function absoluteUrl(name, value) {
   return value;
 }
 
+// A JWKS file ({"keys": [...]}) with the public keys the client signs its assertions with (private_key_jwt).
+function clientKeys(name) {
+  const path = text(name, undefined);
+  if (path === undefined) return undefined;
+  let jwks;
+  try {
+    jwks = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${name} must name a readable JWKS file, got "${path}" (${err.code ?? err.name})`);
+  }
+  if (!Array.isArray(jwks?.keys) || jwks.keys.length === 0) throw new Error(`${name} must hold a JWKS with at least one key`);
+  return jwks;
+}
+
 export function readSettings() {
   const port = positiveInteger('IDP_PORT', 5010);
   if (port > 65535) throw new Error(`IDP_PORT must be a TCP port, got "${port}"`);
@@ -45,6 +61,16 @@ export function readSettings() {
   const backchannelLogoutUri = text('IDP_BACKCHANNEL_LOGOUT_URI', undefined);
   if (backchannelLogoutUri !== undefined) absoluteUrl('IDP_BACKCHANNEL_LOGOUT_URI', backchannelLogoutUri);
 
+  const authMethods = list('IDP_CLIENT_AUTH_METHODS');
+  const knownMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+  for (const method of authMethods) {
+    if (!knownMethods.includes(method)) throw new Error(`IDP_CLIENT_AUTH_METHODS takes ${knownMethods.join(', ')}, got "${method}"`);
+  }
+  const clientJwks = clientKeys('IDP_CLIENT_JWKS_FILE');
+  if (authMethods.includes('private_key_jwt') && clientJwks === undefined) {
+    throw new Error('IDP_CLIENT_AUTH_METHODS names private_key_jwt: set IDP_CLIENT_JWKS_FILE to the client\'s public keys');
+  }
+
   const refreshTokenTtl = positiveInteger('IDP_REFRESH_TOKEN_TTL', 86400);
   const sessionTtl = positiveInteger('IDP_SESSION_TTL', 86400);
 
@@ -53,6 +79,9 @@ export function readSettings() {
     issuer,
     clientId: text('IDP_CLIENT_ID', 'bff'),
     clientSecret: text('IDP_CLIENT_SECRET', 'bff-secret'),
+    // The first is the method the client is registered with; discovery advertises them all.
+    authMethods: authMethods.length > 0 ? authMethods : ['client_secret_post', 'client_secret_basic'],
+    clientJwks,
     redirectUris,
     postLogoutRedirectUris,
     backchannelLogoutUri,

@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace Bff.Idp;
+
+/// <summary>Reads a token endpoint's JSON answer (RFC 6749 section 5).</summary>
+internal static class TokenResponse
+{
+    public static TokenSet? Parse(byte[] body, TokenSet? current, DateTimeOffset now)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            if (!root.TryGetProperty("access_token", out var access) || access.GetString() is not { Length: > 0 } accessToken)
+            {
+                return null;
+            }
+
+            var lifetime = root.TryGetProperty("expires_in", out var expiresIn) && expiresIn.TryGetInt64(out var seconds)
+                ? TimeSpan.FromSeconds(seconds)
+                : TimeSpan.FromMinutes(1);
+            return new TokenSet(
+                accessToken,
+                // Without rotation the IdP sends no new refresh token: the old one stays valid.
+                root.TryGetProperty("refresh_token", out var refresh) ? refresh.GetString() : current?.RefreshToken,
+                root.TryGetProperty("id_token", out var id) ? id.GetString() : current?.IdToken,
+                now + lifetime);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static string? ReadError(byte[] body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("error", out var error) ? error.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
