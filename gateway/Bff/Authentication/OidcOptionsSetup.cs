@@ -38,6 +38,8 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         // keeps the flow free of cross-site POSTs that SameSite cookies would break.
         options.ResponseMode = OpenIdConnectResponseMode.Query;
         options.UsePkce = true;
+        // PAR when discovery offers it, a plain authorize redirect when it does not (not every IdP has PAR).
+        options.PushedAuthorizationBehavior = PushedAuthorizationBehavior.UseIfAvailable;
         options.SaveTokens = true;
         options.MapInboundClaims = false;
         // With resource indicators the access token is for the API, not the userinfo endpoint, so the
