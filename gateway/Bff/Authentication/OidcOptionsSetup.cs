@@ -55,6 +55,10 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         // reach; back-channel logout is the supported way for the IdP to end sessions.
         options.RemoteSignOutPath = default;
         options.BackchannelTimeout = bff.Tokens.IdpTimeout;
+        // A token naming a key the gateway does not know makes it fetch the IdP's keys again (see
+        // IdpConfigurationManager) at most this often: soon after a rotation, yet a flood of made-up key ids
+        // (anyone can post a logout token) costs two fetches a minute.
+        options.RefreshInterval = TimeSpan.FromSeconds(30);
         options.TokenValidationParameters.NameClaimType = "name";
         options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.Always;
         options.NonceCookie.SecurePolicy = CookieSecurePolicy.Always;
