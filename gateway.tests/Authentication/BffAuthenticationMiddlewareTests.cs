@@ -34,7 +34,7 @@ public sealed class BffAuthenticationMiddlewareTests : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<ProbeCounter>();
-        services.AddSingleton(new SessionAuthenticator(_store, _cookie, options, _time));
+        services.AddSingleton(new SessionAuthenticator(_store, _cookie, TestSessionTerminator.Create(_store, _time), options, _time));
         // Stands in for the OIDC handler: a scheme that handles requests of its own and counts its instances.
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ProbeHandler>(ProbeScheme, _ => { });
         services.Configure<OpenIdConnectOptions>(BffSessionDefaults.OidcScheme, o =>

@@ -21,7 +21,7 @@ public sealed class SessionAuthenticatorTests : IDisposable
     {
         _store = new InMemorySessionStore(Options.Create(_options), _time);
         _cookie = _keyRing.Cookie(_options);
-        _authenticator = new SessionAuthenticator(_store, _cookie, Options.Create(_options), _time);
+        _authenticator = new SessionAuthenticator(_store, _cookie, TestSessionTerminator.Create(_store, _time), Options.Create(_options), _time);
     }
 
     public void Dispose() => _keyRing.Dispose();
@@ -102,6 +102,33 @@ public sealed class SessionAuthenticatorTests : IDisposable
     }
 
     [Fact]
+    public async Task NoRefreshToken_AccessTokenExpired_SessionEndsAsGenuine()
+    {
+        var (value, id) = await CreateSessionAsync(refreshToken: null);
+        var expiresAt = (await _store.GetAsync(id, default))!.Tokens.AccessTokenExpiresAt;
+        _time.Advance(expiresAt - _time.GetUtcNow() - TimeSpan.FromSeconds(1));
+        Assert.True((await _authenticator.AuthenticateAsync(WithCookie(value))).Succeeded);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var result = await _authenticator.AuthenticateAsync(WithCookie(value));
+
+        Assert.True(Assert.IsType<SessionFailure>(result.Failure).GenuineCookie);
+        Assert.Null(await _store.GetFreshAsync(id, default));
+    }
+
+    [Fact]
+    public async Task WithRefreshToken_AccessTokenExpired_StillSucceeds()
+    {
+        var (value, id) = await CreateSessionAsync();
+        _time.Advance(TestSessions.AccessTokenLifetime);
+
+        var result = await _authenticator.AuthenticateAsync(WithCookie(value));
+
+        Assert.True(result.Succeeded);
+        Assert.NotNull(await _store.GetFreshAsync(id, default));
+    }
+
+    [Fact]
     public async Task AfterSlidingWriteInterval_TouchesSession()
     {
         var (value, id) = await CreateSessionAsync();
@@ -128,7 +155,7 @@ public sealed class SessionAuthenticatorTests : IDisposable
     public async Task IdleTimeoutShorterThanSlidingWriteInterval_TouchesAfterAQuarterOfIt()
     {
         _options.Session.IdleTimeout = TimeSpan.FromSeconds(4);
-        var authenticator = new SessionAuthenticator(_store, _cookie, Options.Create(_options), _time);
+        var authenticator = new SessionAuthenticator(_store, _cookie, TestSessionTerminator.Create(_store, _time), Options.Create(_options), _time);
         var (value, id) = await CreateSessionAsync();
         _time.Advance(TimeSpan.FromSeconds(1));
 
@@ -137,13 +164,14 @@ public sealed class SessionAuthenticatorTests : IDisposable
         Assert.Equal(_time.GetUtcNow(), (await _store.GetAsync(id, default))!.LastSeenAt);
     }
 
-    private async Task<(string CookieValue, string Id)> CreateSessionAsync(string subject = "alice", string name = "Alice")
+    private async Task<(string CookieValue, string Id)> CreateSessionAsync(string subject = "alice", string name = "Alice", string? refreshToken = "rt")
     {
         var now = _time.GetUtcNow();
         var (session, secret) = TestSessions.NewWithSecret(subject, now);
         await _store.CreateAsync(session with
         {
             Claims = [new SessionClaim("sub", subject), new SessionClaim("name", name)],
+            Tokens = session.Tokens with { RefreshToken = refreshToken },
             AbsoluteExpiresAt = now + _options.Session.AbsoluteLifetime,
         }, default);
         return (_cookie.Protect(secret), session.Id);

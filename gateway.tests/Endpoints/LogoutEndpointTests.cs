@@ -131,6 +131,27 @@ public sealed class LogoutEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_IdpWithoutEndSession_EndsLocallyAndLandsOnRoot()
+    {
+        using var idp = new FakeOidcProvider(endSessionEndpoint: false);
+        await using var host = await OidcGatewayHost.StartAsync(idp);
+        var (session, browser) = await host.SeedSessionAsync("alice", refreshToken: "rt-local");
+        using var _ = browser;
+
+        using var response = await browser.GetAsync("/bff/logout?sid=" + Uri.EscapeDataString(session.Id));
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.ToString());
+        CookieAssert.Deleted(browser, "__Host-bff");
+        Assert.False(await host.IsAliveAsync(session.Id));
+        Assert.Contains(idp.RevocationRequests, body => body.Contains("token=rt-local", StringComparison.Ordinal));
+        using var landing = await browser.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, landing.StatusCode);
+        using var user = await browser.GetAsync("/bff/user", OidcGatewayHost.Xhr);
+        Assert.Equal(HttpStatusCode.Unauthorized, user.StatusCode);
+    }
+
+    [Fact]
     public async Task Get_RevocationFails_SessionStillEndsAndTheQueueRetriesLater()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -12,6 +12,8 @@ internal static class FakeOidcProviderLogin
     /// </summary>
     /// <param name="editState">Changes the state on its way back, as only a state made by other code could.</param>
     /// <param name="callbackHeaders">Go with the callback only (the Fetch Metadata of a navigation from the IdP, say).</param>
+    /// <param name="changeTokenResponse">Edits the token response of the code exchange (see <see cref="FakeOidcProvider.RespondTokens"/>).</param>
+    /// <param name="accessToken">The access token the code exchange issues (one of the form <c>at-&lt;guid&gt;</c> when null).</param>
     public static async Task<HttpResponseMessage> LoginAsync(
         this FakeOidcProvider idp,
         TestBrowser browser,
@@ -20,14 +22,16 @@ internal static class FakeOidcProviderLogin
         long? refreshExpiresIn = null,
         string returnUrl = "/",
         Func<string, string>? editState = null,
-        IEnumerable<KeyValuePair<string, string>>? callbackHeaders = null)
+        IEnumerable<KeyValuePair<string, string>>? callbackHeaders = null,
+        Action<System.Text.Json.Nodes.JsonObject>? changeTokenResponse = null,
+        string? accessToken = null)
     {
         using var start = await browser.GetAsync("/bff/login?returnUrl=" + returnUrl);
         Assert.Equal(HttpStatusCode.Found, start.StatusCode);
         var authorize = QueryHelpers.ParseQuery(start.Headers.Location!.Query);
-        var accessToken = "at-" + Guid.NewGuid().ToString("N");
+        accessToken ??= "at-" + Guid.NewGuid().ToString("N");
         idp.RespondTokens(accessToken, "rt-" + Guid.NewGuid().ToString("N"), idToken: idp.IdToken(subject, sid, authorize["nonce"]!, accessToken),
-            refreshExpiresIn: refreshExpiresIn);
+            refreshExpiresIn: refreshExpiresIn, change: changeTokenResponse);
         var state = authorize["state"].ToString();
         return await browser.GetAsync("/signin-oidc?code=code-1&state=" + Uri.EscapeDataString(editState?.Invoke(state) ?? state), callbackHeaders);
     }

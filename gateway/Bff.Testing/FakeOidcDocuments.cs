@@ -18,7 +18,7 @@ internal static class FakeOidcDocuments
             ["jwks_uri"] = provider.Issuer + "/jwks",
             ["response_types_supported"] = new JsonArray("code"),
             ["subject_types_supported"] = new JsonArray("public"),
-            ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+            ["id_token_signing_alg_values_supported"] = new JsonArray(provider.SigningAlgorithm),
             ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "client_secret_basic"),
         };
         if (endSessionEndpoint)
@@ -34,7 +34,7 @@ internal static class FakeOidcDocuments
         return discovery;
     }
 
-    public static JsonObject Jwks(RSA key)
+    public static JsonObject Jwks(RSA key, string kid, string alg)
     {
         var parameters = key.ExportParameters(includePrivateParameters: false);
         return new JsonObject
@@ -43,8 +43,8 @@ internal static class FakeOidcDocuments
             {
                 ["kty"] = "RSA",
                 ["use"] = "sig",
-                ["alg"] = "RS256",
-                ["kid"] = FakeOidcProvider.KeyId,
+                ["alg"] = alg,
+                ["kid"] = kid,
                 ["n"] = Base64Url.EncodeToString(parameters.Modulus),
                 ["e"] = Base64Url.EncodeToString(parameters.Exponent),
             }),
@@ -110,7 +110,8 @@ internal static class FakeOidcDocuments
             return signingInput + ".";
         }
 
-        var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var padding = alg.StartsWith("PS", StringComparison.Ordinal) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+        var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, padding);
         return signingInput + "." + Base64Url.EncodeToString(signature);
     }
 }

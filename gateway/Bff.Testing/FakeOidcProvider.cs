@@ -10,8 +10,9 @@ namespace Bff.Testing;
 /// An OpenID Provider for tests, on WireMock at a loopback port of its own: discovery, a JWKS with an RSA key it
 /// makes itself, a token endpoint that answers whatever the test sets next (a code exchange, a refresh, client
 /// credentials, or an error), a revocation endpoint and an end-session endpoint. It signs ID tokens and back-channel
-/// logout tokens with its key, or with any other the test hands it. Every request it receives is logged, so a test
-/// can count and read the grants and revocations that reached it.
+/// logout tokens with its key (RS256, or PS256 when asked), or with any other the test hands it, and can rotate its
+/// key as an IdP does. Every request it receives is logged, so a test can count and read the grants, revocations and
+/// key fetches that reached it.
 /// </summary>
 public sealed class FakeOidcProvider : IDisposable
 {
@@ -27,17 +28,27 @@ public sealed class FakeOidcProvider : IDisposable
     // Fixed mapping ids, so that answering again replaces the earlier answer.
     private static readonly Guid TokenMapping = Guid.Parse("5f0c2a59-0000-4000-8000-000000000001");
     private static readonly Guid RevocationMapping = Guid.Parse("5f0c2a59-0000-4000-8000-000000000002");
+    private static readonly Guid JwksMapping = Guid.Parse("5f0c2a59-0000-4000-8000-000000000003");
+
+    private readonly List<RSA> _retiredKeys = [];
 
     /// <summary>Starts the provider; its token endpoint answers 404 until a test sets its answer.</summary>
     /// <param name="endSessionEndpoint">Whether discovery names an end-session endpoint (RP-initiated logout).</param>
     /// <param name="revocationEndpoint">Whether discovery names a revocation endpoint (RFC 7009).</param>
-    public FakeOidcProvider(bool endSessionEndpoint = true, bool revocationEndpoint = true)
+    /// <param name="signingAlgorithm">How it signs its tokens with <see cref="Key"/>: <c>RS256</c> or <c>PS256</c>.</param>
+    public FakeOidcProvider(bool endSessionEndpoint = true, bool revocationEndpoint = true, string signingAlgorithm = "RS256")
     {
+        if (signingAlgorithm is not ("RS256" or "PS256"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(signingAlgorithm), signingAlgorithm, "RS256 or PS256.");
+        }
+
+        SigningAlgorithm = signingAlgorithm;
         Server = WireMockServer.Start();
         Issuer = Server.Url!;
         Server.Given(Request.Create().WithPath("/.well-known/openid-configuration").UsingGet())
             .RespondWith(Json(FakeOidcDocuments.Discovery(this, endSessionEndpoint, revocationEndpoint)));
-        Server.Given(Request.Create().WithPath("/jwks").UsingGet()).RespondWith(Json(FakeOidcDocuments.Jwks(Key)));
+        PublishKey();
         RespondToRevocation(200);
     }
 
@@ -59,8 +70,17 @@ public sealed class FakeOidcProvider : IDisposable
     /// <summary>The end-session endpoint, whether or not discovery names it.</summary>
     public string EndSessionEndpoint => Issuer + "/session/end";
 
-    /// <summary>The signing key published in the JWKS.</summary>
-    public RSA Key { get; } = RSA.Create(2048);
+    /// <summary>The signing key published in the JWKS (the newest, after <see cref="RotateSigningKey"/>).</summary>
+    public RSA Key { get; private set; } = RSA.Create(2048);
+
+    /// <summary>The <c>kid</c> of <see cref="Key"/>: <see cref="KeyId"/> until the key is rotated.</summary>
+    public string CurrentKeyId { get; private set; } = KeyId;
+
+    /// <summary>The algorithm its tokens are signed with, as the JWKS says of its key.</summary>
+    public string SigningAlgorithm { get; }
+
+    /// <summary>How many times the JWKS was fetched since the requests were last cleared.</summary>
+    public int JwksRequestCount => Server.LogEntries.Count(e => e.RequestMessage.Path == "/jwks");
 
     /// <summary>The form bodies posted to the token endpoint, oldest first.</summary>
     public IReadOnlyList<string> TokenRequests => RequestsTo("/token");
@@ -75,8 +95,10 @@ public sealed class FakeOidcProvider : IDisposable
     /// <param name="idToken">The ID token, for a code exchange (see <see cref="IdToken"/>); null sends none.</param>
     /// <param name="refreshExpiresIn">The refresh token's lifetime in seconds (<c>refresh_expires_in</c>), when the test wants one.</param>
     /// <param name="delay">How long the endpoint takes to answer.</param>
+    /// <param name="change">Edits the response before it is served, for what an IdP may send other than the usual
+    /// (a missing or string <c>expires_in</c>, a null <c>refresh_token</c>); a member set to null is sent as null.</param>
     public void RespondTokens(string accessToken, string? refreshToken, int expiresIn = 300, string? idToken = null, long? refreshExpiresIn = null,
-        TimeSpan? delay = null)
+        TimeSpan? delay = null, Action<JsonObject>? change = null)
     {
         var body = new JsonObject { ["access_token"] = accessToken, ["token_type"] = "Bearer", ["expires_in"] = expiresIn };
         if (refreshToken is not null)
@@ -94,6 +116,7 @@ public sealed class FakeOidcProvider : IDisposable
             body["refresh_expires_in"] = seconds;
         }
 
+        change?.Invoke(body);
         RespondAtTokenEndpoint(Json(body), delay);
     }
 
@@ -121,22 +144,34 @@ public sealed class FakeOidcProvider : IDisposable
     /// <summary>Forgets the requests received so far, so the next counts start from zero; the answers set stay.</summary>
     public void ClearRequests() => Server.ResetLogEntries();
 
+    /// <summary>
+    /// Rotates the signing key as an IdP does: a new key with a new <c>kid</c> signs from now on, and the JWKS
+    /// publishes only it (tokens signed with the old key no longer verify).
+    /// </summary>
+    public void RotateSigningKey()
+    {
+        _retiredKeys.Add(Key);
+        Key = RSA.Create(2048);
+        CurrentKeyId = "test-key-" + (_retiredKeys.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        PublishKey();
+    }
+
     /// <summary>A signed ID token for a code exchange, as the gateway checks it: issuer, audience, nonce and <c>at_hash</c>.</summary>
     /// <param name="subject">Its <c>sub</c>, and its <c>name</c>.</param>
     /// <param name="sid">The IdP session it belongs to.</param>
     /// <param name="nonce">The nonce of the authorization request it answers.</param>
     /// <param name="accessToken">The access token issued with it, which <c>at_hash</c> binds.</param>
     public string IdToken(string subject, string sid, string nonce, string accessToken) =>
-        FakeOidcDocuments.Sign(FakeOidcDocuments.IdTokenClaims(Issuer, subject, sid, nonce, accessToken), Key);
+        FakeOidcDocuments.Sign(FakeOidcDocuments.IdTokenClaims(Issuer, subject, sid, nonce, accessToken), Key, SigningAlgorithm, "JWT", CurrentKeyId);
 
     /// <summary>A valid logout token, as <paramref name="change"/> leaves it.</summary>
     /// <param name="subject">Its <c>sub</c>; null leaves it out.</param>
     /// <param name="sid">Its <c>sid</c>; null leaves it out.</param>
     /// <param name="change">Edits the claims before signing; a claim set to null is removed.</param>
     /// <param name="key">Signs instead of <see cref="Key"/>: a key the provider never published.</param>
-    /// <param name="alg">The header's <c>alg</c>; <c>none</c> leaves the token unsigned.</param>
-    /// <param name="kid">The header's <c>kid</c>.</param>
-    public string LogoutToken(string? subject, string? sid, Action<JsonObject>? change = null, RSA? key = null, string alg = "RS256", string kid = KeyId)
+    /// <param name="alg">The header's <c>alg</c> (<see cref="SigningAlgorithm"/> when null); <c>none</c> leaves the token unsigned.</param>
+    /// <param name="kid">The header's <c>kid</c> (<see cref="CurrentKeyId"/> when null).</param>
+    public string LogoutToken(string? subject, string? sid, Action<JsonObject>? change = null, RSA? key = null, string? alg = null, string? kid = null)
     {
         var claims = FakeOidcDocuments.LogoutTokenClaims(Issuer, subject, sid);
         change?.Invoke(claims);
@@ -145,17 +180,17 @@ public sealed class FakeOidcProvider : IDisposable
             claims.Remove(name);
         }
 
-        return FakeOidcDocuments.Sign(claims, key ?? Key, alg, "logout+jwt", kid);
+        return FakeOidcDocuments.Sign(claims, key ?? Key, alg ?? SigningAlgorithm, "logout+jwt", kid ?? CurrentKeyId);
     }
 
     /// <summary>Any claims as a JWT.</summary>
     /// <param name="claims">The payload.</param>
     /// <param name="key">Signs instead of <see cref="Key"/>.</param>
-    /// <param name="alg">The header's <c>alg</c>: RS256, or <c>none</c> for an unsigned token.</param>
+    /// <param name="alg">The header's <c>alg</c>: RS256, PS256 (<see cref="SigningAlgorithm"/> when null), or <c>none</c> for an unsigned token.</param>
     /// <param name="typ">The header's <c>typ</c>.</param>
-    /// <param name="kid">The header's <c>kid</c>.</param>
-    public string Sign(JsonObject claims, RSA? key = null, string alg = "RS256", string typ = "JWT", string kid = KeyId) =>
-        FakeOidcDocuments.Sign(claims, key ?? Key, alg, typ, kid);
+    /// <param name="kid">The header's <c>kid</c> (<see cref="CurrentKeyId"/> when null).</param>
+    public string Sign(JsonObject claims, RSA? key = null, string? alg = null, string typ = "JWT", string? kid = null) =>
+        FakeOidcDocuments.Sign(claims, key ?? Key, alg ?? SigningAlgorithm, typ, kid ?? CurrentKeyId);
 
     /// <summary>Stops the server and drops the key.</summary>
     public void Dispose()
@@ -163,7 +198,15 @@ public sealed class FakeOidcProvider : IDisposable
         Server.Stop();
         Server.Dispose();
         Key.Dispose();
+        foreach (var key in _retiredKeys)
+        {
+            key.Dispose();
+        }
     }
+
+    private void PublishKey() =>
+        Server.Given(Request.Create().WithPath("/jwks").UsingGet()).WithGuid(JwksMapping)
+            .RespondWith(Json(FakeOidcDocuments.Jwks(Key, CurrentKeyId, SigningAlgorithm)));
 
     private void RespondAtTokenEndpoint(IResponseBuilder response, TimeSpan? delay) =>
         Server.Given(Request.Create().WithPath("/token").UsingPost()).WithGuid(TokenMapping)

@@ -24,6 +24,8 @@ internal static class AuthenticationServiceCollectionExtensions
             options.DefaultChallengeScheme ??= BffSessionDefaults.Scheme;
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, OidcOptionsSetup>());
+        // After AddOpenIdConnect's own post-configuration, which makes the manager this one replaces.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OidcConfigurationManagerSetup>());
         return services;
     }
 }

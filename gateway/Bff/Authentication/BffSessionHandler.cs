@@ -127,8 +127,8 @@ internal sealed partial class BffSessionHandler(
     private static DateTimeOffset ParseExpiry(string? value, DateTimeOffset now) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expiry)
             ? expiry
-            // Without expires_in the token's lifetime is unknown: treat it as due for refresh soon.
-            : now.AddMinutes(1);
+            // Without a usable expires_in the token's lifetime is unknown: the same guess as for a refresh.
+            : now + AccessTokenLifetime.Default;
 
     private static string? Truncate(string value, int max) =>
         value.Length == 0 ? null : value.Length <= max ? value : value[..max];

@@ -39,6 +39,8 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         // keeps the flow free of cross-site POSTs that SameSite cookies would break.
         options.ResponseMode = OpenIdConnectResponseMode.Query;
         options.UsePkce = true;
+        // PAR when discovery offers it, a plain authorize redirect when it does not (not every IdP has PAR).
+        options.PushedAuthorizationBehavior = PushedAuthorizationBehavior.UseIfAvailable;
         options.SaveTokens = true;
         options.MapInboundClaims = false;
         // With resource indicators the access token is for the API, not the userinfo endpoint, so the
@@ -54,6 +56,10 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         // reach; back-channel logout is the supported way for the IdP to end sessions.
         options.RemoteSignOutPath = default;
         options.BackchannelTimeout = bff.Tokens.IdpTimeout;
+        // A token naming a key the gateway does not know makes it fetch the IdP's keys again (see
+        // IdpConfigurationManager) at most this often: soon after a rotation, yet a flood of made-up key ids
+        // (anyone can post a logout token) costs two fetches a minute.
+        options.RefreshInterval = TimeSpan.FromSeconds(30);
         options.TokenValidationParameters.NameClaimType = "name";
         options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.Always;
         options.NonceCookie.SecurePolicy = CookieSecurePolicy.Always;

@@ -1,5 +1,6 @@
 using Bff.Configuration;
 using Bff.Http;
+using Bff.Lifecycle;
 using Bff.Sessions;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
@@ -13,7 +14,12 @@ namespace Bff.Authentication;
 /// Reads the request's session from its cookie: the authenticate step of <see cref="BffSessionHandler"/>,
 /// and what <see cref="BffAuthenticationMiddleware"/> runs on every request without creating a handler.
 /// </summary>
-internal sealed class SessionAuthenticator(ISessionStore store, SessionCookie cookie, IOptions<BffOptions> options, TimeProvider time)
+internal sealed class SessionAuthenticator(
+    ISessionStore store,
+    SessionCookie cookie,
+    SessionTerminator terminator,
+    IOptions<BffOptions> options,
+    TimeProvider time)
 {
     // Keyed by the claims list, which a session shares with every copy made of it by a token write or a
     // touch: a cached session then yields the same result (ticket, principal) on every request instead
@@ -29,6 +35,10 @@ internal sealed class SessionAuthenticator(ISessionStore store, SessionCookie co
     /// (a <see cref="SessionFailure"/>) for a cookie that is not ours or a session that has ended. A
     /// session-store outage throws.
     /// </summary>
+    /// <remarks>
+    /// A session without a refresh token (the IdP granted no offline access) ends when its access token expires,
+    /// here as on a proxied call: /bff/user must not call a session live that every API call would refuse.
+    /// </remarks>
     public async ValueTask<AuthenticateResult> AuthenticateAsync(HttpContext context)
     {
         var value = CookieHeader.ValueOf(context.Request.Headers.Cookie, cookie.Name);
@@ -50,6 +60,13 @@ internal sealed class SessionAuthenticator(ISessionStore store, SessionCookie co
         }
 
         var now = time.GetUtcNow();
+        if (session.Tokens.RefreshToken is null && now >= session.Tokens.AccessTokenExpiresAt)
+        {
+            // The grant is over at the IdP (or there never was one to renew): nothing to revoke.
+            await terminator.EndAsync(id, "expired", RevocationTiming.None);
+            return AuthenticateResult.Fail(new SessionFailure(genuineCookie: true));
+        }
+
         if (now - session.LastSeenAt >= _slidingWriteInterval)
         {
             await store.TouchAsync(id, now, context.RequestAborted);

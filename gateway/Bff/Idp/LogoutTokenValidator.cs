@@ -102,22 +102,30 @@ internal sealed class LogoutTokenValidator(
             return (null, "no_logout_event");
         }
 
-        if (!claims.TryGetProperty("iat", out var iatValue) || !iatValue.TryGetInt64(out var iat))
+        if (!claims.TryGetProperty("iat", out var iatValue))
         {
             return (null, "no_iat");
         }
 
+        if (!TryNumericDate(iatValue, out var issuedAt))
+        {
+            return (null, "iat_not_a_number");
+        }
+
         var now = time.GetUtcNow();
-        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(iat, 0, 253402300799));
         if (issuedAt > now + ClockSkew)
         {
             return (null, "iat_in_future");
         }
 
         var windowEnd = issuedAt + MaxAge;
-        if (claims.TryGetProperty("exp", out var expValue) && expValue.TryGetInt64(out var exp))
+        if (claims.TryGetProperty("exp", out var expValue))
         {
-            var expiresAt = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(exp, 0, 253402300799));
+            if (!TryNumericDate(expValue, out var expiresAt))
+            {
+                return (null, "exp_not_a_number");
+            }
+
             windowEnd = expiresAt < windowEnd ? expiresAt : windowEnd;
         }
 
@@ -126,10 +134,17 @@ internal sealed class LogoutTokenValidator(
             return (null, "expired");
         }
 
-        if (claims.TryGetProperty("nbf", out var nbfValue) && nbfValue.TryGetInt64(out var nbf)
-            && DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(nbf, 0, 253402300799)) > now + ClockSkew)
+        if (claims.TryGetProperty("nbf", out var nbfValue))
         {
-            return (null, "not_yet_valid");
+            if (!TryNumericDate(nbfValue, out var notBefore))
+            {
+                return (null, "nbf_not_a_number");
+            }
+
+            if (notBefore > now + ClockSkew)
+            {
+                return (null, "not_yet_valid");
+            }
         }
 
         var jti = StringClaim(claims, "jti");
@@ -146,6 +161,20 @@ internal sealed class LogoutTokenValidator(
         }
 
         return (new LogoutToken(issuer, subject, sid, jti, windowEnd + ClockSkew), null);
+    }
+
+    // RFC 7519 §2: a NumericDate is a JSON number, possibly with a fraction. Some IdPs send "1700000000", a
+    // string: that is refused rather than guessed at (and JsonElement would throw reading it as a number).
+    private static bool TryNumericDate(JsonElement value, out DateTimeOffset date)
+    {
+        date = default;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var seconds))
+        {
+            return false;
+        }
+
+        date = DateTimeOffset.FromUnixTimeSeconds((long)Math.Clamp(Math.Floor(seconds), 0, 253402300799));
+        return true;
     }
 
     private static string? StringClaim(JsonElement claims, string name) =>

@@ -16,13 +16,13 @@ internal static class TokenResponse
                 return null;
             }
 
-            var lifetime = root.TryGetProperty("expires_in", out var expiresIn) && expiresIn.TryGetInt64(out var seconds)
-                ? TimeSpan.FromSeconds(seconds)
-                : TimeSpan.FromMinutes(1);
+            var lifetime = root.TryGetProperty("expires_in", out var expiresIn) ? AccessTokenLifetime.Of(expiresIn) : AccessTokenLifetime.Default;
             return new TokenSet(
                 accessToken,
-                // Without rotation the IdP sends no new refresh token: the old one stays valid.
-                root.TryGetProperty("refresh_token", out var refresh) ? refresh.GetString() : current?.RefreshToken,
+                // Without rotation the IdP sends no new refresh token (or null, or an empty one): the old one stays valid.
+                root.TryGetProperty("refresh_token", out var refresh) && refresh.ValueKind == JsonValueKind.String && refresh.GetString() is { Length: > 0 } rotated
+                    ? rotated
+                    : current?.RefreshToken,
                 root.TryGetProperty("id_token", out var id) ? id.GetString() : current?.IdToken,
                 now + lifetime);
         }

@@ -83,7 +83,11 @@ internal sealed partial class StoredTokenRefresher(
         switch (response.Outcome)
         {
             case IdpTokenOutcome.Success:
-                var write = await store.TryUpdateTokensAsync(id, session.Version, response.Tokens!, refreshToken, CancellationToken.None);
+                // An IdP that does not rotate gives the same refresh token back (or none, which keeps it): nothing
+                // was replaced, and a grace entry under it would make the next refresh take these tokens again
+                // (expired by then, when they live under a minute) instead of asking the IdP.
+                var replaced = response.Tokens!.RefreshToken == refreshToken ? null : refreshToken;
+                var write = await store.TryUpdateTokensAsync(id, session.Version, response.Tokens, replaced, CancellationToken.None);
                 if (write.Outcome == TokenWriteOutcome.Written)
                 {
                     metrics.Refresh("success");

@@ -7,9 +7,11 @@ import { errorPage, logoutDonePage, logoutPage } from './views.mjs';
 
 // Tokens only need to verify while this process lives, so a fresh key per start is enough and
 // nothing secret is ever written to disk.
-function signingKey() {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' };
+function signingKey(alg = 'RS256') {
+  const { privateKey } = alg === 'ES256'
+    ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg, use: 'sig' };
 }
 
 // RFC 8252 §7.3 lets loopback redirect URIs use any port; oidc-provider applies that only to
@@ -60,6 +62,8 @@ export function createProvider(settings, log) {
     application_type: 'web',
     token_endpoint_auth_method: settings.authMethods[0],
     ...(settings.clientJwks && { jwks: settings.clientJwks }),
+    // Logout tokens are signed the same way (oidc-provider has no separate setting for them).
+    id_token_signed_response_alg: settings.idTokenSigningAlg,
     grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
     response_types: ['code'],
     scope: 'openid profile email offline_access api',
@@ -80,7 +84,8 @@ export function createProvider(settings, log) {
     // that allows only client_secret_basic or private_key_jwt does.
     clientAuthMethods: settings.authMethods,
     responseTypes: ['code'],
-    jwks: { keys: [signingKey()] },
+    // RS256 signs access tokens whatever the ID tokens are signed with.
+    jwks: { keys: [signingKey(), ...(settings.idTokenSigningAlg === 'RS256' ? [] : [signingKey(settings.idTokenSigningAlg)])] },
     findAccount,
     // Signed cookies from a fixed dev key; over plain http oidc-provider leaves out Secure, so
     // curl cookie jars and browsers on 127.0.0.1 both keep them.
@@ -139,7 +144,7 @@ export function createProvider(settings, log) {
           return {
             scope: 'api',
             audience: settings.apiResource,
-            accessTokenFormat: 'jwt',
+            accessTokenFormat: settings.accessTokenFormat,
             accessTokenTTL: settings.accessTokenTtl,
             jwt: { sign: { alg: 'RS256' } },
           };

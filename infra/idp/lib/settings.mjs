@@ -16,6 +16,12 @@ function positiveInteger(name, fallback) {
   return value;
 }
 
+function oneOf(name, allowed, fallback) {
+  const value = text(name, fallback);
+  if (!allowed.includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value;
+}
+
 function list(name) {
   return text(name, '').split(',').map((s) => s.trim()).filter(Boolean);
 }
@@ -90,6 +96,8 @@ export function readSettings() {
     idTokenTtl: positiveInteger('IDP_ID_TOKEN_TTL', 3600),
     refreshTokenTtl,
     sessionTtl,
+    idTokenSigningAlg: oneOf('IDP_ID_TOKEN_SIGNING_ALG', ['RS256', 'PS256', 'ES256'], 'RS256'),
+    accessTokenFormat: oneOf('IDP_ACCESS_TOKEN_FORMAT', ['jwt', 'opaque'], 'jwt'),
     // A grant that lapses takes every refresh token with it, so it outlives both.
     grantTtl: Math.max(refreshTokenTtl, sessionTtl) * 4,
   };

@@ -1,0 +1,98 @@
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Sessions;
+using Bff.Telemetry;
+using Bff.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bff.Tests.Tokens;
+
+/// <summary>
+/// Refreshes against IdPs that do not rotate refresh tokens (the same one comes back, or none) or issue none at
+/// all: the session keeps the one it has and renews with it, however short its access tokens live; without one
+/// it lives until its access token expires and never calls the token endpoint.
+/// </summary>
+public sealed class StoredTokenRefresherTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeOidcProvider _idp = new();
+    private readonly InMemorySessionStore _store;
+    private readonly UserTokenManager _manager;
+    private readonly ServiceProvider _services;
+
+    public StoredTokenRefresherTests()
+    {
+        var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        _store = new InMemorySessionStore(options, _time);
+        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
+        _manager = TestUserTokenManager.Create(_store, client, options, metrics, _time);
+    }
+
+    public void Dispose()
+    {
+        _idp.Dispose();
+        _services.Dispose();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task NotRotated_EveryRefreshUsesTheOneRefreshToken(bool sentAgain)
+    {
+        var session = await SeedAsync("rt-1", TimeSpan.FromSeconds(-1));
+
+        // Tokens for 30 s: shorter than the refresh window, and than the grace entry a rotation leaves behind.
+        foreach (var accessToken in new[] { "at-2", "at-3", "at-4" })
+        {
+            _idp.RespondTokens(accessToken, sentAgain ? "rt-1" : null, expiresIn: 30);
+
+            var result = await _manager.GetAsync(session, default);
+
+            Assert.Equal(AccessTokenStatus.Usable, result.Status);
+            Assert.Equal(accessToken, result.Session!.Tokens.AccessToken);
+            Assert.Equal("rt-1", result.Session.Tokens.RefreshToken);
+            session = result.Session;
+            _time.Advance(TimeSpan.FromSeconds(31));
+        }
+
+        Assert.Equal(3, _idp.TokenRequests.Count);
+        Assert.All(_idp.TokenRequests, body => Assert.Contains("refresh_token=rt-1", body, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NoRefreshToken_UsableUntilExpiry_ThenEndedWithoutAskingTheIdp()
+    {
+        var session = await SeedAsync(refreshToken: null, TimeSpan.FromMinutes(5));
+        _idp.RespondTokens("at-2", "rt-2");
+
+        // Inside the refresh window: nothing to refresh with, the token is still good.
+        _time.Advance(TimeSpan.FromMinutes(4.5));
+        var before = await _manager.GetAsync(session, default);
+        _time.Advance(TimeSpan.FromMinutes(0.5));
+        var after = await _manager.GetAsync(session, default);
+
+        Assert.Equal(AccessTokenStatus.Usable, before.Status);
+        Assert.Equal("at-1", before.Session!.Tokens.AccessToken);
+        Assert.Equal(AccessTokenStatus.SessionEnded, after.Status);
+        Assert.Null(await _store.GetFreshAsync("s1", default));
+        Assert.Empty(_idp.TokenRequests);
+    }
+
+    private async Task<BffSession> SeedAsync(string? refreshToken, TimeSpan accessTokenLifetime)
+    {
+        var now = _time.GetUtcNow();
+        var session = TestSessions.New("alice", now) with
+        {
+            Id = "s1",
+            Tokens = new TokenSet("at-1", refreshToken, "id", now + accessTokenLifetime),
+            AbsoluteExpiresAt = now.AddHours(8),
+        };
+        await _store.CreateAsync(session, default);
+        return session;
+    }
+}
