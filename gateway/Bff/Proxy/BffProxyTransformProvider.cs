@@ -7,7 +7,7 @@ namespace Bff.Proxy;
 
 /// <summary>
 /// Header hygiene for every proxied route: the upstream sees the user's bearer token and nothing of the
-/// browser's credentials; the browser sees no upstream cookie.
+/// browser's credentials, nor a method other than the one the gateway judged; the browser sees no upstream cookie.
 /// </summary>
 internal sealed class BffProxyTransformProvider : ITransformProvider
 {
@@ -31,6 +31,12 @@ internal sealed class BffProxyTransformProvider : ITransformProvider
             RequestTransform.RemoveHeader(transform, "Authorization");
             RequestTransform.RemoveHeader(transform, CsrfMiddleware.HeaderName);
             RequestTransform.RemoveHeader(transform, "X-XSRF-TOKEN");
+
+            // The gateway judged the request (CSRF, the antiforgery token) by its real method: an upstream
+            // that honoured one of these would run a GET as the DELETE it names.
+            RequestTransform.RemoveHeader(transform, "X-HTTP-Method-Override");
+            RequestTransform.RemoveHeader(transform, "X-HTTP-Method");
+            RequestTransform.RemoveHeader(transform, "X-Method-Override");
 
             if (transform.HttpContext.Features.Get<UpstreamToken>() is { } token)
             {
