@@ -7,7 +7,8 @@ namespace Bff.Proxy;
 
 /// <summary>
 /// Header hygiene for every proxied route: the upstream sees the user's bearer token and nothing of the
-/// browser's credentials, nor a method other than the one the gateway judged; the browser sees no upstream cookie.
+/// browser's credentials, nor a method other than the one the gateway judged; the browser sees no upstream cookie,
+/// and a problem document when there was no upstream response.
 /// </summary>
 internal sealed class BffProxyTransformProvider : ITransformProvider
 {
@@ -50,6 +51,13 @@ internal sealed class BffProxyTransformProvider : ITransformProvider
 
         context.AddResponseTransform(transform =>
         {
+            // No upstream response: YARP could not get one, set its status and error, and runs the response
+            // transforms all the same, where the problem costs a successful call nothing.
+            if (transform.ProxyResponse is null)
+            {
+                return new ValueTask(UpstreamFailure.WriteAsync(transform.HttpContext));
+            }
+
             transform.HttpContext.Response.Headers.Remove("Set-Cookie");
             return ValueTask.CompletedTask;
         });
