@@ -1,4 +1,6 @@
+using Bff.Sessions;
 using Bff.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 
@@ -188,6 +190,31 @@ public sealed class BadInputTests : IClassFixture<ProxyGatewayFixture>
         await ProblemAssert.IsProblemAsync(proxied, HttpStatusCode.Unauthorized, "unauthenticated");
         Assert.Empty(_gateway.Upstream.LogEntries);
         Assert.Equal(HttpStatusCode.OK, control.StatusCode);
+    }
+
+    // Base64url decoding skips whitespace; only the spelling the gateway wrote is its cookie.
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("\t")]
+    [InlineData("   ")]
+    public async Task SessionCookie_GenuineWithWhitespaceInside_401_NothingRemembered(string whitespace)
+    {
+        var alice = await _gateway.CreateSessionAsync("alice");
+        var genuine = alice.Cookie.Split('=', 2)[1];
+        var cookies = _gateway.Services.GetRequiredService<SessionCookie>();
+        var control = await _gateway.Client.SendAsync(GatewayRequest.Browser("GET", "/bff/user", alice.Cookie).ToMessage());
+        var remembered = cookies.RememberedCount;
+        var spelled = "__Host-bff=" + genuine.Insert(genuine.Length / 2, whitespace);
+        _gateway.Upstream.ResetLogEntries();
+
+        var user = await _gateway.Client.SendAsync((GatewayRequest.Browser("GET", "/bff/user") with { Headers = [("Cookie", spelled)] }).ToMessage());
+        var proxied = await _gateway.Client.SendAsync((GatewayRequest.Browser("GET", "/api/orders") with { Headers = [("Cookie", spelled)] }).ToMessage());
+
+        Assert.Equal(HttpStatusCode.OK, control.StatusCode);
+        await ProblemAssert.IsProblemAsync(user, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ProblemAssert.IsProblemAsync(proxied, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Empty(_gateway.Upstream.LogEntries);
+        Assert.Equal(remembered, cookies.RememberedCount);
     }
 
     [Fact]

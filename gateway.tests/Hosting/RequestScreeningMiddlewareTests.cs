@@ -1,16 +1,23 @@
+using Bff.Configuration;
+using Bff.Hosting;
 using Bff.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using System.Net;
 
 namespace Bff.Tests.Hosting;
 
 [Collection(InProcessHostCollection.Name)]
-public sealed class RequestScreeningMiddlewareTests : IClassFixture<ProxyGatewayFixture>
+public sealed class RequestScreeningMiddlewareTests : IClassFixture<ProxyGatewayFixture>, IClassFixture<KestrelGatewayFixture>
 {
     private readonly ProxyGatewayFixture _gateway;
+    private readonly KestrelGatewayFixture _kestrel;
 
-    public RequestScreeningMiddlewareTests(ProxyGatewayFixture gateway)
+    public RequestScreeningMiddlewareTests(ProxyGatewayFixture gateway, KestrelGatewayFixture kestrel)
     {
         _gateway = gateway;
+        _kestrel = kestrel;
     }
 
     [Theory]
@@ -33,6 +40,69 @@ public sealed class RequestScreeningMiddlewareTests : IClassFixture<ProxyGateway
         Assert.DoesNotContain("TRACE", response.Content.Headers.Allow);
         Assert.Contains("GET", response.Content.Headers.Allow);
         Assert.Empty(_gateway.Upstream.LogEntries);
+    }
+
+    [Theory]
+    [InlineData("/api/data")]
+    [InlineData("/hook/data")]
+    [InlineData("/open/data")]
+    [InlineData("/bff/user")]
+    [InlineData("/")]
+    public async Task Connect_405Problem_UpstreamReceivesNothing(string path)
+    {
+        var alice = await _gateway.CreateSessionAsync("alice");
+        _gateway.Upstream.ResetLogEntries();
+
+        var response = await _gateway.Client.SendAsync(GatewayRequest.Browser("CONNECT", path, alice.Cookie).ToMessage());
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"code\":\"bad_request\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("CONNECT", response.Content.Headers.Allow);
+        Assert.Contains("GET", response.Content.Headers.Allow);
+        Assert.Empty(_gateway.Upstream.LogEntries);
+    }
+
+    [Theory]
+    [InlineData("/open/x", "127.0.0.1")]
+    [InlineData("upstream.example:443", "upstream.example:443")]
+    public async Task Connect_OverTheWire_405Problem_UpstreamReceivesNothing(string target, string host)
+    {
+        _kestrel.Upstream.ResetLogEntries();
+
+        // Kestrel takes a CONNECT in origin form as it comes; in authority form, with a Host that matches it.
+        var response = await RawHttpResponse.SendAsync(_kestrel.Port,
+            $"CONNECT {target} HTTP/1.1\nHost: {host}\nX-CSRF: 1\nConnection: close\n");
+
+        Assert.Equal(405, response.Status);
+        Assert.Equal("application/problem+json", response.Headers["Content-Type"]);
+        Assert.Contains("\"code\":\"bad_request\"", response.Body, StringComparison.Ordinal);
+        Assert.Contains("GET", response.Headers["Allow"], StringComparison.Ordinal);
+        Assert.Empty(_kestrel.Upstream.LogEntries);
+    }
+
+    [Fact]
+    public async Task ExtendedConnect_IsNoTunnel_PassesScreening()
+    {
+        // HTTP/2 WebSockets arrive as CONNECT with :protocol (RFC 8441); routing matches them to GET endpoints.
+        var context = new DefaultHttpContext();
+        context.Request.Method = HttpMethods.Connect;
+        context.Features.Set<IHttpExtendedConnectFeature>(new ExtendedConnect());
+        var passed = false;
+        var screening = new RequestScreeningMiddleware(_ => { passed = true; return Task.CompletedTask; }, Options.Create(new BffOptions()));
+
+        await screening.InvokeAsync(context);
+
+        Assert.True(passed);
+    }
+
+    private sealed class ExtendedConnect : IHttpExtendedConnectFeature
+    {
+        public bool IsExtendedConnect => true;
+
+        public string? Protocol => "websocket";
+
+        public ValueTask<Stream> AcceptAsync() => throw new NotSupportedException();
     }
 
     [Fact]

@@ -97,6 +97,27 @@ public sealed class ProxiedRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Proxy_MethodOverrideHeaders_NotForwarded()
+    {
+        // The gateway judges a request (CSRF, the antiforgery token) by its real method; an upstream that
+        // honoured one of these would run a GET as the DELETE it names, with no token ever asked for.
+        var request = Get("/api/items/1", await SignedInCookieAsync());
+        request.Headers.Add("X-HTTP-Method-Override", "DELETE");
+        request.Headers.Add("X-HTTP-Method", "DELETE");
+        request.Headers.Add("X-Method-Override", "DELETE");
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var forwarded = Assert.Single(_upstream.LogEntries).RequestMessage;
+        Assert.Equal("GET", forwarded.Method);
+        foreach (var name in new[] { "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override" })
+        {
+            Assert.False(forwarded.Headers!.ContainsKey(name), name + " reached the upstream");
+        }
+    }
+
+    [Fact]
     public async Task Proxy_UserOptionalWithoutSession_ForwardsWithoutToken()
     {
         var request = Get("/open/data");

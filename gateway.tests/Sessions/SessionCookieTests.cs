@@ -54,6 +54,65 @@ public sealed class SessionCookieTests : IDisposable
         Assert.Equal(1, counting.Unprotects);
     }
 
+    // Decoding base64url skips whitespace: were such spellings accepted, one genuine cookie would be endless
+    // distinct cookies, each decrypted and remembered.
+    [Theory]
+    [InlineData("a space inside")]
+    [InlineData("a tab inside")]
+    [InlineData("spaces inside")]
+    public async Task TryReadHandle_GenuineCookieSpelledOtherwise_NullWithoutDecryptingOrRemembering(string spelling)
+    {
+        var keyRing = TestDataProtection.InMemory();
+        _keyRings.Add(keyRing);
+        var counting = new CountingDataProtectionProvider(keyRing.Provider);
+        var cookie = new SessionCookie(counting, keyRing.Gate, Options.Create(new BffOptions()));
+        var value = cookie.Protect(SessionCookie.NewSecret());
+        Assert.NotNull(await cookie.TryReadHandleAsync(value, default));
+        var middle = value.Length / 2;
+        var variant = spelling switch
+        {
+            "a space inside" => value.Insert(middle, " "),
+            "a tab inside" => value.Insert(middle, "\t"),
+            _ => value.Insert(middle, "  ").Insert(10, " "),
+        };
+
+        var handle = await cookie.TryReadHandleAsync(variant, default);
+
+        Assert.Null(handle);
+        Assert.Equal(1, counting.Unprotects);
+        Assert.Equal(1, cookie.RememberedCount);
+    }
+
+    [Fact]
+    public async Task TryReadHandle_PastTheCap_MostRememberedCookiesStayRemembered()
+    {
+        var keyRing = TestDataProtection.InMemory();
+        _keyRings.Add(keyRing);
+        var counting = new CountingDataProtectionProvider(keyRing.Provider);
+        var cookie = new SessionCookie(counting, keyRing.Gate, Options.Create(new BffOptions())) { Capacity = 2_000 };
+        var inUse = Enumerable.Range(0, 200).Select(_ => cookie.Protect(SessionCookie.NewSecret())).ToArray();
+        foreach (var value in inUse)
+        {
+            await cookie.TryReadHandleAsync(value, default);
+        }
+
+        // A flood of new cookies, one cap's worth: with the cookies in use, past the cap.
+        for (var i = 0; i < cookie.Capacity; i++)
+        {
+            await cookie.TryReadHandleAsync(cookie.Protect(SessionCookie.NewSecret()), default);
+        }
+
+        var before = counting.Unprotects;
+        foreach (var value in inUse)
+        {
+            Assert.NotNull(await cookie.TryReadHandleAsync(value, default));
+        }
+
+        // Past the cap a fraction of the entries goes, not all of them.
+        Assert.InRange(counting.Unprotects - before, 0, inUse.Length / 4);
+        Assert.InRange(cookie.RememberedCount, 1, cookie.Capacity);
+    }
+
     [Fact]
     public void HandleOf_Is128BitsBase64Url()
     {

@@ -12,11 +12,12 @@ namespace Bff.Tests.Support;
 /// <summary>A <see cref="UserTokenManager"/> with its parts, as the container would wire them, for tests without one.</summary>
 internal static class TestUserTokenManager
 {
-    public static UserTokenManager Create(ISessionStore store, IdpTokenClient client, IOptions<BffOptions> options, BffMetrics metrics, TimeProvider time)
+    public static UserTokenManager Create(ISessionStore store, IdpTokenClient client, IOptions<BffOptions> options, BffMetrics metrics, TimeProvider time,
+        IRefreshLock? refreshLock = null, RefreshWaiters? waiters = null)
     {
         var revoker = new RefreshTokenRevoker(client, new InMemoryRevocationQueue(), time, NullLogger<RefreshTokenRevoker>.Instance);
         var terminator = new SessionTerminator(store, revoker, metrics, NullLogger<SessionTerminator>.Instance);
         var refresher = new StoredTokenRefresher(store, client, terminator, options, metrics, time, NullLogger<StoredTokenRefresher>.Instance);
-        return new UserTokenManager(refresher, new InProcessRefreshLock(), new RefreshWaiters(), options, metrics, time, NullLogger<UserTokenManager>.Instance);
+        return new UserTokenManager(refresher, refreshLock ?? new InProcessRefreshLock(), waiters ?? new RefreshWaiters(), options, metrics, time, NullLogger<UserTokenManager>.Instance);
     }
 }

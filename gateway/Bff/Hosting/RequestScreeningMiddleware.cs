@@ -13,6 +13,8 @@ namespace Bff.Hosting;
 /// What the gateway refuses or drops before any endpoint sees a request:
 /// <list type="bullet">
 /// <item><description>TRACE and TRACK (405): they echo the request, cookies included, back to the caller;</description></item>
+/// <item><description>CONNECT (405): a gateway is no tunnel, and the forwarder would pass it on as a request
+/// of its own. An extended CONNECT (RFC 8441, a WebSocket over HTTP/2) is no tunnel and passes;</description></item>
 /// <item><description>client-sent forwarding headers (<c>X-Forwarded-*</c>, <c>Forwarded</c>, <c>X-Real-IP</c>,
 /// <c>X-Original-*</c>, ...): nothing vouches for them, and an upstream must not take a browser's word for
 /// its IP address or the URL it asked for. The proxy sets X-Forwarded-* itself;</description></item>
@@ -40,7 +42,7 @@ internal sealed class RequestScreeningMiddleware(RequestDelegate next, IOptions<
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (HttpMethods.IsTrace(request.Method) || string.Equals(request.Method, "TRACK", StringComparison.OrdinalIgnoreCase))
+        if (IsRefusedMethod(context))
         {
             context.Response.OnStarting(static state => SetAllow((HttpResponse)state), context.Response);
             return BffProblem.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, BffProblem.BadRequest,
@@ -62,6 +64,14 @@ internal sealed class RequestScreeningMiddleware(RequestDelegate next, IOptions<
         }
 
         return next(context);
+    }
+
+    private static bool IsRefusedMethod(HttpContext context)
+    {
+        var method = context.Request.Method;
+        return HttpMethods.IsTrace(method)
+            || string.Equals(method, "TRACK", StringComparison.OrdinalIgnoreCase)
+            || (HttpMethods.IsConnect(method) && context.Features.Get<IHttpExtendedConnectFeature>() is not { IsExtendedConnect: true });
     }
 
     private string? DuplicatedCookie(StringValues headers)

@@ -18,6 +18,8 @@ internal static class BffProblem
     public const string BadRequest = "bad_request";
     public const string NotFound = "not_found";
     public const string InternalError = "internal_error";
+    public const string UpstreamUnavailable = "upstream_unavailable";
+    public const string UpstreamTimeout = "upstream_timeout";
 
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = false };
 

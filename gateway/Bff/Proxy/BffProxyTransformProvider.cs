@@ -7,7 +7,8 @@ namespace Bff.Proxy;
 
 /// <summary>
 /// Header hygiene for every proxied route: the upstream sees the user's bearer token and nothing of the
-/// browser's credentials; the browser sees no upstream cookie.
+/// browser's credentials, nor a method other than the one the gateway judged; the browser sees no upstream cookie,
+/// and a problem document when there was no upstream response.
 /// </summary>
 internal sealed class BffProxyTransformProvider : ITransformProvider
 {
@@ -32,6 +33,12 @@ internal sealed class BffProxyTransformProvider : ITransformProvider
             RequestTransform.RemoveHeader(transform, CsrfMiddleware.HeaderName);
             RequestTransform.RemoveHeader(transform, "X-XSRF-TOKEN");
 
+            // The gateway judged the request (CSRF, the antiforgery token) by its real method: an upstream
+            // that honoured one of these would run a GET as the DELETE it names.
+            RequestTransform.RemoveHeader(transform, "X-HTTP-Method-Override");
+            RequestTransform.RemoveHeader(transform, "X-HTTP-Method");
+            RequestTransform.RemoveHeader(transform, "X-Method-Override");
+
             if (transform.HttpContext.Features.Get<UpstreamToken>() is { } token)
             {
                 // Without validation: the value is ours, and parsing it back into an AuthenticationHeaderValue
@@ -44,6 +51,13 @@ internal sealed class BffProxyTransformProvider : ITransformProvider
 
         context.AddResponseTransform(transform =>
         {
+            // No upstream response: YARP could not get one, set its status and error, and runs the response
+            // transforms all the same, where the problem costs a successful call nothing.
+            if (transform.ProxyResponse is null)
+            {
+                return new ValueTask(UpstreamFailure.WriteAsync(transform.HttpContext));
+            }
+
             transform.HttpContext.Response.Headers.Remove("Set-Cookie");
             return ValueTask.CompletedTask;
         });

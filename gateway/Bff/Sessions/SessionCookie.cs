@@ -25,10 +25,17 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingRel
     // Held as its span lookup, so a cookie is found by a slice of the Cookie header; .Dictionary for the rest.
     private readonly ConcurrentDictionary<string, (string Handle, long Until)>.AlternateLookup<ReadOnlySpan<char>> _verified =
         new ConcurrentDictionary<string, (string Handle, long Until)>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    private int _makingRoom;
     private readonly IDataProtector _protector = provider.CreateProtector("Bff.SessionCookie.v1");
     private readonly BffCookieOptions _cookie = options.Value.Cookie;
 
     public string Name => _cookie.Name;
+
+    /// <summary>How many verified cookies are remembered.</summary>
+    internal int RememberedCount => _verified.Dictionary.Count;
+
+    /// <summary>How many verified cookies can be remembered (tests lower it).</summary>
+    internal int Capacity { get; init; } = MaxRemembered;
 
     public static byte[] NewSecret() => RandomNumberGenerator.GetBytes(SecretBytes);
 
@@ -71,10 +78,30 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingRel
             return ValueTask.FromResult<string?>(null);
         }
 
+        if (!IsCanonical(value, protectedSecret))
+        {
+            return ValueTask.FromResult<string?>(null);
+        }
+
         var keyKnown = keyRing.WaitForKeyAsync(protectedSecret, cancellationToken);
         return keyKnown.IsCompletedSuccessfully
             ? ValueTask.FromResult(keyKnown.Result ? Unprotect(value, protectedSecret) : null)
             : UnprotectAfterAsync(keyKnown, value, protectedSecret);
+    }
+
+    // Decoding skips whitespace: were other spellings of a cookie accepted, one genuine cookie would be
+    // endless distinct ones, each decrypted and remembered. Only the spelling Protect writes is a cookie.
+    private static bool IsCanonical(string value, byte[] decoded)
+    {
+        if (Base64Url.GetEncodedLength(decoded.Length) != value.Length)
+        {
+            return false;
+        }
+
+        // At most 1,024 characters (TryReadHandleAsync).
+        Span<char> canonical = stackalloc char[value.Length];
+        Base64Url.EncodeToChars(decoded, canonical);
+        return canonical.SequenceEqual(value);
     }
 
     // A key the ring still lacks after reading it again refuses the cookie here: Unprotect would read the
@@ -93,9 +120,9 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingRel
             }
 
             var handle = HandleOf(secret);
-            if (_verified.Dictionary.Count >= MaxRemembered)
+            if (_verified.Dictionary.Count >= Capacity)
             {
-                _verified.Dictionary.Clear();
+                MakeRoom();
             }
 
             _verified.Dictionary[value] = (handle, Environment.TickCount64 + (long)RememberFor.TotalMilliseconds);
@@ -104,6 +131,53 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingRel
         catch (CryptographicException)
         {
             return null;
+        }
+    }
+
+    // Frees a tenth of the memo, expired entries first, then any (in the order of per-process randomized
+    // string hashes): new cookies past the cap cost the cookies in use at most that tenth, never all their
+    // entries, and one pass over the memo makes room for a tenth of it.
+    private void MakeRoom()
+    {
+        if (Interlocked.Exchange(ref _makingRoom, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var verified = _verified.Dictionary;
+            var excess = verified.Count - (Capacity - Capacity / 10);
+            var now = Environment.TickCount64;
+            foreach (var (value, known) in verified)
+            {
+                if (excess <= 0)
+                {
+                    return;
+                }
+
+                if (known.Until <= now && verified.TryRemove(value, out _))
+                {
+                    excess--;
+                }
+            }
+
+            foreach (var (value, _) in verified)
+            {
+                if (excess <= 0)
+                {
+                    return;
+                }
+
+                if (verified.TryRemove(value, out _))
+                {
+                    excess--;
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _makingRoom, 0);
         }
     }
 

@@ -69,7 +69,7 @@ internal sealed partial class ClientTokenManager(
         var deadline = time.GetUtcNow() + _options.Tokens.IdpTimeout + (2 * _options.Tokens.RefreshLockLifetime);
         while (true)
         {
-            var signal = signals.Register(_key);
+            using var signal = signals.Register(_key);
             if (await shared.GetAsync(_key, CancellationToken.None) is { } cached && Fresh(cached))
             {
                 return cached;
@@ -110,7 +110,7 @@ internal sealed partial class ClientTokenManager(
                 return null;
             }
 
-            await Task.WhenAny(signal, Task.Delay(remaining < PollInterval ? remaining : PollInterval, time));
+            await Task.WhenAny(signal.Task, Task.Delay(remaining < PollInterval ? remaining : PollInterval, time));
         }
     }
 

@@ -94,7 +94,7 @@ internal sealed partial class UserTokenManager(
         var waited = false;
         while (true)
         {
-            var signal = signals.Register(id);
+            using var signal = signals.Register(id);
             var (done, result) = await refresher.CheckStoredAsync(id, startVersion);
             if (done)
             {
@@ -123,7 +123,7 @@ internal sealed partial class UserTokenManager(
             }
 
             waited = true;
-            await Task.WhenAny(signal, Task.Delay(remaining < PollInterval ? remaining : PollInterval, time));
+            await Task.WhenAny(signal.Task, Task.Delay(remaining < PollInterval ? remaining : PollInterval, time));
         }
     }
 
