@@ -15,7 +15,7 @@ internal sealed record RawHttpResponse(int Status, IReadOnlyDictionary<string, s
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, port);
         var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ReplaceLineEndings("\r\n") + "\r\n"));
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(head.ReplaceLineEndings("\r\n") + "\r\n"));
         if (body is not null)
         {
             await stream.WriteAsync(body);

@@ -116,7 +116,7 @@ public sealed class RefreshWaitersTests : IDisposable
     private UserTokenManager Manager(IRefreshLock refreshLock)
     {
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var client = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(StaticOidcOptions.For(Idp)), _options, metrics, _time, NullLogger<IdpTokenClient>.Instance);
+        var client = TestIdpTokenClient.Create(Idp, _options, metrics, _time);
         return TestUserTokenManager.Create(_store, client, _options, metrics, _time, refreshLock, _waiters);
     }
 

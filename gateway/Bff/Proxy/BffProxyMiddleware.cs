@@ -21,6 +21,12 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
 {
     public Task InvokeAsync(HttpContext context)
     {
+        if (!ForwardableHeaders.AreAscii(context.Request.Headers))
+        {
+            return BffProblem.WriteAsync(context, StatusCodes.Status400BadRequest, BffProblem.BadRequest,
+                "Request header values must be ASCII to be forwarded.");
+        }
+
         var route = context.GetReverseProxyFeature().Route.Config;
         var mode = BffRouteMetadata.GetAccessTokenMode(route);
         if (mode is AccessTokenMode.User or AccessTokenMode.UserOptional
