@@ -19,7 +19,8 @@ internal sealed partial class SessionTerminator(
     /// <param name="id">The session's public id.</param>
     /// <param name="reason">
     /// The <c>bff.sessions.ended</c> reason: logout, revoked, backchannel, invalid_grant, expired (no refresh token
-    /// left), replaced (a new login in the same browser) or login_failed (the callback failed after sign-in).
+    /// left), replaced (a new login in the same browser), evicted (a login beyond the user's session limit) or
+    /// login_failed (the callback failed after sign-in).
     /// </param>
     /// <param name="timing">Whether the refresh token is revoked before this returns, in the background, or not at all.</param>
     public async Task<BffSession?> EndAsync(string id, string reason, RevocationTiming timing)
