@@ -15,7 +15,7 @@ internal static class TestUserTokenManager
     public static UserTokenManager Create(ISessionStore store, IdpTokenClient client, IOptions<BffOptions> options, BffMetrics metrics, TimeProvider time)
     {
         var revoker = new RefreshTokenRevoker(client, new InMemoryRevocationQueue(), time, NullLogger<RefreshTokenRevoker>.Instance);
-        var terminator = new SessionTerminator(store, revoker, metrics, NullLogger<SessionTerminator>.Instance);
+        var terminator = new SessionTerminator(store, revoker, metrics, [], NullLogger<SessionTerminator>.Instance);
         var refresher = new StoredTokenRefresher(store, client, terminator, options, metrics, time, NullLogger<StoredTokenRefresher>.Instance);
         return new UserTokenManager(refresher, new InProcessRefreshLock(), new RefreshWaiters(), options, metrics, time, NullLogger<UserTokenManager>.Instance);
     }

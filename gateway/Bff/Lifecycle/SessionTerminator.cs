@@ -13,8 +13,11 @@ internal sealed partial class SessionTerminator(
     ISessionStore store,
     RefreshTokenRevoker revoker,
     BffMetrics metrics,
+    IEnumerable<ISessionChangeObserver> observers,
     ILogger<SessionTerminator> logger)
 {
+    private readonly ISessionChangeObserver[] _observers = [.. observers];
+
     /// <summary>The session as it was when it ended, or null when it was already gone.</summary>
     /// <param name="id">The session's public id.</param>
     /// <param name="reason">
@@ -34,6 +37,12 @@ internal sealed partial class SessionTerminator(
 
         metrics.SessionEnded(reason);
         LogEnded(logger, id, reason);
+        // This instance's observers hear of it now, whatever the store: the in-memory one announces nothing.
+        foreach (var observer in _observers)
+        {
+            observer.OnSessionChanged(id);
+        }
+
         if (ended.Tokens.RefreshToken is { Length: > 0 } refreshToken)
         {
             switch (timing)

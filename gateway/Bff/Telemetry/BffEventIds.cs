@@ -77,4 +77,7 @@ internal static class BffEventIds
 
     // Client tokens (Tokens)
     public const int ClientTokenFailed = 2301;
+
+    // Proxied streams (Proxy)
+    public const int StreamsAborted = 2401;
 }
