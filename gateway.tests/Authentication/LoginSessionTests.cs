@@ -1,3 +1,5 @@
+using Bff.Telemetry;
+using Microsoft.Extensions.Logging;
 using System.Net;
 
 namespace Bff.Tests.Authentication;
@@ -34,6 +36,34 @@ public sealed class LoginSessionTests : IDisposable
         Assert.False(await host.IsAliveAsync(firstId));
         Assert.Equal(HttpStatusCode.Unauthorized, await UserStatusAsync(host, firstCookie));
         await Eventually.TrueAsync(() => _idp.RevocationRequests.Count == 1, TimeSpan.FromSeconds(10), "the replaced session's grant to be revoked");
+    }
+
+    [Fact]
+    public async Task LoginBeyondTheSessionLimit_TheUsersOldestEndsWithItsGrant_AndIsLogged()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var host = await OidcGatewayHost.StartAsync(_idp, settings: new Dictionary<string, string?> { ["Bff:Session:MaxSessionsPerUser"] = "2" }, logs: logs);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            // One browser each: no login here replaces another.
+            using var browser = host.CreateBrowser();
+            using (var login = await host.LoginAsync(browser, "alice", "idp-sid-1"))
+            {
+                Assert.Equal(HttpStatusCode.Found, login.StatusCode);
+            }
+
+            ids.Add(await SessionIdAsync(browser));
+        }
+
+        Assert.False(await host.IsAliveAsync(ids[0]));
+        Assert.True(await host.IsAliveAsync(ids[1]));
+        Assert.True(await host.IsAliveAsync(ids[2]));
+        await Eventually.TrueAsync(() => _idp.RevocationRequests.Count == 1, TimeSpan.FromSeconds(10), "the oldest session's grant to be revoked");
+        var limitReached = Assert.Single(logs.Records, r => r.EventId.Id == BffEventIds.SessionLimitReached);
+        Assert.Equal(LogLevel.Warning, limitReached.Level);
+        Assert.Contains(ids[0], limitReached.Message, StringComparison.Ordinal);
+        Assert.Contains(logs.Records, r => r.EventId.Id == BffEventIds.SessionEnded && r.Message.Contains(ids[0] + " ended: evicted", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public class BffOptionsValidatorTests
         Assert.Equal(TimeSpan.FromDays(1), options.Session.AbsoluteLifetime);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Session.CacheDuration);
         Assert.False(options.Session.AllowInMemoryStore);
+        Assert.Equal(100, options.Session.MaxSessionsPerUser);
         Assert.Equal(TimeSpan.FromMinutes(1), options.Tokens.RefreshBeforeExpiry);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Tokens.IdpTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), options.SessionStoreTimeout);
@@ -53,6 +54,8 @@ public class BffOptionsValidatorTests
         { "Bff:Session:AbsoluteLifetime", o => o.Session.AbsoluteLifetime = TimeSpan.FromSeconds(-1) },
         { "Bff:Session:IdleTimeout", o => o.Session.IdleTimeout = TimeSpan.FromDays(2) },
         { "Bff:Session:CacheDuration", o => o.Session.CacheDuration = TimeSpan.FromSeconds(-1) },
+        { "Bff:Session:MaxSessionsPerUser", o => o.Session.MaxSessionsPerUser = 0 },
+        { "Bff:Session:MaxSessionsPerUser", o => o.Session.MaxSessionsPerUser = 10_001 },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.Zero },
         { "Bff:Tokens:RefreshBeforeExpiry", o => o.Tokens.RefreshBeforeExpiry = TimeSpan.FromSeconds(-5) },
         { "Bff:SessionStoreTimeout", o => o.SessionStoreTimeout = TimeSpan.Zero },

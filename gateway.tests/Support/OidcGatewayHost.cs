@@ -10,6 +10,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -48,7 +49,8 @@ internal sealed class OidcGatewayHost : IAsyncDisposable
         bool redis = false,
         FakeTimeProvider? time = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        bool kestrel = false)
+        bool kestrel = false,
+        CapturingLoggerProvider? logs = null)
     {
         var all = GatewayFactory.BaseSettings();
         all["Bff:Authority"] = idp.Issuer;
@@ -67,6 +69,11 @@ internal sealed class OidcGatewayHost : IAsyncDisposable
             if (time is not null)
             {
                 services.AddSingleton<TimeProvider>(time);
+            }
+
+            if (logs is not null)
+            {
+                services.AddSingleton<ILoggerProvider>(logs);
             }
         });
         if (!kestrel)

@@ -20,7 +20,7 @@ internal static class TestRedisSessionStore
     {
         time ??= TimeProvider.System;
         var calls = new RedisSessionCalls(redis, cache, health, options, NullLogger<RedisSessionCalls>.Instance);
-        return new RedisSessionStore(calls, new RedisSessionIndex(calls, RedisKeys.Default, time), RedisKeys.Default, protector, cache, health,
+        return new RedisSessionStore(calls, new RedisSessionIndex(calls, RedisKeys.Default, options, time), RedisKeys.Default, protector, cache, health,
             options, time, NullLogger<RedisSessionStore>.Instance);
     }
 }

@@ -24,7 +24,7 @@ internal static class TestSessionTerminator
         var idp = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(new StaticOidcOptions(new OpenIdConnectOptions())),
             new ClientAuthenticator(options.Value, BffOptions.SectionName, time), options, metrics, time, NullLogger<IdpTokenClient>.Instance);
         var revoker = new RefreshTokenRevoker(idp, new InMemoryRevocationQueue(), time, NullLogger<RefreshTokenRevoker>.Instance);
-        return new SessionTerminator(store, revoker, metrics, NullLogger<SessionTerminator>.Instance);
+        return new SessionTerminator(store, revoker, metrics, [], NullLogger<SessionTerminator>.Instance);
     }
 
     private sealed class MeterFactory : IMeterFactory

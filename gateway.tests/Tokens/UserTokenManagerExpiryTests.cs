@@ -124,7 +124,7 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
             return await inner.TryUpdateTokensAsync(id, expectedVersion, tokens, replacedRefreshToken, cancellationToken);
         }
 
-        public Task CreateAsync(BffSession session, CancellationToken cancellationToken) => inner.CreateAsync(session, cancellationToken);
+        public Task<IReadOnlyList<string>> CreateAsync(BffSession session, CancellationToken cancellationToken) => inner.CreateAsync(session, cancellationToken);
 
         public ValueTask<BffSession?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 

@@ -67,4 +67,36 @@ public sealed class RedisSessionStoreTests : SessionStoreContract, IAsyncLifetim
         var ttl = await _redis.GetDatabase().KeyTimeToLiveAsync(RedisKeys.Default.RefreshGrace(session.Id, RedisKeys.Hash(replaced)));
         Assert.InRange(ttl!.Value, TimeSpan.FromMilliseconds(1), RedisSessionStore.GracePeriod);
     }
+
+    [Fact]
+    public async Task Indexes_DeadEntries_DroppedWhenTheBoundIsPassedAndWhenRead()
+    {
+        Options.Session.MaxSessionsPerUser = 3;
+        var store = CreateStore();
+        var db = _redis.GetDatabase();
+        var (alice, sid) = (Unique("alice"), Unique("sid"));
+        var userIndex = RedisKeys.Default.SubjectIndex(RedisKeys.Hash(alice));
+        var idpIndex = RedisKeys.Default.IdpSessionIndex(RedisKeys.Hash(sid));
+        for (var i = 0; i < 10; i++)
+        {
+            await store.CreateAsync(NewSession(alice, sid), default);
+            // Each idles out before the next login; their absolute deadlines are far off.
+            Time.Advance(Idle);
+        }
+
+        Assert.InRange(await db.SortedSetLengthAsync(userIndex), 1, 4);
+        Assert.InRange(await db.SortedSetLengthAsync(idpIndex), 1, 4);
+
+        var live = NewSession(alice, sid);
+        var vanished = NewSession(alice, sid);
+        await store.CreateAsync(live, default);
+        await store.CreateAsync(vanished, default);
+        // As when Redis's own TTL ends a session: the key goes, its index entries stay.
+        await db.KeyDeleteAsync(RedisKeys.Default.Session(vanished.Id));
+
+        Assert.Equal([live.Id], (await store.ListBySubjectAsync(alice, default)).Select(s => s.Id));
+        Assert.Equal([live.Id], await store.FindByIdpSessionAsync(sid, default));
+        Assert.Equal(1, await db.SortedSetLengthAsync(userIndex));
+        Assert.Equal(1, await db.SortedSetLengthAsync(idpIndex));
+    }
 }

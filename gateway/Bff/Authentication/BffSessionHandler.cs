@@ -104,13 +104,23 @@ internal sealed partial class BffSessionHandler(
             Version = 1,
         };
 
-        await store.CreateAsync(session, Context.RequestAborted);
+        var beyondLimit = await store.CreateAsync(session, Context.RequestAborted);
         // From here the session is this request's: should the callback fail before its cookie reaches the
         // browser, the authentication middleware finds it here and deletes it.
         Context.Features.Set(new BffSessionFeature(session));
         cookie.Append(Context, cookie.Protect(secret), session.AbsoluteExpiresAt);
         metrics.SessionCreated();
         LogSessionCreated(Logger, session.Id);
+
+        // The user's oldest sessions make room, grants and all, so that whoever holds the user's IdP session cannot
+        // pile up sessions without end.
+        foreach (var id in beyondLimit)
+        {
+            if (await terminator.EndAsync(id, "evicted", RevocationTiming.Background) is not null)
+            {
+                LogSessionLimitReached(Logger, _options.Session.MaxSessionsPerUser, session.Id, id);
+            }
+        }
     }
 
     protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
@@ -135,4 +145,8 @@ internal sealed partial class BffSessionHandler(
 
     [LoggerMessage(EventId = BffEventIds.SessionCreated, Level = LogLevel.Information, Message = "Session {SessionId} created")]
     private static partial void LogSessionCreated(ILogger logger, string sessionId);
+
+    [LoggerMessage(EventId = BffEventIds.SessionLimitReached, Level = LogLevel.Warning,
+        Message = "Session {SessionId} took its user past {Limit} sessions: the oldest, {EndedSessionId}, was ended")]
+    private static partial void LogSessionLimitReached(ILogger logger, int limit, string sessionId, string endedSessionId);
 }

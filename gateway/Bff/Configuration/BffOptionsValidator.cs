@@ -7,6 +7,8 @@ namespace Bff.Configuration;
 /// <summary>Stops start-up on invalid configuration with messages that name the configuration key.</summary>
 internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
 {
+    internal const int MaxSessionsPerUserLimit = 10_000;
+
     public ValidateOptionsResult Validate(string? name, BffOptions options)
     {
         var errors = new List<string>();
@@ -83,6 +85,12 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         RequirePositive(errors, $"{section}:Session:AbsoluteLifetime", client.Session.AbsoluteLifetime);
         RequireNotNegative(errors, $"{section}:Session:CacheDuration", client.Session.CacheDuration);
         RequireNotNegative(errors, $"{section}:Session:SlidingWriteInterval", client.Session.SlidingWriteInterval);
+        // A login at the bound judges every entry of the user's index: the upper limit keeps that a small batch.
+        if (client.Session.MaxSessionsPerUser is < 1 or > MaxSessionsPerUserLimit)
+        {
+            errors.Add($"{section}:Session:MaxSessionsPerUser must be between 1 and {MaxSessionsPerUserLimit}.");
+        }
+
         if (client.Session.IdleTimeout > client.Session.AbsoluteLifetime)
         {
             errors.Add($"{section}:Session:IdleTimeout must not exceed {section}:Session:AbsoluteLifetime.");

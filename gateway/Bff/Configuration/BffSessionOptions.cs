@@ -12,6 +12,17 @@ public sealed class BffSessionOptions
     /// <summary>How long an instance may reuse a session it read from Redis.</summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many live sessions one user may have: a login beyond it ends the user's oldest session. Someone holding a
+    /// user's IdP session could otherwise pile up sessions without end; the bound also caps what listing or ending a
+    /// user's sessions costs.
+    /// </summary>
+    /// <remarks>
+    /// 100 is far more than one person's browsers and devices, and keeps a user's index in Redis small enough to
+    /// stay in its compact encoding (128 entries).
+    /// </remarks>
+    public int MaxSessionsPerUser { get; set; } = 100;
+
     /// <summary>Outside Development an empty Redis connection string stops start-up unless this is true.</summary>
     public bool AllowInMemoryStore { get; set; }
 

@@ -13,13 +13,17 @@ internal sealed partial class SessionTerminator(
     ISessionStore store,
     RefreshTokenRevoker revoker,
     BffMetrics metrics,
+    IEnumerable<ISessionChangeObserver> observers,
     ILogger<SessionTerminator> logger)
 {
+    private readonly ISessionChangeObserver[] _observers = [.. observers];
+
     /// <summary>The session as it was when it ended, or null when it was already gone.</summary>
     /// <param name="id">The session's public id.</param>
     /// <param name="reason">
     /// The <c>bff.sessions.ended</c> reason: logout, revoked, backchannel, invalid_grant, expired (no refresh token
-    /// left), replaced (a new login in the same browser) or login_failed (the callback failed after sign-in).
+    /// left), replaced (a new login in the same browser), evicted (a login beyond the user's session limit) or
+    /// login_failed (the callback failed after sign-in).
     /// </param>
     /// <param name="timing">Whether the refresh token is revoked before this returns, in the background, or not at all.</param>
     public async Task<BffSession?> EndAsync(string id, string reason, RevocationTiming timing)
@@ -33,6 +37,12 @@ internal sealed partial class SessionTerminator(
 
         metrics.SessionEnded(reason);
         LogEnded(logger, id, reason);
+        // This instance's observers hear of it now, whatever the store: the in-memory one announces nothing.
+        foreach (var observer in _observers)
+        {
+            observer.OnSessionChanged(id);
+        }
+
         if (ended.Tokens.RefreshToken is { Length: > 0 } refreshToken)
         {
             switch (timing)

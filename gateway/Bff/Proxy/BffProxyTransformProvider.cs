@@ -1,5 +1,9 @@
 using Bff.Antiforgery;
+using Bff.Authentication;
 using Bff.Routes;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -8,9 +12,10 @@ namespace Bff.Proxy;
 /// <summary>
 /// Header hygiene for every proxied route: the upstream sees the user's bearer token and nothing of the
 /// browser's credentials, nor a method other than the one the gateway judged; the browser sees no upstream cookie,
-/// and a problem document when there was no upstream response.
+/// and a problem document when there was no upstream response. A response that lasts (an upgrade, an event
+/// stream) on the user's token is tracked, so that it ends with its session (<see cref="SessionStreams"/>).
 /// </summary>
-internal sealed class BffProxyTransformProvider : ITransformProvider
+internal sealed class BffProxyTransformProvider(SessionStreams streams) : ITransformProvider
 {
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -59,7 +64,30 @@ internal sealed class BffProxyTransformProvider : ITransformProvider
             }
 
             transform.HttpContext.Response.Headers.Remove("Set-Cookie");
+            if (IsLasting(transform) && SessionOf(transform.HttpContext) is { } sessionId)
+            {
+                streams.Track(transform.HttpContext, sessionId);
+            }
+
             return ValueTask.CompletedTask;
         });
     }
+
+    // Read from what is already at hand on every response (the status, the method, the Content-Type copied as a
+    // string), so the check costs ordinary responses next to nothing. An upgrade (a WebSocket over HTTP/1.1) is
+    // answered 101 by the upstream; a WebSocket over HTTP/2 is an extended CONNECT. Other responses end by
+    // themselves once their body is through.
+    private static bool IsLasting(ResponseTransformContext transform) =>
+        transform.ProxyResponse is { } response
+        && (response.StatusCode == HttpStatusCode.SwitchingProtocols
+            || (HttpMethods.IsConnect(transform.HttpContext.Request.Method) && response.IsSuccessStatusCode)
+            || transform.HttpContext.Response.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true);
+
+    // Only what the user's token was sent with is the session's: a route without it is not revoked by logout.
+    private static string? SessionOf(HttpContext context) =>
+        context.Features.Get<UpstreamToken>() is not null
+        && context.Features.Get<BffSessionFeature>() is { } feature
+        && BffRouteMetadata.GetAccessTokenMode(context.GetReverseProxyFeature().Route.Config) is AccessTokenMode.User or AccessTokenMode.UserOptional
+            ? feature.Session.Id
+            : null;
 }

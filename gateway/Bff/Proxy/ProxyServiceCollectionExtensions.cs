@@ -1,5 +1,7 @@
+using Bff.Sessions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bff.Proxy;
 
@@ -9,6 +11,9 @@ internal static class ProxyServiceCollectionExtensions
     public static IServiceCollection AddBffProxy(this IServiceCollection services, IConfiguration routes)
     {
         services.AddSingleton<BffProxyMarker>();
+        services.TryAddSingleton<SessionStreams>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionChangeObserver, SessionStreams>(sp => sp.GetRequiredService<SessionStreams>()));
+        services.AddHostedService<SessionStreamSweep>();
         services.AddReverseProxy()
             .LoadFromConfig(routes)
             .AddTransforms<BffProxyTransformProvider>()

@@ -17,11 +17,16 @@ internal static class RedisScripts
         return 1
         """;
 
-    // KEYS: index. ARGV: score, member, ttl.
+    // Drops the entries past their absolute deadline, adds one, and while the index holds no more than the bound
+    // answers nothing; beyond it, every entry, oldest first, for the store to judge (the sessions themselves live
+    // in other cluster slots, out of this script's reach).
+    // KEYS: index. ARGV: score, member, ttl, now, bound.
     public const string SessionIndexAdd = """
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
         redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
         if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-        return 1
+        if redis.call('ZCARD', KEYS[1]) <= tonumber(ARGV[5]) then return {} end
+        return redis.call('ZRANGE', KEYS[1], 0, -1)
         """;
 
     // Never recreates a deleted session: HSET on a missing key would bring back a hash with only 'seen'.

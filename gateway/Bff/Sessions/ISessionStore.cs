@@ -7,7 +7,12 @@ namespace Bff.Sessions;
 /// </summary>
 internal interface ISessionStore
 {
-    Task CreateAsync(BffSession session, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a new session. When its user now has more live sessions than <c>Bff:Session:MaxSessionsPerUser</c>,
+    /// the ids of the oldest beyond it (never the new one), oldest first, for the caller to end: a store never ends
+    /// a session on its own account.
+    /// </summary>
+    Task<IReadOnlyList<string>> CreateAsync(BffSession session, CancellationToken cancellationToken);
 
     /// <summary>
     /// The session, or null when it does not exist or has passed a deadline. May come from a short-lived
@@ -40,7 +45,7 @@ internal interface ISessionStore
     /// <summary>Ends a session on every instance. The session as it was, or null when it did not exist.</summary>
     Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>The live sessions of a user, in no particular order.</summary>
+    /// <summary>Every live session of a user, in no particular order.</summary>
     Task<IReadOnlyList<BffSession>> ListBySubjectAsync(string subject, CancellationToken cancellationToken);
 
     /// <summary>The ids of the live sessions that came from one IdP session (<c>sid</c>).</summary>

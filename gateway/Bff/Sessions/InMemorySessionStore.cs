@@ -14,11 +14,25 @@ internal sealed class InMemorySessionStore(IOptions<BffOptions> options, TimePro
     private readonly ConcurrentDictionary<string, BffSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Id, string RefreshToken), (TokenSet Tokens, DateTimeOffset Until)> _grace = new();
     private readonly TimeSpan _idle = options.Value.Session.IdleTimeout;
+    private readonly int _maxPerUser = options.Value.Session.MaxSessionsPerUser;
 
-    public Task CreateAsync(BffSession session, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> CreateAsync(BffSession session, CancellationToken cancellationToken)
     {
         _sessions[session.Id] = session;
-        return Task.CompletedTask;
+        if (Get(session.Id) is null)
+        {
+            return Task.FromResult<IReadOnlyList<string>>([]);
+        }
+
+        // Oldest by absolute deadline (to the millisecond), then by id: the order of the Redis store's index.
+        var others = Live()
+            .Where(s => s.Subject == session.Subject && s.Id != session.Id)
+            .OrderBy(s => s.AbsoluteExpiresAt.ToUnixTimeMilliseconds())
+            .ThenBy(s => s.Id, StringComparer.Ordinal)
+            .Select(s => s.Id)
+            .ToArray();
+        var over = others.Length + 1 - _maxPerUser;
+        return Task.FromResult<IReadOnlyList<string>>(over <= 0 ? [] : others[..over]);
     }
 
     public ValueTask<BffSession?> GetAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult(Get(id));

@@ -44,12 +44,12 @@ internal sealed partial class RedisSessionStore(
 
     internal static string InvalidationMessage(string id) => "s:" + id;
 
-    public async Task CreateAsync(BffSession session, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> CreateAsync(BffSession session, CancellationToken cancellationToken)
     {
         var ttl = session.ExpiresAt(_options.Session.IdleTimeout) - time.GetUtcNow();
         if (ttl <= TimeSpan.Zero)
         {
-            return;
+            return [];
         }
 
         var subjectHash = RedisKeys.Hash(session.Subject);
@@ -67,7 +67,7 @@ internal sealed partial class RedisSessionStore(
             SessionFormat.Current,
         ];
         await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionCreate, [keys.Session(session.Id)], args), "create", cancellationToken);
-        await index.AddAsync(session, subjectHash, idpHash, cancellationToken);
+        return await index.AddAsync(session, subjectHash, idpHash, cancellationToken);
     }
 
     public ValueTask<BffSession?> GetAsync(string id, CancellationToken cancellationToken)

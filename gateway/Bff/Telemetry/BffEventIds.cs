@@ -8,6 +8,7 @@ internal static class BffEventIds
 {
     // Sign-in (Authentication)
     public const int SessionCreated = 1001;
+    public const int SessionLimitReached = 1002;
 
     // Session store, cache and key ring (Sessions)
     public const int SessionUnreadable = 1101;
@@ -77,4 +78,7 @@ internal static class BffEventIds
 
     // Client tokens (Tokens)
     public const int ClientTokenFailed = 2301;
+
+    // Proxied streams (Proxy)
+    public const int StreamsAborted = 2401;
 }
