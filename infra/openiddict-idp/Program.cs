@@ -96,12 +96,9 @@ var app = builder.Build();
 await ClientRegistration.RegisterAsync(app.Services, settings, clientKeys, CancellationToken.None);
 app.UseAuthentication();
 Endpoints.Map(app);
-app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"IdP listening on {settings.Issuer.AbsoluteUri}"));
-
 try
 {
-    await app.RunAsync();
-    return 0;
+    await app.StartAsync();
 }
 catch (IOException e)
 {
@@ -109,3 +106,14 @@ catch (IOException e)
     Console.Error.WriteLine($"[idp] {e.Message}");
     return 1;
 }
+
+// The first request compiles OpenIddict's whole handler pipeline. It is made here, once, so that "listening"
+// means ready: clients that poll a cold server pile their requests onto that compilation.
+using (var warmUp = new HttpClient { Timeout = TimeSpan.FromMinutes(2) })
+{
+    using var discovery = await warmUp.GetAsync($"http://127.0.0.1:{settings.Port}/.well-known/openid-configuration");
+}
+
+Console.WriteLine($"IdP listening on {settings.Issuer.AbsoluteUri}");
+await app.WaitForShutdownAsync();
+return 0;
