@@ -74,7 +74,10 @@ public sealed class OpenIddictIdp : IAsyncDisposable
         throw last!;
     }
 
-    /// <summary>RFC 7662, as the client: whether the IdP still takes this token (a refresh token, say).</summary>
+    /// <summary>
+    /// RFC 7662, as the client: whether the IdP still takes this token (a refresh token, say). OpenIddict counts
+    /// introspecting a refresh token already rotated as its reuse: it then revokes every token of that login.
+    /// </summary>
     public async Task<bool> IsActiveAsync(string token, CancellationToken cancellationToken = default)
     {
         using var response = await Http.PostAsync(Issuer + "connect/introspect", new FormUrlEncodedContent(
