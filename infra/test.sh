@@ -19,7 +19,7 @@ if [ ! -f infra/idp/node_modules/.package-lock.json ] || [ infra/idp/package-loc
   npm ci --prefix infra/idp --no-audit --no-fund
 fi
 
-# The solution holds the gateway's host and the demo API, which the tests start as processes of their own.
+# The solution holds the gateway's host, the demo API and the OpenIddict IdP, which the tests start as processes of their own.
 dotnet build Bff.sln -c Release -nologo -clp:ErrorsOnly
 # The library is a package: a dependency or metadata that stops it packing fails the run here.
 dotnet pack gateway/Bff/Bff.csproj -c Release --no-build -nologo -v q -o artifacts/packages

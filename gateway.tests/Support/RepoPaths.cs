@@ -25,6 +25,9 @@ public static class RepoPaths
 
     public static string GatewayDll => Path.Combine(GatewayOutputDirectory, "Bff.Host.dll");
 
+    /// <summary>The second IdP (infra/openiddict-idp), built by the solution in the same configuration.</summary>
+    public static string OpenIddictIdpOutputDirectory => Path.Combine(Root, "infra", "openiddict-idp", "bin", Configuration, "net10.0");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -8,11 +8,23 @@ public static class GatewayConfig
     public static Dictionary<string, string?> Create(DevIdp idp, RedisServer? redis, Uri? upstream = null)
     {
         ArgumentNullException.ThrowIfNull(idp);
+        return Create(idp.Issuer, idp.ClientId, idp.ClientSecret, redis, upstream);
+    }
+
+    /// <summary>The same against the second IdP (OpenIddict).</summary>
+    public static Dictionary<string, string?> Create(OpenIddictIdp idp, RedisServer? redis, Uri? upstream = null)
+    {
+        ArgumentNullException.ThrowIfNull(idp);
+        return Create(idp.Issuer, idp.ClientId, idp.ClientSecret, redis, upstream);
+    }
+
+    private static Dictionary<string, string?> Create(string authority, string clientId, string clientSecret, RedisServer? redis, Uri? upstream)
+    {
         var config = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            ["Bff:Authority"] = idp.Issuer,
-            ["Bff:ClientId"] = idp.ClientId,
-            ["Bff:ClientSecret"] = idp.ClientSecret,
+            ["Bff:Authority"] = authority,
+            ["Bff:ClientId"] = clientId,
+            ["Bff:ClientSecret"] = clientSecret,
             ["Bff:RequireHttpsMetadata"] = "false",
         };
         if (redis is null)
