@@ -50,6 +50,7 @@ public sealed class ClientAuthenticationValidatorTests : IDisposable
         { "Bff:ClientAssertion:KeyPath", c => c.ClientAssertion.KeyPath = "/nonexistent/key.pem" },
         { "Bff:ClientAssertion:CertificatePath", c => (c.ClientAssertion.KeyPath, c.ClientAssertion.CertificatePath) = ("a.pem", "b.pfx") },
         { "Bff:ClientAssertion:Audience", c => c.ClientAssertion.Audience = "everyone" },
+        { "Bff:ClientAssertion:TokenType", c => c.ClientAssertion.TokenType = "at+jwt" },
         { "Bff:ExtraAuthorizeParameters:redirect_uri", c => c.ExtraAuthorizeParameters["redirect_uri"] = "https://evil.example/cb" },
         { "Bff:ExtraAuthorizeParameters:Code_Challenge", c => c.ExtraAuthorizeParameters["Code_Challenge"] = "x" },
         { "Bff:ExtraAuthorizeParameters:scope", c => c.ExtraAuthorizeParameters["scope"] = "openid email" },

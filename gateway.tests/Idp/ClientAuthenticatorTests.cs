@@ -114,6 +114,7 @@ public sealed class ClientAuthenticatorTests : IDisposable
         var token = (JsonWebToken)result.SecurityToken;
         Assert.Equal("my app:1", token.Subject);
         Assert.Equal("RS256", token.Alg);
+        Assert.Equal("JWT", token.Typ);
         Assert.Equal(Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromSecurityKey(publicKey).ComputeJwkThumbprint()), token.Kid);
         Assert.Equal(Now.UtcDateTime, token.IssuedAt);
         Assert.Equal(Now.UtcDateTime.AddSeconds(60), token.ValidTo);

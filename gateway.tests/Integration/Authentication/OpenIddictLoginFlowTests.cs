@@ -16,7 +16,7 @@ namespace Bff.Tests.Integration.Authentication;
 /// with rotation and no replay, logout that revokes the refresh token there and ends its session.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class OpenIddictLoginFlowTests : IAsyncLifetime
+public sealed class OpenIddictLoginFlowTests(OpenIddictLoginFlowTests.KeyedIdp fixture) : IClassFixture<OpenIddictLoginFlowTests.KeyedIdp>, IAsyncLifetime
 {
     private static readonly KeyValuePair<string, string>[] Xhr = [new("X-CSRF", "1")];
 
@@ -29,10 +29,22 @@ public sealed class OpenIddictLoginFlowTests : IAsyncLifetime
     {
         _upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
         _redis = await SharedServers.GetRedisAsync();
-        // Tokens for 4 s, refreshed within 2 s of expiry: the refresh comes soon after login.
-        _idp = await OpenIddictIdp.StartAsync(new OpenIddictIdpOptions { AccessTokenLifetime = TimeSpan.FromSeconds(4) });
+        _idp = fixture.Idp;
+    }
+
+    private async Task StartGatewayAsync(string method)
+    {
         var config = GatewayConfig.Create(_idp, _redis, new Uri(_upstream.Url + "/"));
         config["Bff:Tokens:RefreshBeforeExpiry"] = "00:00:02";
+        if (method == "private_key_jwt")
+        {
+            // OpenIddict takes assertions only in the shape of RFC 7523's update: aud the issuer, typ client-authentication+jwt.
+            config["Bff:ClientAuthentication"] = "private_key_jwt";
+            config["Bff:ClientAssertion:KeyPath"] = fixture.PrivateKeyPath;
+            config["Bff:ClientAssertion:Audience"] = "issuer";
+            config["Bff:ClientAssertion:TokenType"] = "client-authentication+jwt";
+        }
+
         _gateway = await GatewayProcess.StartAsync(config);
     }
 
@@ -43,17 +55,15 @@ public sealed class OpenIddictLoginFlowTests : IAsyncLifetime
             await _gateway.DisposeAsync();
         }
 
-        if (_idp is not null)
-        {
-            await _idp.DisposeAsync();
-        }
-
         _upstream.Stop();
     }
 
-    [Fact]
-    public async Task LoginProxiedCallRefreshAndLogout_WorkAgainstOpenIddict()
+    [Theory]
+    [InlineData("client_secret_basic")]
+    [InlineData("private_key_jwt")]
+    public async Task LoginProxiedCallRefreshAndLogout_WorkAgainstOpenIddict(string method)
     {
+        await StartGatewayAsync(method);
         using var browser = _gateway.CreateBrowser();
         Assert.True(await LoginAsync(browser, "alice"));
 
@@ -144,5 +154,34 @@ public sealed class OpenIddictLoginFlowTests : IAsyncLifetime
         payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
         using var json = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
         return json.RootElement.Clone();
+    }
+
+    /// <summary>One OpenIddict IdP for both cases: tokens for 4 s (refreshed within 2 s of expiry), and the client's public key for private_key_jwt.</summary>
+    public sealed class KeyedIdp : IAsyncLifetime
+    {
+        private readonly string _directory = TestRun.CreateTempDirectory("openiddict-flow");
+
+        public OpenIddictIdp Idp { get; private set; } = null!;
+
+        public string PrivateKeyPath => Path.Combine(_directory, "client.pem");
+
+        public async Task InitializeAsync()
+        {
+            using var key = System.Security.Cryptography.RSA.Create(2048);
+            await File.WriteAllTextAsync(PrivateKeyPath, key.ExportPkcs8PrivateKeyPem());
+            var publicKey = Path.Combine(_directory, "client.pub.pem");
+            await File.WriteAllTextAsync(publicKey, key.ExportSubjectPublicKeyInfoPem());
+            Idp = await OpenIddictIdp.StartAsync(new OpenIddictIdpOptions { AccessTokenLifetime = TimeSpan.FromSeconds(4), ClientPublicKeyPath = publicKey });
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (Idp is not null)
+            {
+                await Idp.DisposeAsync();
+            }
+
+            TestRun.TryDeleteDirectory(_directory);
+        }
     }
 }

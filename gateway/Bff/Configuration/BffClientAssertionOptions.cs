@@ -28,6 +28,12 @@ public sealed class BffClientAssertionOptions
     /// </summary>
     public string Audience { get; set; } = TokenEndpointAudience;
 
+    /// <summary>
+    /// The <c>typ</c> header: <c>JWT</c>, or <c>client-authentication+jwt</c> for IdPs that follow the update of
+    /// RFC 7523 (OpenIddict refuses any other, and wants <see cref="Audience"/> <c>issuer</c> with it).
+    /// </summary>
+    public string TokenType { get; set; } = "JWT";
+
     internal const string TokenEndpointAudience = "token_endpoint";
 
     internal const string IssuerAudience = "issuer";

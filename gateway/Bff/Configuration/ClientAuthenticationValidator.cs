@@ -41,6 +41,11 @@ internal static class ClientAuthenticationValidator
             errors.Add($"{section}:ClientAssertion:Audience must be {BffClientAssertionOptions.TokenEndpointAudience}, {BffClientAssertionOptions.IssuerAudience} or {BffClientAssertionOptions.EndpointAudience}.");
         }
 
+        if (assertion.TokenType is not ("JWT" or "client-authentication+jwt"))
+        {
+            errors.Add($"{section}:ClientAssertion:TokenType must be JWT or client-authentication+jwt.");
+        }
+
         var hasSecret = !string.IsNullOrWhiteSpace(client.ClientSecret);
         if (method == ClientAuthenticationMethods.PrivateKeyJwt && !assertion.HasKey)
         {

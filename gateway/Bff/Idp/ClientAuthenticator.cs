@@ -96,6 +96,7 @@ internal sealed class ClientAuthenticator
             NotBefore = now,
             Expires = now + AssertionLifetime,
             SigningCredentials = new SigningCredentials(key.Key, key.AlgorithmFor(endpoints.AssertionSigningAlgorithms)),
+            TokenType = _client.ClientAssertion.TokenType,
             AdditionalHeaderClaims = key.Headers.Count == 0 ? null : new Dictionary<string, object>(key.Headers),
         });
     }
