@@ -18,6 +18,7 @@ internal static class BffProblem
     public const string BadRequest = "bad_request";
     public const string NotFound = "not_found";
     public const string InternalError = "internal_error";
+    public const string RateLimited = "rate_limited";
 
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = false };
 
