@@ -36,4 +36,7 @@ public sealed class BffOptions : BffClientOptions
 
     /// <summary>Redis key naming (<c>Redis</c>).</summary>
     public BffRedisOptions Redis { get; set; } = new();
+
+    /// <summary>Rate limits per session and per client address (<c>RateLimit</c>); off by default.</summary>
+    public BffRateLimitOptions RateLimit { get; set; } = new();
 }

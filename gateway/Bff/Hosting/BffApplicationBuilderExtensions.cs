@@ -5,6 +5,7 @@ using Bff.Endpoints;
 using Bff.Http;
 using Bff.Problems;
 using Bff.Proxy;
+using Bff.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -32,8 +33,9 @@ public static class BffApplicationBuilderExtensions
     /// The gateway's own middleware, after routing (which the host adds, or the framework adds first): an
     /// error boundary for the gateway's requests, forwarded headers from <c>Bff:ForwardedHeaders</c> (when
     /// set), the contract's response headers, request screening, the CSRF checks, and authentication of the
-    /// session (which also completes the OIDC callbacks). It takes over neither routing, static files nor
-    /// the host's exception handler: a failure of a host endpoint still reaches the host's handler.
+    /// session (which also completes the OIDC callbacks), then the rate limits of <c>Bff:RateLimit</c> when one is
+    /// configured. It takes over neither routing, static files nor the host's exception handler: a failure of a
+    /// host endpoint still reaches the host's handler.
     /// </summary>
     /// <param name="app">The host's application builder.</param>
     public static IApplicationBuilder UseBff(this IApplicationBuilder app)
@@ -62,6 +64,14 @@ public static class BffApplicationBuilderExtensions
         // key UseAuthentication() sets keeps WebApplication from adding the framework's one as well.
         app.UseMiddleware<BffAuthenticationMiddleware>();
         app.Properties[AuthenticationMiddlewareSetKey] = true;
+
+        // After the CSRF checks and the session, so only requests that passed both count; absent when no limit
+        // is configured, so the default costs requests nothing.
+        if (options.RateLimit.IsEnabled)
+        {
+            app.UseMiddleware<RateLimitMiddleware>();
+        }
+
         return app;
     }
 
@@ -77,7 +87,7 @@ public static class BffApplicationBuilderExtensions
         var own = endpoints.MapGroup("").WithOrder(GatewayEndpointOrder);
 
         // Top-level navigations: no CSRF header can be expected on them.
-        own.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf();
+        own.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf().LimitedAsLoginStart();
         own.MapGet("/bff/logout", LogoutEndpoint.GetAsync).ExemptFromCsrf();
 
         // The OIDC handler answers these before any endpoint runs (BffAuthenticationMiddleware). They are
@@ -92,7 +102,7 @@ public static class BffApplicationBuilderExtensions
         var api = own.MapGroup("/bff").RequireCsrf();
         api.MapGet("/user", UserEndpoint.HandleAsync);
         api.MapGet("/csrf", CsrfEndpoint.HandleAsync);
-        api.MapPost("/logout", LogoutEndpoint.PostAsync);
+        api.MapPost("/logout", LogoutEndpoint.PostAsync).ExemptFromRateLimits();
         api.MapGet("/sessions", SessionsEndpoints.ListAsync);
         api.MapDelete("/sessions/{id}", SessionsEndpoints.DeleteAsync);
         api.MapPost("/sessions/revoke-others", SessionsEndpoints.RevokeOthersAsync);

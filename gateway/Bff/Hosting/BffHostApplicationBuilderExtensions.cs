@@ -4,6 +4,7 @@ using Bff.Configuration;
 using Bff.Endpoints;
 using Bff.Idp;
 using Bff.Lifecycle;
+using Bff.RateLimiting;
 using Bff.Sessions;
 using Bff.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -37,6 +38,7 @@ public static class BffHostApplicationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, ForwardedHeadersValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffStoreValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, RateLimitValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -51,6 +53,7 @@ public static class BffHostApplicationBuilderExtensions
         services.AddBffSessionLifecycle();
         services.AddBffAuthentication();
         services.AddBffAntiforgery();
+        services.AddBffRateLimiting();
         services.TryAddSingleton<LogoutBrowserCleanup>();
         services.TryAddSingleton<BffExceptionHandler>();
         services.AddHostedService<StartupWarnings>();

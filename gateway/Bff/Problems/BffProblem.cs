@@ -20,6 +20,7 @@ internal static class BffProblem
     public const string InternalError = "internal_error";
     public const string UpstreamUnavailable = "upstream_unavailable";
     public const string UpstreamTimeout = "upstream_timeout";
+    public const string RateLimited = "rate_limited";
 
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = false };
 

@@ -46,6 +46,12 @@ internal sealed class RedisKeys
 
     public RedisKey RefreshGrace(string id, string refreshTokenHash) => $"{_prefix}:s:{{{id}}}:grace:{refreshTokenHash}";
 
+    /// <summary>The per-session rate limit's token bucket (in the session's slot, but not part of the session).</summary>
+    public RedisKey SessionRateLimit(string id) => $"{_prefix}:s:{{{id}}}:rl";
+
+    /// <summary>The per-address login limit's token bucket (<see cref="Hash"/> of the address).</summary>
+    public RedisKey AddressRateLimit(string addressHash) => $"{_prefix}:rl:{{{addressHash}}}";
+
     public RedisKey SubjectIndex(string subjectHash) => $"{_prefix}:u:{{{subjectHash}}}";
 
     public RedisKey IdpSessionIndex(string idpSessionHash) => $"{_prefix}:i:{{{idpSessionHash}}}";

@@ -115,4 +115,30 @@ internal static class RedisScripts
         redis.call('HDEL', KEYS[2], ARGV[1])
         return 1
         """;
+
+    // Rate limits (RateLimiting.RedisPermitStore): a token bucket that hands out up to ARGV[4] permits at once, for
+    // the instance to spend locally. The caller's clock drives the refill, and never backwards: a clock behind
+    // the last caller's refills nothing. A missing key is a full bucket; the key lives until it would be full.
+    // KEYS: bucket. ARGV: now (ms), permits per ms, burst, wanted, ttl (ms). Returns { granted, ms until one permit }.
+    public const string RateLimitLease = """
+        local now = tonumber(ARGV[1])
+        local rate = tonumber(ARGV[2])
+        local burst = tonumber(ARGV[3])
+        local b = redis.call('HMGET', KEYS[1], 'p', 't')
+        local permits = tonumber(b[1])
+        local at = tonumber(b[2])
+        if not permits then
+          permits = burst
+          at = now
+        elseif now > at then
+          permits = math.min(burst, permits + (now - at) * rate)
+          at = now
+        end
+        local granted = math.min(tonumber(ARGV[4]), math.floor(permits))
+        permits = permits - granted
+        redis.call('HSET', KEYS[1], 'p', tostring(permits), 't', at)
+        redis.call('PEXPIRE', KEYS[1], ARGV[5])
+        if granted > 0 then return { granted, 0 } end
+        return { 0, math.ceil((1 - permits) / rate) }
+        """;
 }

@@ -58,6 +58,10 @@ internal static class BffEventIds
     public const int BackchannelLogoutEnded = 1742;
     public const int BackchannelLogoutKeysUnavailable = 1743;
 
+    // Rate limits (RateLimiting)
+    public const int RateLimitStoreUnavailable = 1801;
+    public const int RateLimitStoreBack = 1802;
+
     // Errors (Hosting)
     public const int UnhandledException = 1901;
 

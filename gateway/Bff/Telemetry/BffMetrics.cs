@@ -18,6 +18,7 @@ internal sealed class BffMetrics : IDisposable
     private readonly Counter<long> _racesRecovered;
     private readonly Histogram<double> _tokenEndpointLatency;
     private readonly Counter<long> _csrfRejections;
+    private readonly Counter<long> _rateLimited;
 
     public BffMetrics(IMeterFactory meterFactory)
     {
@@ -29,6 +30,7 @@ internal sealed class BffMetrics : IDisposable
         _racesRecovered = _meter.CreateCounter<long>("bff.token.races_recovered", "{request}", "Requests holding a rotated refresh token that were given the new tokens.");
         _tokenEndpointLatency = _meter.CreateHistogram<double>("bff.idp.token_endpoint.duration", "s", "Latency of calls to the IdP's token endpoint.");
         _csrfRejections = _meter.CreateCounter<long>("bff.csrf.rejections", "{request}", "Requests refused by the CSRF checks, by reason.");
+        _rateLimited = _meter.CreateCounter<long>("bff.rate_limited", "{request}", "Requests refused with 429 by a rate limit, by limit.");
     }
 
     public void SessionCreated() => _sessionsCreated.Add(1);
@@ -48,6 +50,9 @@ internal sealed class BffMetrics : IDisposable
         _tokenEndpointLatency.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void CsrfRejected(string reason) => _csrfRejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>limit: session, address.</summary>
+    public void RateLimited(string limit) => _rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public void Dispose() => _meter.Dispose();
 }
