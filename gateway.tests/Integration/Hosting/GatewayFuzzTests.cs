@@ -50,6 +50,8 @@ public sealed class GatewayFuzzTests : IDisposable
         await using var host = await OidcGatewayHost.StartAsync(_idp, redis: true, kestrel: true, settings: new Dictionary<string, string?>
         {
             ["ReverseProxy:Clusters:api:Destinations:d1:Address"] = _upstream.Url + "/",
+            // Keys of its own in the shared Redis: a client-credentials token another test cached is not this IdP's.
+            ["Bff:Redis:KeyPrefix"] = "fuzz-" + Guid.NewGuid().ToString("N"),
             ["ReverseProxy:Routes:anon:ClusterId"] = "api",
             ["ReverseProxy:Routes:anon:Match:Path"] = "/anon/{**rest}",
             ["ReverseProxy:Routes:anon:Metadata:Bff.AccessToken"] = "None",
