@@ -27,6 +27,8 @@ public class BffOptionsValidatorTests
         Assert.False(options.Session.AllowInMemoryStore);
         Assert.Equal(TimeSpan.FromMinutes(1), options.Tokens.RefreshBeforeExpiry);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Tokens.IdpTimeout);
+        Assert.Equal(64, options.Tokens.IdpMaxConcurrentCalls);
+        Assert.Equal(32, options.Tokens.IdpMaxConcurrentLoginCalls);
         Assert.Equal(TimeSpan.FromSeconds(5), options.SessionStoreTimeout);
         Assert.Equal("bff", options.Redis.KeyPrefix);
     }
@@ -54,6 +56,10 @@ public class BffOptionsValidatorTests
         { "Bff:Session:IdleTimeout", o => o.Session.IdleTimeout = TimeSpan.FromDays(2) },
         { "Bff:Session:CacheDuration", o => o.Session.CacheDuration = TimeSpan.FromSeconds(-1) },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.Zero },
+        { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.FromMilliseconds(5) },
+        { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.FromDays(2) },
+        { "Bff:Tokens:IdpMaxConcurrentCalls", o => o.Tokens.IdpMaxConcurrentCalls = 0 },
+        { "Bff:Tokens:IdpMaxConcurrentLoginCalls", o => o.Tokens.IdpMaxConcurrentLoginCalls = -1 },
         { "Bff:Tokens:RefreshBeforeExpiry", o => o.Tokens.RefreshBeforeExpiry = TimeSpan.FromSeconds(-5) },
         { "Bff:SessionStoreTimeout", o => o.SessionStoreTimeout = TimeSpan.Zero },
         { "Bff:DataProtection:CertificatePath", o => o.DataProtection.CertificatePath = "/nonexistent/cert.pfx" },

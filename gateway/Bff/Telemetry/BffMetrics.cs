@@ -18,6 +18,8 @@ internal sealed class BffMetrics : IDisposable
     private readonly Counter<long> _racesRecovered;
     private readonly Histogram<double> _tokenEndpointLatency;
     private readonly Counter<long> _csrfRejections;
+    private readonly Counter<long> _idpCircuitChanges;
+    private readonly Counter<long> _idpCallsRejected;
 
     public BffMetrics(IMeterFactory meterFactory)
     {
@@ -29,6 +31,8 @@ internal sealed class BffMetrics : IDisposable
         _racesRecovered = _meter.CreateCounter<long>("bff.token.races_recovered", "{request}", "Requests holding a rotated refresh token that were given the new tokens.");
         _tokenEndpointLatency = _meter.CreateHistogram<double>("bff.idp.token_endpoint.duration", "s", "Latency of calls to the IdP's token endpoint.");
         _csrfRejections = _meter.CreateCounter<long>("bff.csrf.rejections", "{request}", "Requests refused by the CSRF checks, by reason.");
+        _idpCircuitChanges = _meter.CreateCounter<long>("bff.idp.circuit.changes", "{change}", "State changes of the IdP client's circuit breaker, by the state entered.");
+        _idpCallsRejected = _meter.CreateCounter<long>("bff.idp.calls.rejected", "{call}", "IdP calls refused by the bound on calls at once, by kind.");
     }
 
     public void SessionCreated() => _sessionsCreated.Add(1);
@@ -48,6 +52,12 @@ internal sealed class BffMetrics : IDisposable
         _tokenEndpointLatency.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void CsrfRejected(string reason) => _csrfRejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>state: open, half_open, closed.</summary>
+    public void IdpCircuitChanged(string state) => _idpCircuitChanges.Add(1, new KeyValuePair<string, object?>("state", state));
+
+    /// <summary>kind: login, session.</summary>
+    public void IdpCallRejected(string kind) => _idpCallsRejected.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void Dispose() => _meter.Dispose();
 }
