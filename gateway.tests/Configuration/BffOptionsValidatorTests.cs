@@ -28,6 +28,8 @@ public class BffOptionsValidatorTests
         Assert.Equal(100, options.Session.MaxSessionsPerUser);
         Assert.Equal(TimeSpan.FromMinutes(1), options.Tokens.RefreshBeforeExpiry);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Tokens.IdpTimeout);
+        Assert.Equal(64, options.Tokens.IdpMaxConcurrentCalls);
+        Assert.Equal(32, options.Tokens.IdpMaxConcurrentLoginCalls);
         Assert.Equal(TimeSpan.FromSeconds(5), options.SessionStoreTimeout);
         Assert.Equal("bff", options.Redis.KeyPrefix);
     }
@@ -57,6 +59,10 @@ public class BffOptionsValidatorTests
         { "Bff:Session:MaxSessionsPerUser", o => o.Session.MaxSessionsPerUser = 0 },
         { "Bff:Session:MaxSessionsPerUser", o => o.Session.MaxSessionsPerUser = 10_001 },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.Zero },
+        { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.FromMilliseconds(5) },
+        { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.FromDays(2) },
+        { "Bff:Tokens:IdpMaxConcurrentCalls", o => o.Tokens.IdpMaxConcurrentCalls = 0 },
+        { "Bff:Tokens:IdpMaxConcurrentLoginCalls", o => o.Tokens.IdpMaxConcurrentLoginCalls = -1 },
         { "Bff:Tokens:RefreshBeforeExpiry", o => o.Tokens.RefreshBeforeExpiry = TimeSpan.FromSeconds(-5) },
         { "Bff:SessionStoreTimeout", o => o.SessionStoreTimeout = TimeSpan.Zero },
         { "Bff:DataProtection:CertificatePath", o => o.DataProtection.CertificatePath = "/nonexistent/cert.pfx" },

@@ -13,7 +13,7 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 namespace Bff.Authentication;
 
 /// <summary>Wires the OIDC handler from <see cref="BffOptions"/>: code flow with PKCE, confidential client.</summary>
-internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, ILoggerFactory loggerFactory)
+internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, IHttpClientFactory clients, ILoggerFactory loggerFactory)
     : IConfigureNamedOptions<OpenIdConnectOptions>
 {
     public const string CallbackPath = "/signin-oidc";
@@ -55,7 +55,10 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         // Front-channel logout would sign out through a cross-site iframe, which SameSite cookies never
         // reach; back-channel logout is the supported way for the IdP to end sessions.
         options.RemoteSignOutPath = default;
-        options.BackchannelTimeout = bff.Tokens.IdpTimeout;
+        // The handler's own IdP calls (discovery, signing keys, the pushed authorization request, the code exchange)
+        // go through the IdP client's pipeline: its timeout, circuit breaker and bulkhead, where its POSTs count as
+        // login calls. Kept for the handler's lifetime, which is safe: the factory's handler recycles its connections.
+        options.Backchannel = clients.CreateClient(IdpTokenClient.HttpClientName);
         // A token naming a key the gateway does not know makes it fetch the IdP's keys again (see
         // IdpConfigurationManager) at most this often: soon after a rotation, yet a flood of made-up key ids
         // (anyone can post a logout token) costs two fetches a minute.

@@ -40,7 +40,14 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         }
 
         RequireNotNegative(errors, "Bff:Tokens:RefreshBeforeExpiry", options.Tokens.RefreshBeforeExpiry);
-        RequirePositive(errors, "Bff:Tokens:IdpTimeout", options.Tokens.IdpTimeout);
+        // The bounds of the IdP client's timeout strategy: outside them the first IdP call would fail, not start-up.
+        if (options.Tokens.IdpTimeout < TimeSpan.FromMilliseconds(10) || options.Tokens.IdpTimeout > TimeSpan.FromDays(1))
+        {
+            errors.Add("Bff:Tokens:IdpTimeout must be between 00:00:00.01 and 1.00:00:00.");
+        }
+
+        RequireAtLeastOne(errors, "Bff:Tokens:IdpMaxConcurrentCalls", options.Tokens.IdpMaxConcurrentCalls);
+        RequireAtLeastOne(errors, "Bff:Tokens:IdpMaxConcurrentLoginCalls", options.Tokens.IdpMaxConcurrentLoginCalls);
         if (options.Tokens.RefreshLockLifetime < TimeSpan.FromMilliseconds(300))
         {
             errors.Add("Bff:Tokens:RefreshLockLifetime must be at least 00:00:00.3.");
@@ -112,6 +119,14 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         if (value <= TimeSpan.Zero)
         {
             errors.Add($"{key} must be a positive time span (e.g. 00:05:00).");
+        }
+    }
+
+    private static void RequireAtLeastOne(List<string> errors, string key, int value)
+    {
+        if (value < 1)
+        {
+            errors.Add($"{key} must be at least 1.");
         }
     }
 

@@ -12,6 +12,12 @@ internal static class IdpFailure
                 return true;
             }
 
+            // The IdP client's pipeline (IdpPipeline) refused or gave up: timed out, circuit open, bulkhead full.
+            if (e is Polly.ExecutionRejectedException)
+            {
+                return true;
+            }
+
             // Discovery failures arrive wrapped: "IDX20803: Unable to obtain configuration from ...".
             if (e.Message.StartsWith("IDX20803", StringComparison.Ordinal))
             {

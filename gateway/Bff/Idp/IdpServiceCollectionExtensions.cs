@@ -2,13 +2,14 @@ using Bff.Configuration;
 using Bff.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace Bff.Idp;
 
-/// <summary>Registers what talks to the IdP: discovery, the token and revocation client, logout-token validation.</summary>
+/// <summary>
+/// Registers what talks to the IdP: discovery, the token and revocation client, logout-token validation, and the
+/// one HttpClient every IdP call goes through (<see cref="IdpPipeline"/>).
+/// </summary>
 internal static class IdpServiceCollectionExtensions
 {
     public static IServiceCollection AddBffIdp(this IServiceCollection services)
@@ -21,15 +22,13 @@ internal static class IdpServiceCollectionExtensions
         services.TryAddSingleton<IdpDiscoveryState>();
         services.AddHostedService<IdpDiscoveryWarmup>();
         services.AddHealthChecks().AddCheck<IdpDiscoveryHealthCheck>("idp", tags: [BffHealthTags.Ready]);
-        services.AddHttpClient(IdpTokenClient.HttpClientName)
-            .AddResilienceHandler("idp", pipeline => pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-            {
-                // A dead IdP is answered fast instead of every request waiting out IdpTimeout.
-                FailureRatio = 0.5,
-                MinimumThroughput = 5,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = TimeSpan.FromSeconds(5),
-            }));
+        services.TryAddSingleton<IdpCallLimiter>();
+        var client = services.AddHttpClient(IdpTokenClient.HttpClientName)
+            // The pipeline's timeout is the one that counts: HttpClient's own would cancel as if the caller had given
+            // up, which the circuit breaker rightly ignores.
+            .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        client.AddResilienceHandler(IdpPipeline.Name, IdpPipeline.Configure);
+        client.AddHttpMessageHandler(() => new IdpResponseBuffer());
         return services;
     }
 }

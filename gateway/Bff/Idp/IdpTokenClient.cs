@@ -31,7 +31,7 @@ internal sealed partial class IdpTokenClient(
     public Task<IdpTokenResult> RefreshAsync(TokenSet current, CancellationToken cancellationToken) =>
         RequestTokensAsync(
             [new("grant_type", "refresh_token"), new("refresh_token", current.RefreshToken!)],
-            current, cancellationToken);
+            current, IdpCallKind.Session, cancellationToken);
 
     public Task<IdpTokenResult> ClientCredentialsAsync(IReadOnlyList<string> scopes, CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ internal sealed partial class IdpTokenClient(
             form.Add(new("scope", string.Join(' ', scopes)));
         }
 
-        return RequestTokensAsync(form, null, cancellationToken);
+        return RequestTokensAsync(form, null, IdpCallKind.Session, cancellationToken);
     }
 
     /// <summary>RFC 7009. True when the IdP confirmed (or has no revocation endpoint to ask).</summary>
@@ -57,7 +57,7 @@ internal sealed partial class IdpTokenClient(
 
             using var request = CreateRequest(endpoints.RevocationEndpoint, endpoints,
                 [new("token", token), new("token_type_hint", tokenTypeHint)]);
-            using var response = await SendAsync(request, cancellationToken);
+            using var response = await SendAsync(request, IdpCallKind.Session, cancellationToken);
             return response.IsSuccessStatusCode;
         }
         catch (Exception ex) when (IdpFailure.IsUnavailable(ex) || ex is InvalidOperationException or Polly.CircuitBreaker.BrokenCircuitException)
@@ -67,7 +67,8 @@ internal sealed partial class IdpTokenClient(
         }
     }
 
-    private async Task<IdpTokenResult> RequestTokensAsync(List<KeyValuePair<string, string>> form, TokenSet? current, CancellationToken cancellationToken)
+    private async Task<IdpTokenResult> RequestTokensAsync(
+        List<KeyValuePair<string, string>> form, TokenSet? current, IdpCallKind kind, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "unavailable";
@@ -75,7 +76,7 @@ internal sealed partial class IdpTokenClient(
         {
             var endpoints = await metadata.GetAsync(cancellationToken);
             using var request = CreateRequest(endpoints.TokenEndpoint, endpoints, form);
-            using var response = await SendAsync(request, cancellationToken);
+            using var response = await SendAsync(request, kind, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
 
             if (response.IsSuccessStatusCode)
@@ -115,20 +116,15 @@ internal sealed partial class IdpTokenClient(
         return request;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    // The timeout, the circuit breaker and the bulkhead are the client's pipeline (IdpPipeline); the kind says
+    // which of the bulkhead's bounds the call counts against.
+    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, IdpCallKind kind, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Tokens.IdpTimeout);
-        try
-        {
-            // A client from the factory per call, not one kept by this singleton: the factory rotates its
-            // handler, so a change of the IdP's addresses is picked up, and the circuit breaker is shared.
-            return await clients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException("The IdP did not answer in time.");
-        }
+        IdpCallLimiter.Mark(request, kind);
+
+        // A client from the factory per call, not one kept by this singleton: the factory rotates its
+        // handler, so a change of the IdP's addresses is picked up; the pipeline is shared.
+        return clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
     }
 
     [LoggerMessage(EventId = BffEventIds.TokenEndpointError, Level = LogLevel.Warning, Message = "Token endpoint answered {Status} ({Error})")]

@@ -71,6 +71,11 @@ internal static class BffEventIds
     public const int TokenRevocationFailed = 2003;
     public const int PushedAuthorizationRefused = 2010;
 
+    // The IdP client's circuit breaker (Idp)
+    public const int IdpCircuitOpened = 2011;
+    public const int IdpCircuitHalfOpened = 2012;
+    public const int IdpCircuitClosed = 2013;
+
     // Refresh lock (Tokens)
     public const int RefreshLockLost = 2101;
 

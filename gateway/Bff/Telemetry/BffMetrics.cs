@@ -19,6 +19,8 @@ internal sealed class BffMetrics : IDisposable
     private readonly Histogram<double> _tokenEndpointLatency;
     private readonly Counter<long> _csrfRejections;
     private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _idpCircuitChanges;
+    private readonly Counter<long> _idpCallsRejected;
 
     public BffMetrics(IMeterFactory meterFactory)
     {
@@ -31,6 +33,8 @@ internal sealed class BffMetrics : IDisposable
         _tokenEndpointLatency = _meter.CreateHistogram<double>("bff.idp.token_endpoint.duration", "s", "Latency of calls to the IdP's token endpoint.");
         _csrfRejections = _meter.CreateCounter<long>("bff.csrf.rejections", "{request}", "Requests refused by the CSRF checks, by reason.");
         _rateLimited = _meter.CreateCounter<long>("bff.rate_limited", "{request}", "Requests refused with 429 by a rate limit, by limit.");
+        _idpCircuitChanges = _meter.CreateCounter<long>("bff.idp.circuit.changes", "{change}", "State changes of the IdP client's circuit breaker, by the state entered.");
+        _idpCallsRejected = _meter.CreateCounter<long>("bff.idp.calls.rejected", "{call}", "IdP calls refused by the bound on calls at once, by kind.");
     }
 
     public void SessionCreated() => _sessionsCreated.Add(1);
@@ -53,6 +57,11 @@ internal sealed class BffMetrics : IDisposable
 
     /// <summary>limit: session, address.</summary>
     public void RateLimited(string limit) => _rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));
+    /// <summary>state: open, half_open, closed.</summary>
+    public void IdpCircuitChanged(string state) => _idpCircuitChanges.Add(1, new KeyValuePair<string, object?>("state", state));
+
+    /// <summary>kind: login, session.</summary>
+    public void IdpCallRejected(string kind) => _idpCallsRejected.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void Dispose() => _meter.Dispose();
 }
