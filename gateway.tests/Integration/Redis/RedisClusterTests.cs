@@ -50,10 +50,12 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
         await using var second = await GatewayProcess.StartAsync(config);
         using var browser = first.CreateBrowser();
 
-        using (var ready = await browser.GetAsync("/readyz"))
+        // Ready once the IdP's discovery document is loaded too, which the warm-up does soon after start.
+        await Eventually.TrueAsync(async () =>
         {
-            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        }
+            using var ready = await browser.GetAsync("/readyz");
+            return ready.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(20), "/readyz to answer 200", TimeSpan.FromMilliseconds(100));
 
         using var login = await browser.LoginAsync("alice", "alice", "/");
         login.EnsureSuccess();

@@ -19,7 +19,7 @@ internal sealed partial class IdpTokenClient
         var endpoint = endpoints.PushedAuthorizationEndpoint
             ?? throw new InvalidOperationException("The IdP's discovery document names no pushed authorization request endpoint.");
         using var request = CreateRequest(endpoint, endpoints, WithoutClientCredentials(parameters, keepClientId: true));
-        using var response = await SendAsync(request, cancellationToken);
+        using var response = await SendAsync(request, IdpCallKind.Login, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (response.IsSuccessStatusCode && ReadRequestUri(body) is { Length: > 0 } requestUri)
         {
@@ -43,7 +43,7 @@ internal sealed partial class IdpTokenClient
         {
             var endpoints = await metadata.GetAsync(cancellationToken);
             using var request = CreateRequest(endpoints.TokenEndpoint, endpoints, WithoutClientCredentials(parameters, keepClientId: false));
-            using var response = await SendAsync(request, cancellationToken);
+            using var response = await SendAsync(request, IdpCallKind.Login, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
             {
