@@ -25,5 +25,6 @@ public sealed class DevIdpOptions
     /// <summary>More IDP_* variables, for settings this type does not name.</summary>
     public IDictionary<string, string> ExtraEnvironment { get; init; } = new Dictionary<string, string>();
 
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    // Generous: with several IdPs, gateways and an OpenIddict host starting at once, two cores can keep node waiting.
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
