@@ -149,7 +149,17 @@ internal sealed class OidcGatewayHost : IAsyncDisposable
     /// <summary>Whether the store still has the session (read past any cache).</summary>
     public async Task<bool> IsAliveAsync(string id) => await Store.GetFreshAsync(id, default) is not null;
 
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    /// <summary>On a fake clock the IdP client's pipeline waits out calls still in flight on that clock: time is moved until it is done.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Time is Microsoft.Extensions.Time.Testing.FakeTimeProvider fake)
+        {
+            await fake.DriveDisposalAsync(() => Factory.DisposeAsync());
+            return;
+        }
+
+        await Factory.DisposeAsync();
+    }
 
     /// <summary>
     /// The headers an unsafe /bff call needs: <c>X-CSRF: 1</c>, and the session's <c>X-XSRF-TOKEN</c> from
