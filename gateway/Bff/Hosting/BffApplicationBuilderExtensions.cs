@@ -76,7 +76,7 @@ public static class BffApplicationBuilderExtensions
     }
 
     /// <summary>
-    /// Maps <c>/bff/*</c>, the OIDC callbacks, <c>/bff-client.js</c> and, when the proxy was added, the proxied
+    /// Maps <c>/bff/*</c>, the OIDC callbacks, <c>/bff-client.js</c> (and its <c>.d.ts</c>) and, when the proxy was added, the proxied
     /// routes. The gateway's endpoints come before every proxied route, whatever its pattern and order.
     /// </summary>
     /// <param name="endpoints">The host's endpoint route builder.</param>
@@ -109,6 +109,7 @@ public static class BffApplicationBuilderExtensions
         api.MapPost("/sessions/revoke-others", SessionsEndpoints.RevokeOthersAsync);
 
         own.MapGet(ClientScriptEndpoint.Path, ClientScriptEndpoint.Handle);
+        own.MapGet(ClientScriptEndpoint.DeclarationsPath, ClientScriptEndpoint.HandleDeclarations);
 
         if (endpoints.ServiceProvider.GetService<BffProxyMarker>() is not null)
         {
