@@ -1,3 +1,4 @@
+using Bff.Tests.Integration.Infrastructure;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -12,7 +13,8 @@ namespace Bff.Tests.Browser;
 /// when it is ready. <c>WaitForURLAsync</c> is not used: when the URL already matches it waits for a load
 /// state of a document a redirect may already have replaced, and it timed out that way in two runs of .ci/run.
 /// </summary>
-internal sealed class DemoSpa(IPage page, SpaFixture fixture)
+/// <remarks><paramref name="gateway"/> and <paramref name="idp"/> name a gateway and IdP a test started of its own.</remarks>
+internal sealed class DemoSpa(IPage page, SpaFixture fixture, GatewayProcess? gateway = null, DevIdp? idp = null)
 {
     public IPage Page => page;
 
@@ -24,12 +26,12 @@ internal sealed class DemoSpa(IPage page, SpaFixture fixture)
 
     public ILocator ExpiredDialog => page.Locator("#session-expired");
 
-    private string Root => fixture.Gateway.BaseAddress.ToString();
+    public string Root => (gateway ?? fixture.Gateway).BaseAddress.ToString();
 
     /// <summary>Opens <paramref name="path"/> and waits until the app has asked the gateway who is signed in.</summary>
     public async Task OpenAsync(string path = "/")
     {
-        await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+        await page.GotoAsync(new Uri(new Uri(Root), path).ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
         await App.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         await Expect(App).Not.ToHaveAttributeAsync("data-state", "loading");
     }
@@ -40,7 +42,7 @@ internal sealed class DemoSpa(IPage page, SpaFixture fixture)
     public async Task LogInAsync(string user, string loginButton = "#login")
     {
         await page.Locator(loginButton).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(fixture.Idp.Issuer) + "/interaction/"));
+        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape((idp ?? fixture.Idp).Issuer) + "/interaction/"));
         await page.Locator("#login").FillAsync(user);
         await page.Locator("#password").FillAsync(user);
         await page.Locator("#submit").ClickAsync();

@@ -29,6 +29,12 @@ public sealed class SpaFixture : IAsyncLifetime
 
     public DevIdp Idp { get; private set; } = null!;
 
+    /// <summary>The Redis of the browser tests, for gateways a test starts of its own (other timeouts, another IdP).</summary>
+    public RedisServer Redis => _redis ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>The demo API, for the <c>api</c> route of such a gateway.</summary>
+    public Uri ApiAddress => _api?.BaseAddress ?? throw new InvalidOperationException("Not started.");
+
     /// <summary>artifacts/screenshots: pictures of the key states, for people to look at (not committed).</summary>
     public static string ScreenshotDirectory => Path.Combine(RepoPaths.Root, "artifacts", "screenshots");
 

@@ -48,9 +48,11 @@ public sealed class LoginRateLimitTests : IAsyncLifetime
         return OidcGatewayHost.StartAsync(_idp, time: _time, kestrel: true, settings: settings);
     }
 
-    private static async Task<HttpStatusCode> LoginFromAsync(TestBrowser browser, string address)
+    private const string SilentLoginPath = "/bff/silent-login";
+
+    private static async Task<HttpStatusCode> LoginFromAsync(TestBrowser browser, string address, string path = "/bff/login")
     {
-        using var response = await browser.GetAsync("/bff/login", [new("X-Forwarded-For", address)]);
+        using var response = await browser.GetAsync(path, [new("X-Forwarded-For", address)]);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             await ProblemAssert.IsProblemAsync(response, HttpStatusCode.TooManyRequests, "rate_limited");
@@ -89,6 +91,19 @@ public sealed class LoginRateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Found, await LoginFromAsync(browser, "198.51.100.1"));
         Assert.Equal(HttpStatusCode.Found, await LoginFromAsync(browser, "198.51.100.2"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await LoginFromAsync(browser, "198.51.100.3"));
+        Assert.Equal(2, PushedRequests);
+    }
+
+    [Fact]
+    public async Task SilentLogins_CountWithLoginStarts()
+    {
+        await using var host = await StartAsync(trustLoopback: true);
+        using var browser = host.CreateBrowser();
+
+        Assert.Equal(HttpStatusCode.Found, await LoginFromAsync(browser, "198.51.100.9"));
+        Assert.Equal(HttpStatusCode.Found, await LoginFromAsync(browser, "198.51.100.9", SilentLoginPath));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await LoginFromAsync(browser, "198.51.100.9", SilentLoginPath));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await LoginFromAsync(browser, "198.51.100.9"));
         Assert.Equal(2, PushedRequests);
     }
 }

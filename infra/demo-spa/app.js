@@ -2,6 +2,14 @@
 import { bff } from '/bff-client.js';
 
 const $ = (id) => document.getElementById(id);
+
+// ?warnBefore=<seconds>&poll=<seconds> try the expiry warning with a gateway on short timeouts.
+const settings = new URLSearchParams(location.search);
+const seconds = (name) => (settings.has(name) ? Number(settings.get(name)) * 1000 : undefined);
+bff.configure({ expiringBefore: seconds('warnBefore'), pollInterval: seconds('poll') });
+
+// Whether the silent check ran in this page: once, at start, so nothing here can loop.
+let silentChecked = false;
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 // Each render gets a number; an answer that arrives after a newer render started is dropped, so a
@@ -51,6 +59,17 @@ async function render() {
   }
 
   if (id !== renderId) return;
+  if (!user && !silentChecked) {
+    // Signed in at the IdP already? Then a session appears without the login page. A prompt=none login that
+    // came back refused (#bff-login-error=) has answered that question already.
+    silentChecked = true;
+    if (bff.takeLoginError() === null && await bff.silentLogin()) {
+      if (id === renderId) render();
+      return;
+    }
+  }
+
+  if (id !== renderId) return;
   if (!user) {
     setState('anonymous');
     return;
@@ -72,8 +91,9 @@ async function showRoute(id) {
 
 async function loadNotes(id) {
   const response = await bff.fetch('/api/notes');
+  // A 401 of the gateway's own (the session ended) has started a newer render through session-expired; any
+  // other error, an upstream's own 401 included, leaves the user signed in.
   if (id !== renderId) return false;
-  if (response.status === 401) return false; // the session-expired event has the rest
   if (!response.ok) {
     showError(`The demo API answered ${response.status}.`);
     return true;
@@ -166,6 +186,15 @@ async function devicesAction(action, done) {
 $('login').addEventListener('click', () => bff.login());
 $('session-expired-login').addEventListener('click', () => bff.login());
 $('session-expired-close').addEventListener('click', () => $('session-expired').close());
+$('session-expiring-close').addEventListener('click', () => $('session-expiring').close());
+$('stay-signed-in').addEventListener('click', async () => {
+  $('stay-signed-in').disabled = true;
+  try {
+    await bff.extendSession(); // session-extended closes the dialog
+  } finally {
+    $('stay-signed-in').disabled = false;
+  }
+});
 
 $('logout').addEventListener('click', async () => {
   $('logout').disabled = true;
@@ -195,6 +224,7 @@ addEventListener('hashchange', () => {
 });
 
 bff.addEventListener('logout', () => {
+  $('session-expiring').close();
   renderId++;
   clearUserData();
   setState('anonymous');
@@ -206,11 +236,33 @@ bff.addEventListener('login', () => {
 });
 
 bff.addEventListener('session-expired', () => {
+  $('session-expiring').close();
   renderId++;
   clearUserData();
   setState('expired');
   if (!$('session-expired').open) $('session-expired').showModal();
 });
+
+bff.addEventListener('session-expiring', (event) => {
+  const { expiresAt, canExtend } = event.detail;
+  const minutes = Math.max(0, Math.round((expiresAt - Date.now()) / 60_000));
+  const when = minutes >= 1 ? `in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}` : 'in less than a minute';
+  // Sliding cannot move the absolute deadline: then only a new login gives more time.
+  $('session-expiring-text').textContent = canExtend
+    ? `You will be signed out ${when}. Stay signed in?`
+    : `You will be signed out ${when}: sessions last at most a day. Log in again to continue.`;
+  $('stay-signed-in').hidden = !canExtend;
+  if (!$('session-expiring').open) $('session-expiring').showModal();
+});
+
+bff.addEventListener('session-extended', () => $('session-expiring').close());
+
+bff.addEventListener('api-error', (event) => {
+  const { status, code } = event.detail;
+  showError(`The API answered ${status}${code ? ` (${code})` : ''}.`);
+});
+
+bff.addEventListener('rate-limited', (event) => showError(`Too many requests: try again in ${event.detail.retryAfter} s.`));
 
 bff.addEventListener('restored', () => render());
 

@@ -39,10 +39,10 @@ provider.on('backchannel.error', (_ctx, err, _client, accountId) => log.error(`b
 
 const server = createServer(provider.callback());
 server.on('error', (err) => {
-  log.error(err.code === 'EADDRINUSE' ? `port ${settings.port} on 127.0.0.1 is already in use` : err.message);
+  log.error(err.code === 'EADDRINUSE' ? `port ${settings.port} on ${settings.host} is already in use` : err.message);
   process.exit(1);
 });
-server.listen(settings.port, '127.0.0.1', () => {
+server.listen(settings.port, settings.host, () => {
   console.log(`IdP listening on ${settings.issuer}`);
 });
 

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Bff.Tests.Integration.Infrastructure;
 
 /// <summary>
-/// The dev IdP (infra/idp, oidc-provider) as a node process on 127.0.0.1. Users alice/alice and
+/// The dev IdP (infra/idp, oidc-provider) as a node process on 127.0.0.1 (or another loopback address). Users alice/alice and
 /// bob/bob; its state (sessions, grants) lives in memory and is lost on <see cref="RestartAsync"/>.
 /// </summary>
 public sealed class DevIdp : IAsyncDisposable
@@ -23,7 +23,7 @@ public sealed class DevIdp : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>No trailing slash, as in the discovery document; use it as Bff:Authority.</summary>
-    public string Issuer => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}");
+    public string Issuer => string.Create(CultureInfo.InvariantCulture, $"http://{_options.Host}:{Port}");
 
     public Uri DiscoveryUri => new($"{Issuer}/.well-known/openid-configuration");
 
@@ -121,6 +121,7 @@ public sealed class DevIdp : IAsyncDisposable
         var environment = new Dictionary<string, string?>
         {
             ["IDP_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
+            ["IDP_HOST"] = _options.Host,
             ["IDP_ISSUER"] = Issuer,
             ["IDP_CLIENT_ID"] = _options.ClientId,
             ["IDP_CLIENT_SECRET"] = _options.ClientSecret,

@@ -19,6 +19,12 @@ public sealed class DevIdpOptions
 
     public string? ApiResource { get; init; }
 
+    /// <summary>
+    /// The loopback address it listens on (IDP_HOST), and its issuer's host. Another address than the gateway's
+    /// 127.0.0.1 makes the IdP another site, as a real one on its own domain is.
+    /// </summary>
+    public string Host { get; init; } = "127.0.0.1";
+
     /// <summary>A fixed port, say to come back on the same issuer; null picks a free one.</summary>
     public int? Port { get; init; }
 

@@ -19,5 +19,6 @@ public sealed class GatewayStartOptions
     /// <summary>Raw environment variables on top of the config; a null value removes one.</summary>
     public IDictionary<string, string?> ExtraEnvironment { get; init; } = new Dictionary<string, string?>();
 
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    // As generous as the IdP's: with several processes starting at once on two cores, a start can take over 30 s.
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -105,10 +105,17 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
             return Task.CompletedTask;
         };
 
+        options.Events.OnTicketReceived = context => PromptNoneCallback.TryHandleTicketAsync(context, bff.PublicOrigin);
+
         options.Events.OnRemoteFailure = async context =>
         {
             context.HandleResponse();
             var failure = context.Failure;
+            if (await PromptNoneCallback.TryHandleFailureAsync(context.HttpContext, context.Properties, failure, bff.PublicOrigin, _logger))
+            {
+                return;
+            }
+
             if (failure is not null && IdpFailure.IsUnavailable(failure))
             {
                 LogCallbackIdpUnavailable(_logger, failure.GetType().Name);
@@ -125,6 +132,12 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         options.Events.OnAccessDenied = async context =>
         {
             context.HandleResponse();
+            if (LoginPrompt.IsSilent(context.Properties))
+            {
+                await SilentLoginPage.WriteAsync(context.HttpContext, bff.PublicOrigin, isLoggedIn: false);
+                return;
+            }
+
             await BffProblem.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, BffProblem.Forbidden,
                 "The identity provider denied the login.");
         };

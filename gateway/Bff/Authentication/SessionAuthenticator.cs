@@ -67,7 +67,7 @@ internal sealed class SessionAuthenticator(
             return AuthenticateResult.Fail(new SessionFailure(genuineCookie: true));
         }
 
-        if (now - session.LastSeenAt >= _slidingWriteInterval)
+        if (now - session.LastSeenAt >= _slidingWriteInterval && !SlideOptOut.IsRequested(context))
         {
             await store.TouchAsync(id, now, context.RequestAborted);
             session = session with { LastSeenAt = now };

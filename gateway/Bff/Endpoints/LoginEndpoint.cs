@@ -1,3 +1,4 @@
+using Bff.Authentication;
 using Bff.Configuration;
 using Bff.Problems;
 using Bff.Telemetry;
@@ -7,7 +8,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Bff.Endpoints;
 
-/// <summary><c>GET /bff/login?returnUrl=</c>: starts authorization code + PKCE at the IdP.</summary>
+/// <summary>
+/// <c>GET /bff/login?returnUrl=&amp;prompt=</c>: starts authorization code + PKCE at the IdP. With <c>prompt=none</c> a
+/// refusal comes back to <c>returnUrl</c> with <c>#bff-login-error=</c> (see <see cref="PromptNoneCallback"/>).
+/// </summary>
 internal static partial class LoginEndpoint
 {
     public static async Task HandleAsync(HttpContext context, ILoggerFactory loggerFactory)
@@ -20,9 +24,17 @@ internal static partial class LoginEndpoint
             return;
         }
 
+        var prompt = context.Request.Query["prompt"];
+        if (prompt.Count > 1 || (prompt.Count == 1 && !LoginPrompt.IsAllowed(prompt.ToString())))
+        {
+            await BffProblem.WriteAsync(context, StatusCodes.Status400BadRequest, BffProblem.BadRequest,
+                "prompt must be one of none, login, consent or select_account.");
+            return;
+        }
+
         try
         {
-            await context.ChallengeAsync(BffSessionDefaults.OidcScheme, new AuthenticationProperties { RedirectUri = target });
+            await context.ChallengeAsync(BffSessionDefaults.OidcScheme, LoginPrompt.Properties(target, prompt.Count == 1 ? prompt.ToString() : null));
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {

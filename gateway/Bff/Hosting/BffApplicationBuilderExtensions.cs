@@ -76,7 +76,7 @@ public static class BffApplicationBuilderExtensions
     }
 
     /// <summary>
-    /// Maps <c>/bff/*</c>, the OIDC callbacks, <c>/bff-client.js</c> and, when the proxy was added, the proxied
+    /// Maps <c>/bff/*</c>, the OIDC callbacks, <c>/bff-client.js</c> (and its <c>.d.ts</c>) and, when the proxy was added, the proxied
     /// routes. The gateway's endpoints come before every proxied route, whatever its pattern and order.
     /// </summary>
     /// <param name="endpoints">The host's endpoint route builder.</param>
@@ -86,8 +86,9 @@ public static class BffApplicationBuilderExtensions
 
         var own = endpoints.MapGroup("").WithOrder(GatewayEndpointOrder);
 
-        // Top-level navigations: no CSRF header can be expected on them.
+        // Navigations (top-level, or the silent login's iframe): no CSRF header can be expected on them.
         own.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf().LimitedAsLoginStart();
+        own.MapGet(SilentLoginEndpoint.Path, SilentLoginEndpoint.HandleAsync).ExemptFromCsrf().LimitedAsLoginStart();
         own.MapGet("/bff/logout", LogoutEndpoint.GetAsync).ExemptFromCsrf();
 
         // The OIDC handler answers these before any endpoint runs (BffAuthenticationMiddleware). They are
@@ -100,7 +101,7 @@ public static class BffApplicationBuilderExtensions
         own.MapPost("/bff/backchannel-logout", BackchannelLogoutEndpoint.HandleAsync).ExemptFromCsrf();
 
         var api = own.MapGroup("/bff").RequireCsrf();
-        api.MapGet("/user", UserEndpoint.HandleAsync);
+        api.MapGet("/user", UserEndpoint.HandleAsync).WithMetadata(SlideOptOut.Instance);
         api.MapGet("/csrf", CsrfEndpoint.HandleAsync);
         api.MapPost("/logout", LogoutEndpoint.PostAsync).ExemptFromRateLimits();
         api.MapGet("/sessions", SessionsEndpoints.ListAsync);
@@ -108,6 +109,7 @@ public static class BffApplicationBuilderExtensions
         api.MapPost("/sessions/revoke-others", SessionsEndpoints.RevokeOthersAsync);
 
         own.MapGet(ClientScriptEndpoint.Path, ClientScriptEndpoint.Handle);
+        own.MapGet(ClientScriptEndpoint.DeclarationsPath, ClientScriptEndpoint.HandleDeclarations);
 
         if (endpoints.ServiceProvider.GetService<BffProxyMarker>() is not null)
         {

@@ -25,6 +25,7 @@ internal static class BffEventIds
     public const int LoginCallbackFailed = 1201;
     public const int LoginCallbackIdpUnavailable = 1202;
     public const int LoginCallbackSessionDeleted = 1203;
+    public const int LoginPromptNoneRefused = 1204;
 
     // Login (Endpoints)
     public const int LoginIdpUnavailable = 1301;

@@ -53,7 +53,12 @@ export function readSettings() {
   const port = positiveInteger('IDP_PORT', 5010);
   if (port > 65535) throw new Error(`IDP_PORT must be a TCP port, got "${port}"`);
 
-  const issuer = absoluteUrl('IDP_ISSUER', text('IDP_ISSUER', `http://127.0.0.1:${port}`));
+  // Another loopback address puts the IdP on a site of its own (127.0.0.3 is not 127.0.0.1's site), as a real
+  // IdP on its own domain is: what browsers then keep from it inside an iframe can be tried locally.
+  const host = text('IDP_HOST', '127.0.0.1');
+  if (!/^127(\.\d{1,3}){3}$/.test(host)) throw new Error(`IDP_HOST must be a loopback IPv4 address, got "${host}"`);
+
+  const issuer = absoluteUrl('IDP_ISSUER', text('IDP_ISSUER', `http://${host}:${port}`));
 
   const redirectUris = list('IDP_REDIRECT_URIS').map((u) => absoluteUrl('IDP_REDIRECT_URIS', u));
   // A demo on a real host name needs its sign-out callback too; derive it from the sign-in one
@@ -82,6 +87,7 @@ export function readSettings() {
 
   return {
     port,
+    host,
     issuer,
     clientId: text('IDP_CLIENT_ID', 'bff'),
     clientSecret: text('IDP_CLIENT_SECRET', 'bff-secret'),
