@@ -67,10 +67,14 @@ public sealed class RedisSentinelFailoverTests(ITestOutputHelper output) : IAsyn
         await _sentinel.Primary.KillAsync();
         var liveStatuses = new Dictionary<HttpStatusCode, int>();
         var endedStatuses = new Dictionary<HttpStatusCode, int>();
-        var promoted = false;
+        // Rounds of one call per session until the replica is promoted and then 20 more in which every live session
+        // answered 200, so the count covers the whole failover and its aftermath.
+        var roundsBeforePromotion = 0;
+        var okRoundsAfter = 0;
         await Eventually.TrueAsync(async () =>
         {
-            promoted = promoted || await _sentinel.ReplicaPromotedAsync();
+            var promoted = await _sentinel.ReplicaPromotedAsync();
+            roundsBeforePromotion += promoted ? 0 : 1;
             var allOk = true;
             foreach (var browser in live)
             {
@@ -80,10 +84,11 @@ public sealed class RedisSentinelFailoverTests(ITestOutputHelper output) : IAsyn
             }
 
             Count(endedStatuses, await ProxiedStatusAsync(stolenCookie));
-            return promoted && allOk;
-        }, TimeSpan.FromSeconds(90), "the replica to be promoted and every session to answer 200 again", TimeSpan.FromMilliseconds(50));
+            okRoundsAfter += promoted && allOk ? 1 : 0;
+            return okRoundsAfter >= 20;
+        }, TimeSpan.FromSeconds(120), "the replica to be promoted and every session to answer 200 again", TimeSpan.FromMilliseconds(50));
 
-        output.WriteLine($"live sessions: {Describe(liveStatuses)}; the ended session: {Describe(endedStatuses)}");
+        output.WriteLine($"rounds before the promotion: {roundsBeforePromotion}; live sessions: {Describe(liveStatuses)}; the ended session: {Describe(endedStatuses)}");
         Assert.All(liveStatuses.Keys, s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable }));
         Assert.All(endedStatuses.Keys, s => Assert.Contains(s, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.ServiceUnavailable }));
         foreach (var browser in live)
