@@ -26,6 +26,7 @@ public class BffOptionsValidatorTests
         Assert.Equal(TimeSpan.FromSeconds(5), options.Session.CacheDuration);
         Assert.False(options.Session.AllowInMemoryStore);
         Assert.Equal(100, options.Session.MaxSessionsPerUser);
+        Assert.Equal(0, options.Session.RevocationReplicas);
         Assert.Equal(TimeSpan.FromMinutes(1), options.Tokens.RefreshBeforeExpiry);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Tokens.IdpTimeout);
         Assert.Equal(64, options.Tokens.IdpMaxConcurrentCalls);
@@ -58,6 +59,8 @@ public class BffOptionsValidatorTests
         { "Bff:Session:CacheDuration", o => o.Session.CacheDuration = TimeSpan.FromSeconds(-1) },
         { "Bff:Session:MaxSessionsPerUser", o => o.Session.MaxSessionsPerUser = 0 },
         { "Bff:Session:MaxSessionsPerUser", o => o.Session.MaxSessionsPerUser = 10_001 },
+        { "Bff:Session:RevocationReplicas", o => o.Session.RevocationReplicas = -1 },
+        { "Bff:Session:RevocationReplicas", o => o.Session.RevocationReplicas = 17 },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.Zero },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.FromMilliseconds(5) },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.FromDays(2) },
@@ -65,6 +68,8 @@ public class BffOptionsValidatorTests
         { "Bff:Tokens:IdpMaxConcurrentLoginCalls", o => o.Tokens.IdpMaxConcurrentLoginCalls = -1 },
         { "Bff:Tokens:RefreshBeforeExpiry", o => o.Tokens.RefreshBeforeExpiry = TimeSpan.FromSeconds(-5) },
         { "Bff:SessionStoreTimeout", o => o.SessionStoreTimeout = TimeSpan.Zero },
+        { "Bff:ShutdownDelay", o => o.ShutdownDelay = TimeSpan.FromSeconds(-1) },
+        { "Bff:ShutdownDelay", o => o.ShutdownDelay = TimeSpan.FromMinutes(2) },
         { "Bff:DataProtection:CertificatePath", o => o.DataProtection.CertificatePath = "/nonexistent/cert.pfx" },
         { "Bff:Redis:KeyPrefix", o => o.Redis.KeyPrefix = "" },
         { "Bff:Redis:KeyPrefix", o => o.Redis.KeyPrefix = "bff}{x" },

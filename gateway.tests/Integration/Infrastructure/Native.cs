@@ -7,6 +7,8 @@ internal static class Native
 {
     public const int SigTerm = 15;
     public const int SigKill = 9;
+    public const int SigStop = 19;
+    public const int SigCont = 18;
 
     // DllImport rather than LibraryImport: the generated stubs would need AllowUnsafeBlocks in the project.
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -17,9 +17,10 @@ public sealed class RedisSentinelServer : IAsyncDisposable
     private int _pid;
     private bool _disposed;
 
-    private RedisSentinelServer(RedisServer primary, int port, string directory, ProcessOutput launcherOutput)
+    private RedisSentinelServer(RedisServer primary, RedisServer? replica, int port, string directory, ProcessOutput launcherOutput)
     {
         Primary = primary;
+        Replica = replica;
         Port = port;
         _directory = directory;
         _launcherOutput = launcherOutput;
@@ -27,6 +28,9 @@ public sealed class RedisSentinelServer : IAsyncDisposable
 
     /// <summary>The Redis the Sentinel names as primary.</summary>
     public RedisServer Primary { get; }
+
+    /// <summary>The primary's replica, when started <see cref="StartWithReplicaAsync">with one</see>.</summary>
+    public RedisServer? Replica { get; }
 
     /// <summary>The Sentinel's port.</summary>
     public int Port { get; }
@@ -37,8 +41,41 @@ public sealed class RedisSentinelServer : IAsyncDisposable
     public static async Task<RedisSentinelServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var primary = await RedisServer.StartAsync(cancellationToken);
+        return await StartAsync(primary, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// A primary, a replica in sync with it, and a Sentinel that knows both and fails over a second after the
+    /// primary stops answering.
+    /// </summary>
+    public static async Task<RedisSentinelServer> StartWithReplicaAsync(CancellationToken cancellationToken = default)
+    {
+        var primary = await RedisServer.StartAsync(cancellationToken);
+        RedisServer replica;
+        try
+        {
+            replica = await RedisServer.StartReplicaAsync(primary, cancellationToken);
+        }
+        catch
+        {
+            await primary.DisposeAsync();
+            throw;
+        }
+
+        return await StartAsync(primary, replica, cancellationToken);
+    }
+
+    /// <summary>Whether the replica has been promoted: it answers as a primary itself.</summary>
+    public async Task<bool> ReplicaPromotedAsync()
+    {
+        var replication = Replica is null ? null : await RedisProbe.TryCommandAsync(Replica.Port, TimeSpan.FromSeconds(1), "INFO", "replication");
+        return replication is not null && replication.Contains("role:master", StringComparison.Ordinal);
+    }
+
+    private static async Task<RedisSentinelServer> StartAsync(RedisServer primary, RedisServer? replica, CancellationToken cancellationToken)
+    {
         var port = FreePort.Next();
-        var sentinel = new RedisSentinelServer(primary, port, TestRun.CreateTempDirectory($"redis-sentinel-{port}"), new ProcessOutput($"redis-sentinel-{port} launcher"));
+        var sentinel = new RedisSentinelServer(primary, replica, port, TestRun.CreateTempDirectory($"redis-sentinel-{port}"), new ProcessOutput($"redis-sentinel-{port} launcher"));
         try
         {
             await sentinel.LaunchAsync(cancellationToken);
@@ -70,6 +107,11 @@ public sealed class RedisSentinelServer : IAsyncDisposable
         }
 
         await Primary.DisposeAsync();
+        if (Replica is not null)
+        {
+            await Replica.DisposeAsync();
+        }
+
         TestRun.TryDeleteDirectory(_directory);
         _launcherOutput.Dispose();
     }
@@ -83,6 +125,8 @@ public sealed class RedisSentinelServer : IAsyncDisposable
             bind 127.0.0.1
             port {Port}
             sentinel monitor {ServiceName} 127.0.0.1 {Primary.Port} 1
+            sentinel down-after-milliseconds {ServiceName} 1000
+            sentinel failover-timeout {ServiceName} 10000
             """), cancellationToken);
         string[] arguments =
         [
@@ -105,8 +149,11 @@ public sealed class RedisSentinelServer : IAsyncDisposable
             }
 
             var primary = await RedisProbe.TryCommandAsync(Port, TimeSpan.FromSeconds(1), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", ServiceName);
-            // An array reply comes back as its header line ("*2") once the Sentinel knows the primary.
-            if (primary == "*2")
+            // Not before the pid is known, or disposing could not stop the Sentinel. An array reply comes back as its
+            // header line ("*2") once the Sentinel knows the primary; the
+            // replica, which it learns of from the primary's INFO, must be known too before a failover can promote it.
+            if (_pid > 0 && primary == "*2" && (Replica is null
+                || await RedisProbe.TryCommandAsync(Port, TimeSpan.FromSeconds(1), "SENTINEL", "REPLICAS", ServiceName) == "*1"))
             {
                 return;
             }

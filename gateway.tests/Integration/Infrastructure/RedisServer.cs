@@ -12,6 +12,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     private readonly string _directory;
     private readonly ProcessOutput _launcherOutput;
+    private string[] _extraArguments = [];
     private bool _disposed;
 
     private RedisServer(int port, string directory, string logFilePath, ProcessOutput launcherOutput)
@@ -40,7 +41,36 @@ public sealed class RedisServer : IAsyncDisposable
 
     private string PidFile => Path.Combine(_directory, "redis.pid");
 
-    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<RedisServer> StartAsync(CancellationToken cancellationToken = default) => StartAsync([], cancellationToken);
+
+    /// <summary>A replica of <paramref name="primary"/>, in sync with it when this returns.</summary>
+    public static async Task<RedisServer> StartReplicaAsync(RedisServer primary, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(primary);
+        var replica = await StartAsync(["--replicaof", "127.0.0.1", primary.Port.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var replication = await RedisProbe.TryCommandAsync(replica.Port, TimeSpan.FromSeconds(1), "INFO", "replication");
+            if (replication is not null && replication.Contains("master_link_status:up", StringComparison.Ordinal))
+            {
+                return replica;
+            }
+
+            await Task.Delay(25, cancellationToken);
+        }
+
+        await replica.DisposeAsync();
+        throw new InvalidOperationException($"The replica of Redis on port {primary.Port} did not sync within {StartTimeout}.");
+    }
+
+    /// <summary>Stops a process without killing it (SIGSTOP), as a hung host or a network partition would.</summary>
+    public void Pause() => Native.Signal(Pid, Native.SigStop);
+
+    /// <summary>Lets a <see cref="Pause">paused</see> Redis go on (SIGCONT).</summary>
+    public void Resume() => Native.Signal(Pid, Native.SigCont);
+
+    private static async Task<RedisServer> StartAsync(string[] extraArguments, CancellationToken cancellationToken)
     {
         MachinePrerequisites.Require("redis-server", "apt-get install -y redis-server");
 
@@ -53,7 +83,10 @@ public sealed class RedisServer : IAsyncDisposable
                 port,
                 directory,
                 TestRun.LogFilePath($"redis-{port}"),
-                new ProcessOutput($"redis-{port} launcher"));
+                new ProcessOutput($"redis-{port} launcher"))
+            {
+                _extraArguments = extraArguments,
+            };
             try
             {
                 await server.LaunchAsync(cancellationToken);
@@ -127,6 +160,7 @@ public sealed class RedisServer : IAsyncDisposable
             // Redis writes its process title over the memory of its environment, which would wipe
             // the run marker that TestRun finds leaked processes by.
             "--set-proc-title", "no",
+            .. _extraArguments,
         ];
 
         // With --daemonize the command returns once Redis has forked; binding happens in the daemon.

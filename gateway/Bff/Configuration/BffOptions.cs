@@ -25,6 +25,12 @@ public sealed class BffOptions : BffClientOptions
     /// <summary>A session-store call slower than this fails the request with 503.</summary>
     public TimeSpan SessionStoreTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a stopping instance goes on serving, unready (<c>/readyz</c> 503), before it stops listening and
+    /// drains the requests in flight: the time a load balancer that polls readiness needs to stop sending to it.
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; set; }
+
     /// <summary>How the Data Protection key ring is protected at rest (<c>DataProtection</c>).</summary>
     public BffDataProtectionOptions DataProtection { get; set; } = new();
 

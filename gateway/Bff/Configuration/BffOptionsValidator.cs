@@ -9,6 +9,8 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
 {
     internal const int MaxSessionsPerUserLimit = 10_000;
 
+    internal const int MaxRevocationReplicas = 16;
+
     public ValidateOptionsResult Validate(string? name, BffOptions options)
     {
         var errors = new List<string>();
@@ -54,6 +56,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         }
 
         RequirePositive(errors, "Bff:SessionStoreTimeout", options.SessionStoreTimeout);
+        // Within the host's shutdown timeout (30 s by default), or the drain after it would be cut short.
+        if (options.ShutdownDelay < TimeSpan.Zero || options.ShutdownDelay > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Bff:ShutdownDelay must be between 00:00:00 and 00:01:00.");
+        }
 
         if (options.DataProtection.CertificatePath is { Length: > 0 } path && !File.Exists(path))
         {
@@ -96,6 +103,12 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         if (client.Session.MaxSessionsPerUser is < 1 or > MaxSessionsPerUserLimit)
         {
             errors.Add($"{section}:Session:MaxSessionsPerUser must be between 1 and {MaxSessionsPerUserLimit}.");
+        }
+
+        // WAIT counts connected replicas; more than a handful means a typo, which would fail every logout.
+        if (client.Session.RevocationReplicas is < 0 or > MaxRevocationReplicas)
+        {
+            errors.Add($"{section}:Session:RevocationReplicas must be between 0 and {MaxRevocationReplicas}.");
         }
 
         if (client.Session.IdleTimeout > client.Session.AbsoluteLifetime)

@@ -23,6 +23,13 @@ public sealed class BffSessionOptions
     /// </remarks>
     public int MaxSessionsPerUser { get; set; } = 100;
 
+    /// <summary>
+    /// After a session is ended on purpose, how many Redis replicas must have the deletion (Redis <c>WAIT</c>, up to
+    /// <c>Bff:SessionStoreTimeout</c>) before the request that ended it succeeds. Replication is asynchronous: without
+    /// this, a failover right after a logout can promote a replica that still holds the session, and bring it back.
+    /// </summary>
+    public int RevocationReplicas { get; set; }
+
     /// <summary>Outside Development an empty Redis connection string stops start-up unless this is true.</summary>
     public bool AllowInMemoryStore { get; set; }
 

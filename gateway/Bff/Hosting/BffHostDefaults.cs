@@ -45,6 +45,10 @@ public static class BffHostDefaults
         // in case something logs. With OTLP tracing on, the activities come back, and logs carry TraceId.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
+        builder.Services.TryAddSingleton<ShutdownDrain>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
+        builder.Services.AddHealthChecks().AddCheck<ShutdownDrain>("shutdown", tags: [BffHealthTags.Ready]);
+
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BffExceptionHandler>();
         return builder;

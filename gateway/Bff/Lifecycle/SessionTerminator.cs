@@ -1,3 +1,4 @@
+using Bff.Redis;
 using Bff.Sessions;
 using Bff.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,8 @@ internal sealed partial class SessionTerminator(
         var ended = await store.DeleteAsync(id, CancellationToken.None);
         if (ended is null)
         {
+            // Confirmed all the same: a caller retrying an end that failed to replicate learns whether it has now.
+            await ConfirmReplicatedAsync(id);
             return null;
         }
 
@@ -56,7 +59,19 @@ internal sealed partial class SessionTerminator(
             }
         }
 
+        await ConfirmReplicatedAsync(id);
         return ended;
+    }
+
+    // After the refresh token's revocation, so a deletion the replicas have not acknowledged still gets its token
+    // revoked. Failing the request rather than reporting success: with Bff:Session:RevocationReplicas the operator
+    // asked that an ended session stay ended through a failover, and only the caller can try again (503, Retry-After).
+    private async Task ConfirmReplicatedAsync(string id)
+    {
+        if (!await store.ConfirmEndedAsync(id, CancellationToken.None))
+        {
+            throw new SessionStoreUnavailableException("The end of a session was not acknowledged by enough Redis replicas.");
+        }
     }
 
     [LoggerMessage(EventId = BffEventIds.SessionEnded, Level = LogLevel.Information, Message = "Session {SessionId} ended: {Reason}")]

@@ -45,6 +45,13 @@ internal interface ISessionStore
     /// <summary>Ends a session on every instance. The session as it was, or null when it did not exist.</summary>
     Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// After <see cref="DeleteAsync"/>: whether the deletion is as durable as <c>Bff:Session:RevocationReplicas</c>
+    /// asks (that many Redis replicas have it), so a failover cannot bring the session back. A store without
+    /// replicas has nothing to wait for.
+    /// </summary>
+    Task<bool> ConfirmEndedAsync(string id, CancellationToken cancellationToken) => Task.FromResult(true);
+
     /// <summary>Every live session of a user, in no particular order.</summary>
     Task<IReadOnlyList<BffSession>> ListBySubjectAsync(string subject, CancellationToken cancellationToken);
 

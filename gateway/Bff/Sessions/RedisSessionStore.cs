@@ -31,7 +31,8 @@ internal sealed partial class RedisSessionStore(
     SessionStoreHealth health,
     IOptions<BffOptions> options,
     TimeProvider time,
-    ILogger<RedisSessionStore> logger) : ISessionStore
+    ILogger<RedisSessionStore> logger,
+    RedisRevocationConnection? revocations = null) : ISessionStore
 {
     /// <summary>How long the result of a refresh stays findable by the refresh token it replaced.</summary>
     internal static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(60);
@@ -188,7 +189,18 @@ internal sealed partial class RedisSessionStore(
     public async Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         RedisValue[] args = [_invalidationChannelName, InvalidationMessage(id)];
-        var result = await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionDelete, [keys.Session(id)], args), "delete", cancellationToken);
+        RedisKey[] scriptKeys = [keys.Session(id)];
+        RedisResult result;
+        if (revocations is { Enabled: true })
+        {
+            health.ThrowIfUnavailable();
+            result = await revocations.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.SessionDelete, scriptKeys, args), cancellationToken);
+        }
+        else
+        {
+            result = await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionDelete, scriptKeys, args), "delete", cancellationToken);
+        }
+
         cache.Invalidate(id);
         if (result.IsNull)
         {
@@ -203,6 +215,22 @@ internal sealed partial class RedisSessionStore(
         }
 
         return await DecodeAsync(id, SessionFormat.Of(f[7]), (byte[])f[0]!, (byte[])f[1]!, (long)f[2], DateTimeOffset.FromUnixTimeMilliseconds((long)f[3]), cancellationToken, deleteIfUnreadable: false);
+    }
+
+    public async Task<bool> ConfirmEndedAsync(string id, CancellationToken cancellationToken)
+    {
+        if (revocations is not { Enabled: true })
+        {
+            return true;
+        }
+
+        var (confirmed, replicas) = await revocations.ConfirmAsync(keys.Session(id), cancellationToken);
+        if (!confirmed)
+        {
+            LogNotReplicated(logger, id, replicas, _options.Session.RevocationReplicas);
+        }
+
+        return confirmed;
     }
 
     public async Task<IReadOnlyList<BffSession>> ListBySubjectAsync(string subject, CancellationToken cancellationToken)
@@ -255,6 +283,10 @@ internal sealed partial class RedisSessionStore(
             return null;
         }
     }
+
+    [LoggerMessage(EventId = BffEventIds.RevocationNotReplicated, Level = LogLevel.Warning,
+        Message = "The end of session {SessionId} reached {Replicas} Redis replicas, not the {Required} of Bff:Session:RevocationReplicas; the request that ended it failed")]
+    private static partial void LogNotReplicated(ILogger logger, string sessionId, long replicas, int required);
 
     [LoggerMessage(EventId = BffEventIds.SessionUnreadable, Level = LogLevel.Warning, Message = "Session {SessionId} could not be decrypted ({Reason}); it was deleted")]
     private static partial void LogUnreadable(ILogger logger, string sessionId, string reason);

@@ -58,6 +58,7 @@ internal static class BffEventIds
     public const int BackchannelLogoutRefused = 1741;
     public const int BackchannelLogoutEnded = 1742;
     public const int BackchannelLogoutKeysUnavailable = 1743;
+    public const int RevocationNotReplicated = 1751;
 
     // Rate limits (RateLimiting)
     public const int RateLimitStoreUnavailable = 1801;
@@ -65,6 +66,9 @@ internal static class BffEventIds
 
     // Errors (Hosting)
     public const int UnhandledException = 1901;
+
+    // Shutdown (Hosting)
+    public const int ShutdownDraining = 1951;
 
     // IdP token endpoint (Idp)
     public const int TokenEndpointError = 2001;
