@@ -53,6 +53,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             errors.Add("Bff:Tokens:RefreshLockLifetime must be at least 00:00:00.3.");
         }
 
+        if (options.Tokens.ResourceParameter is not (ResourceParameters.Resource or ResourceParameters.Audience))
+        {
+            errors.Add($"Bff:Tokens:ResourceParameter must be {ResourceParameters.Resource} or {ResourceParameters.Audience} (was '{options.Tokens.ResourceParameter}').");
+        }
+
         RequirePositive(errors, "Bff:SessionStoreTimeout", options.SessionStoreTimeout);
 
         if (options.DataProtection.CertificatePath is { Length: > 0 } path && !File.Exists(path))
