@@ -38,7 +38,7 @@ public sealed class ResourceTokensWithRealIdpTests : IAsyncLifetime
         _idp = await DevIdp.StartAsync(new DevIdpOptions
         {
             // Long enough past the refresh window for the burst and the checks after it to finish on a busy machine.
-            AccessTokenLifetime = TimeSpan.FromSeconds(8),
+            AccessTokenLifetime = TimeSpan.FromSeconds(20),
             ApiResource = MainApi,
             ExtraEnvironment = new Dictionary<string, string>
             {
@@ -51,7 +51,11 @@ public sealed class ResourceTokensWithRealIdpTests : IAsyncLifetime
         Route(config, "a", _apiA, ApiA);
         Route(config, "b", _apiB, ApiB);
         Route(config, "refused", _apiA, RefusedApi);
-        _gateways.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => GatewayProcess.StartAsync(config))));
+        // One after the other, with time to spare: three starts at once on a busy two-core machine can take over 30 s.
+        for (var i = 0; i < 3; i++)
+        {
+            _gateways.Add(await GatewayProcess.StartAsync(new GatewayStartOptions { Config = config, StartTimeout = TimeSpan.FromSeconds(120) }));
+        }
     }
 
     private static void Route(Dictionary<string, string?> config, string name, WireMockServer upstream, string resource)
@@ -101,7 +105,7 @@ public sealed class ResourceTokensWithRealIdpTests : IAsyncLifetime
         }
 
         // Past expiry: 40 requests to each API and to the main one, spread over the three instances, at once.
-        await Task.Delay(TimeSpan.FromSeconds(8.5));
+        await Task.Delay(TimeSpan.FromSeconds(20.5));
         var grantsBefore = _idp.Output.LineCount;
         var counts = (A: _apiA.LogEntries.Count(), B: _apiB.LogEntries.Count(), Main: _upstream.LogEntries.Count());
         var responses = await Task.WhenAll(Enumerable.Range(0, 120).Select(i =>

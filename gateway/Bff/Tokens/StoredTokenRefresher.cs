@@ -35,23 +35,12 @@ internal sealed partial class StoredTokenRefresher(
 
     public bool IsExpired(TokenSet tokens) => time.GetUtcNow() >= tokens.AccessTokenExpiresAt;
 
-    /// <summary>The token for <paramref name="audience"/> (null: the session's own), if the session has one.</summary>
-    public static (string AccessToken, DateTimeOffset ExpiresAt)? TokenFor(TokenSet tokens, TokenAudience? audience)
-    {
-        if (audience is null)
-        {
-            return (tokens.AccessToken, tokens.AccessTokenExpiresAt);
-        }
-
-        return tokens.Find(audience.Resource, audience.Scope) is { } token ? (token.AccessToken, token.ExpiresAt) : null;
-    }
-
     /// <summary>Does the session need a new token for <paramref name="audience"/>?</summary>
     public bool NeedsRefresh(TokenSet tokens, TokenAudience? audience) =>
-        TokenFor(tokens, audience) is not { } token || token.ExpiresAt - time.GetUtcNow() <= _options.Tokens.RefreshBeforeExpiry;
+        AudienceTokens.Of(tokens, audience) is not { } token || token.ExpiresAt - time.GetUtcNow() <= _options.Tokens.RefreshBeforeExpiry;
 
     public bool IsExpired(TokenSet tokens, TokenAudience? audience) =>
-        TokenFor(tokens, audience) is not { } token || time.GetUtcNow() >= token.ExpiresAt;
+        AudienceTokens.Of(tokens, audience) is not { } token || time.GetUtcNow() >= token.ExpiresAt;
 
     /// <summary>Is a refresh still needed, judging by the session as stored?</summary>
     /// <param name="id">The session.</param>
@@ -68,7 +57,7 @@ internal sealed partial class StoredTokenRefresher(
         // Someone refreshed this token since this flight began: take it even when the IdP's lifetime is shorter
         // than RefreshBeforeExpiry, or every request would refresh again. The session's version says nothing here:
         // it also moves when another of the session's tokens is refreshed.
-        if (TokenFor(stored.Tokens, audience) is { } token
+        if (AudienceTokens.Of(stored.Tokens, audience) is { } token
             && ((token.AccessToken != startToken && !IsExpired(stored.Tokens, audience)) || !NeedsRefresh(stored.Tokens, audience)))
         {
             if (token.AccessToken != startToken)
@@ -117,7 +106,7 @@ internal sealed partial class StoredTokenRefresher(
         switch (response.Outcome)
         {
             case IdpTokenOutcome.Success:
-                var tokens = audience is null ? response.Tokens! : WithResource(session.Tokens, audience, response.Tokens!);
+                var tokens = audience is null ? response.Tokens! : AudienceTokens.WithAnswer(session.Tokens, audience, response.Tokens!);
 
                 // An IdP that does not rotate gives the same refresh token back (or none, which keeps it): nothing
                 // was replaced, and a grace entry under it would make the next refresh take these tokens again
@@ -159,12 +148,6 @@ internal sealed partial class StoredTokenRefresher(
         }
     }
 
-    // The answer to a refresh for an API renews that API's token only; the session's own token stays as it is, and
-    // the rotated refresh token (if any) replaces the session's, whatever it was asked for.
-    private static TokenSet WithResource(TokenSet current, TokenAudience audience, TokenSet answer) =>
-        (current with { RefreshToken = answer.RefreshToken ?? current.RefreshToken })
-            .WithResource(new ResourceToken(audience.Resource, audience.Scope, answer.AccessToken, answer.AccessTokenExpiresAt));
-
     /// <summary>The session after taking the grace entry of <paramref name="refreshToken"/>, if there is one.</summary>
     private async Task<Recovered?> RecoverAsync(BffSession session, string refreshToken)
     {
@@ -189,7 +172,7 @@ internal sealed partial class StoredTokenRefresher(
     // can have expired by now, and an expired token is never forwarded. The session keeps them, refresh token
     // included, so the request after the Retry-After renews from there.
     private AccessTokenResult UsableUnlessExpired(BffSession session, TokenAudience? audience) =>
-        TokenFor(session.Tokens, audience) is { } token && time.GetUtcNow() < token.ExpiresAt
+        AudienceTokens.Of(session.Tokens, audience) is { } token && time.GetUtcNow() < token.ExpiresAt
             ? AccessTokenResult.Usable(session, token.AccessToken)
             : AccessTokenResult.IdpUnavailable;
 

@@ -57,7 +57,7 @@ internal sealed partial class UserTokenManager(
         // An IdP outage ends nothing: the current token is used for as long as it is valid.
         if (result.Status == AccessTokenStatus.IdpUnavailable && !refresher.IsExpired(session.Tokens, audience))
         {
-            return AccessTokenResult.Usable(session, StoredTokenRefresher.TokenFor(session.Tokens, audience)!.Value.AccessToken);
+            return AccessTokenResult.Usable(session, AudienceTokens.Of(session.Tokens, audience)!.Value.AccessToken);
         }
 
         return result;
@@ -85,7 +85,7 @@ internal sealed partial class UserTokenManager(
         Exception? failure = null;
         try
         {
-            result = await RefreshAsync(session.Id, audience, StoredTokenRefresher.TokenFor(session.Tokens, audience)?.AccessToken);
+            result = await RefreshAsync(session.Id, audience, AudienceTokens.Of(session.Tokens, audience)?.AccessToken);
         }
         catch (Exception ex)
         {
