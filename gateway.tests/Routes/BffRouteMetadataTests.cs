@@ -56,4 +56,23 @@ public class BffRouteMetadataTests
     {
         Assert.Empty(BffRouteMetadata.Validate(Route((BffRouteMetadata.AccessToken, "None"), (BffRouteMetadata.Antiforgery, "false"))));
     }
+
+    [Fact]
+    public void GetTokenAudience_ResourceAndScope_ScopesInOneOrder()
+    {
+        var audience = BffRouteMetadata.GetTokenAudience(Route(
+            (BffRouteMetadata.AccessTokenResource, "https://a.example"), (BffRouteMetadata.AccessTokenScope, " write  read write")));
+
+        Assert.Equal(new TokenAudience("https://a.example", "read write"), audience);
+        Assert.Equal(TokenAudience.Of("https://a.example", "read write")!.Key, audience!.Key);
+        Assert.Null(BffRouteMetadata.GetTokenAudience(Route((BffRouteMetadata.AccessToken, "User"))));
+        Assert.Null(BffRouteMetadata.GetTokenAudience(Route()));
+    }
+
+    [Fact]
+    public void GetAccessTokenMode_UserOrClient_Parsed()
+    {
+        Assert.Equal(AccessTokenMode.UserOrClient, BffRouteMetadata.GetAccessTokenMode(Route((BffRouteMetadata.AccessToken, "UserOrClient"))));
+        Assert.Empty(BffRouteMetadata.Validate(Route((BffRouteMetadata.AccessToken, "UserOrClient"))));
+    }
 }

@@ -2,6 +2,7 @@ using Bff.Idp;
 using Bff.Sessions;
 using Bff.Tests.Support;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Bff.Tests.Sessions;
 
@@ -44,5 +45,29 @@ public sealed class SessionProtectorTests : IDisposable
         var tokens = _protector.Protect("session-a", Tokens);
 
         await Assert.ThrowsAnyAsync<CryptographicException>(() => _protector.UnprotectMetadataAsync("session-a", tokens, default).AsTask());
+    }
+
+    [Fact]
+    public async Task Tokens_WithApiTokens_ReadBack()
+    {
+        var tokens = Tokens with { Resources = [new ResourceToken("https://a.example", "read", "at-a", DateTimeOffset.UnixEpoch.AddMinutes(5))] };
+
+        var read = await _protector.UnprotectTokensAsync("session-a", _protector.Protect("session-a", tokens), default);
+
+        Assert.Equal("at-a", read.Find("https://a.example", "read")!.AccessToken);
+    }
+
+    [Fact]
+    public async Task Tokens_StoredBeforeApiTokens_ReadWithNone()
+    {
+        // What an instance without API tokens wrote (rolling deploy): no "resources" member at all.
+        var json = """{"accessToken":"at","refreshToken":"rt","idToken":"idt","accessTokenExpiresAt":"1970-01-01T00:05:00+00:00"}""";
+        var data = _keyRing.Provider.CreateProtector("Bff.Session.Tokens.v2").CreateProtector("session-a").Protect(System.Text.Encoding.UTF8.GetBytes(json));
+
+        var read = await _protector.UnprotectTokensAsync("session-a", data, default);
+
+        Assert.Equal("rt", read.RefreshToken);
+        Assert.Null(read.Resources);
+        Assert.Null(read.Find("https://a.example", null));
     }
 }

@@ -18,6 +18,7 @@ internal static class TestUserTokenManager
         var revoker = new RefreshTokenRevoker(client, new InMemoryRevocationQueue(), time, NullLogger<RefreshTokenRevoker>.Instance);
         var terminator = new SessionTerminator(store, revoker, metrics, [], NullLogger<SessionTerminator>.Instance);
         var refresher = new StoredTokenRefresher(store, client, terminator, options, metrics, time, NullLogger<StoredTokenRefresher>.Instance);
-        return new UserTokenManager(refresher, refreshLock ?? new InProcessRefreshLock(), waiters ?? new RefreshWaiters(), options, metrics, time, NullLogger<UserTokenManager>.Instance);
+        waiters ??= new RefreshWaiters();
+        return new UserTokenManager(refresher, refreshLock ?? new InProcessRefreshLock(waiters), waiters, options, metrics, time, NullLogger<UserTokenManager>.Instance);
     }
 }

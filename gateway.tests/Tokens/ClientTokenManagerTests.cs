@@ -1,5 +1,6 @@
 using Bff.Configuration;
 using Bff.Idp;
+using Bff.Routes;
 using Bff.Telemetry;
 using Bff.Tests.Support;
 using Bff.Tokens;
@@ -72,4 +73,37 @@ public sealed class ClientTokenManagerTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(60));
         Assert.Null(await _manager.GetAsync(default));
     }
+
+    [Fact]
+    public async Task GetAsync_PerAudience_OneGrantEach_NamingResourceAndScope_Cached()
+    {
+        var orders = TokenAudience.Of("https://orders.example", "orders:read");
+        RespondFor("resource=" + Uri.EscapeDataString("https://orders.example"), "cc-orders");
+        _idp.RespondTokens("cc-own", refreshToken: null, expiresIn: 300);
+
+        Assert.Equal("cc-orders", (await _manager.GetAsync(orders, default)).AccessToken);
+        Assert.Equal("cc-own", await _manager.GetAsync(default));
+        Assert.Equal("cc-orders", (await _manager.GetAsync(TokenAudience.Of("https://orders.example", "orders:read"), default)).AccessToken);
+
+        Assert.Equal(2, _idp.TokenRequests.Count);
+        var ordersGrant = _idp.TokenRequests.Single(b => b.Contains("resource=", StringComparison.Ordinal));
+        Assert.Contains("scope=orders%3Aread", ordersGrant, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_IdpRefusesTheAudience_TheRefusalIsSaid()
+    {
+        _idp.RespondTokenError(400, "invalid_target");
+
+        var result = await _manager.GetAsync(TokenAudience.Of("https://nope.example", null), default);
+
+        Assert.Null(result.AccessToken);
+        Assert.Equal("invalid_target", result.Error);
+    }
+
+    private void RespondFor(string match, string accessToken) =>
+        _idp.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/token").UsingPost()
+                .WithBody(new WireMock.Matchers.WildcardMatcher("*" + match + "*"))).AtPriority(-10)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody($$"""{"access_token":"{{accessToken}}","token_type":"Bearer","expires_in":300}"""));
 }

@@ -31,7 +31,8 @@ for (const event of ['authorization.error', 'pushed_authorization_request.error'
   provider.on(event, (_ctx, err) => log.error(`${event}: ${describe(err)}`));
 }
 // Success lines name the grant type or the event only, so tests can count refreshes and revocations.
-provider.on('grant.success', (ctx) => log.info(`grant.success: ${ctx.oidc.params?.grant_type}`));
+// A grant for a named API says which (an absolute URI from the gateway's configuration, never a secret).
+provider.on('grant.success', (ctx) => log.info(`grant.success: ${ctx.oidc.params?.grant_type}${ctx.oidc.params?.resource ? ` for ${ctx.oidc.params.resource}` : ''}`));
 provider.on('grant.revoked', () => log.info('grant.revoked'));
 provider.on('pushed_authorization_request.success', () => log.info('pushed_authorization_request.success'));
 provider.on('backchannel.success', (_ctx, _client, accountId) => log.info(`back-channel logout delivered for ${accountId} to ${settings.backchannelLogoutUri}`));

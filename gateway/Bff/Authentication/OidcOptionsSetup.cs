@@ -2,6 +2,7 @@ using Bff.Configuration;
 using Bff.Http;
 using Bff.Idp;
 using Bff.Problems;
+using Bff.Routes;
 using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Yarp.ReverseProxy.Configuration;
 
 namespace Bff.Authentication;
 
@@ -72,7 +74,8 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         options.Events.OnPushAuthorization = async context =>
         {
             var idp = context.HttpContext.RequestServices.GetRequiredService<IdpTokenClient>();
-            var parameters = context.ProtocolMessage.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value));
+            var parameters = context.ProtocolMessage.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value))
+                .Concat(RouteResources.Of(context.HttpContext).Select(r => KeyValuePair.Create("resource", r)));
             context.HandlePush(await idp.PushAuthorizationAsync(parameters, context.HttpContext.RequestAborted));
         };
 
@@ -93,6 +96,7 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         options.Events.OnRedirectToIdentityProvider = context =>
         {
             context.ProtocolMessage.RedirectUri = PublicOrigin.UrlOf(context.Request, bff.PublicOrigin, CallbackPath);
+            RouteResources.Ask(context, context.HttpContext.RequestServices.GetService<IProxyConfigProvider>()?.GetConfig().Routes ?? []);
             return Task.CompletedTask;
         };
 

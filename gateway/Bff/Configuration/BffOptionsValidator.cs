@@ -55,6 +55,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             errors.Add("Bff:Tokens:RefreshLockLifetime must be at least 00:00:00.3.");
         }
 
+        if (options.Tokens.ResourceParameter is not (ResourceParameters.Resource or ResourceParameters.Audience))
+        {
+            errors.Add($"Bff:Tokens:ResourceParameter must be {ResourceParameters.Resource} or {ResourceParameters.Audience} (was '{options.Tokens.ResourceParameter}').");
+        }
+
         RequirePositive(errors, "Bff:SessionStoreTimeout", options.SessionStoreTimeout);
         // Within the host's shutdown timeout (30 s by default), or the drain after it would be cut short.
         if (options.ShutdownDelay < TimeSpan.Zero || options.ShutdownDelay > TimeSpan.FromMinutes(1))

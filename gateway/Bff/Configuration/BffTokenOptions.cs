@@ -29,4 +29,10 @@ public sealed class BffTokenOptions
     /// the longest other requests wait before another instance takes the refresh over.
     /// </summary>
     public TimeSpan RefreshLockLifetime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The token-request parameter that names a route's <c>Bff.AccessToken.Resource</c>: <c>resource</c> (RFC 8707) or
+    /// <c>audience</c> (Auth0).
+    /// </summary>
+    public string ResourceParameter { get; set; } = ResourceParameters.Resource;
 }

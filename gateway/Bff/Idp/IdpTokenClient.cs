@@ -28,20 +28,47 @@ internal sealed partial class IdpTokenClient(
 
     private readonly BffOptions _options = options.Value;
 
-    public Task<IdpTokenResult> RefreshAsync(TokenSet current, CancellationToken cancellationToken) =>
-        RequestTokensAsync(
-            [new("grant_type", "refresh_token"), new("refresh_token", current.RefreshToken!)],
-            current, IdpCallKind.Session, cancellationToken);
+    // What a token endpoint answers when it will not issue this token although the grant and the client are fine.
+    private static readonly HashSet<string> RefusalErrors = new(StringComparer.Ordinal)
+    {
+        "invalid_target", "invalid_scope", "access_denied", "consent_required",
+    };
 
-    public Task<IdpTokenResult> ClientCredentialsAsync(IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    public Task<IdpTokenResult> RefreshAsync(TokenSet current, CancellationToken cancellationToken) =>
+        RefreshAsync(current, null, null, cancellationToken);
+
+    /// <param name="current">The session's tokens; its refresh token is sent.</param>
+    /// <param name="resource">The API the token is for (RFC 8707 <c>resource</c>, or <c>audience</c>), or null.</param>
+    /// <param name="scope">Space-separated scopes for a narrower token, or null.</param>
+    /// <param name="cancellationToken">Ends the wait for the IdP.</param>
+    public Task<IdpTokenResult> RefreshAsync(TokenSet current, string? resource, string? scope, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "refresh_token"), new("refresh_token", current.RefreshToken!) };
+        AddAudience(form, resource, scope);
+        return RequestTokensAsync(form, current, IdpCallKind.Session, cancellationToken);
+    }
+
+    public Task<IdpTokenResult> ClientCredentialsAsync(IReadOnlyList<string> scopes, CancellationToken cancellationToken) =>
+        ClientCredentialsAsync(scopes, null, cancellationToken);
+
+    public Task<IdpTokenResult> ClientCredentialsAsync(IReadOnlyList<string> scopes, string? resource, CancellationToken cancellationToken)
     {
         var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
-        if (scopes.Count > 0)
+        AddAudience(form, resource, scopes.Count > 0 ? string.Join(' ', scopes) : null);
+        return RequestTokensAsync(form, null, IdpCallKind.Session, cancellationToken);
+    }
+
+    private void AddAudience(List<KeyValuePair<string, string>> form, string? resource, string? scope)
+    {
+        if (resource is not null)
         {
-            form.Add(new("scope", string.Join(' ', scopes)));
+            form.Add(new(_options.Tokens.ResourceParameter, resource));
         }
 
-        return RequestTokensAsync(form, null, IdpCallKind.Session, cancellationToken);
+        if (scope is not null)
+        {
+            form.Add(new("scope", scope));
+        }
     }
 
     /// <summary>RFC 7009. True when the IdP confirmed (or has no revocation endpoint to ask).</summary>
@@ -91,6 +118,12 @@ internal sealed partial class IdpTokenClient(
             if (response.StatusCode == HttpStatusCode.BadRequest && error == "invalid_grant")
             {
                 return IdpTokenResult.InvalidGrant;
+            }
+
+            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden && error is not null && RefusalErrors.Contains(error))
+            {
+                LogTokenEndpointError(logger, (int)response.StatusCode, error);
+                return IdpTokenResult.Refused(error);
             }
 
             LogTokenEndpointError(logger, (int)response.StatusCode, error ?? "none");

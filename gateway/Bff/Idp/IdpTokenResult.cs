@@ -8,5 +8,7 @@ internal sealed record IdpTokenResult(IdpTokenOutcome Outcome, TokenSet? Tokens 
 
     public static readonly IdpTokenResult InvalidGrant = new(IdpTokenOutcome.InvalidGrant);
 
+    public static IdpTokenResult Refused(string error) => new(IdpTokenOutcome.Refused, Error: error);
+
     public static IdpTokenResult Unavailable(string error) => new(IdpTokenOutcome.Unavailable, Error: error);
 }

@@ -24,7 +24,9 @@ internal static class TokenResponse
                     ? rotated
                     : current?.RefreshToken,
                 root.TryGetProperty("id_token", out var id) ? id.GetString() : current?.IdToken,
-                now + lifetime);
+                now + lifetime,
+                // A refresh renews the session's own token; the APIs' tokens it holds stay valid until their expiry.
+                current?.Resources);
         }
         catch (JsonException)
         {

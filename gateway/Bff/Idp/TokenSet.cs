@@ -1,8 +1,53 @@
 namespace Bff.Idp;
 
 /// <summary>The user's tokens. Never leaves the server, never logged; encrypted at rest.</summary>
+/// <param name="AccessToken">The session's own access token.</param>
+/// <param name="RefreshToken">The session's one refresh token, for every token it holds; null when the IdP issued none.</param>
+/// <param name="IdToken">The ID token, sent as <c>id_token_hint</c> at logout.</param>
+/// <param name="AccessTokenExpiresAt">When <paramref name="AccessToken"/> expires.</param>
+/// <param name="Resources">
+/// Tokens for the APIs that routes name (<see cref="ResourceToken"/>), obtained with the same refresh token; null in
+/// sessions stored before there were any, which read the same.
+/// </param>
 internal sealed record TokenSet(
     string AccessToken,
     string? RefreshToken,
     string? IdToken,
-    DateTimeOffset AccessTokenExpiresAt);
+    DateTimeOffset AccessTokenExpiresAt,
+    IReadOnlyList<ResourceToken>? Resources = null)
+{
+    /// <summary>The token for a resource and scope (as <see cref="ResourceToken"/> names them), or null.</summary>
+    public ResourceToken? Find(string? resource, string? scope)
+    {
+        if (Resources is not { } resources)
+        {
+            return null;
+        }
+
+        foreach (var token in resources)
+        {
+            if (token.Resource == resource && token.Scope == scope)
+            {
+                return token;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>These tokens with <paramref name="token"/> in place of the one for its resource and scope.</summary>
+    public TokenSet WithResource(ResourceToken token)
+    {
+        var resources = new List<ResourceToken>((Resources?.Count ?? 0) + 1);
+        foreach (var other in Resources ?? [])
+        {
+            if (other.Resource != token.Resource || other.Scope != token.Scope)
+            {
+                resources.Add(other);
+            }
+        }
+
+        resources.Add(token);
+        return this with { Resources = resources };
+    }
+}

@@ -29,12 +29,13 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
 
         var route = context.GetReverseProxyFeature().Route.Config;
         var mode = BffRouteMetadata.GetAccessTokenMode(route);
-        if (mode is AccessTokenMode.User or AccessTokenMode.UserOptional
+        var audience = BffRouteMetadata.GetTokenAudience(route);
+        if (mode is AccessTokenMode.User or AccessTokenMode.UserOptional or AccessTokenMode.UserOrClient
             && context.Features.Get<BffSessionFeature>() is { } feature)
         {
             // The steady state of every proxied call: a session authentication found, a token that needs no
             // refresh, nothing awaited, so no state machine is allocated for the request.
-            var pending = tokens.GetAsync(feature.Session, context.RequestAborted);
+            var pending = tokens.GetAsync(feature.Session, audience, context.RequestAborted);
             if (pending.IsCompletedSuccessfully)
             {
                 var token = pending.Result;
@@ -44,7 +45,7 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
                     return ForwardAsync(context);
                 }
 
-                return RefuseAsync(context, token.Status);
+                return RefuseAsync(context, token);
             }
 
             return AwaitTokenThenForwardAsync(context, feature, pending);
@@ -52,8 +53,8 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
 
         return mode switch
         {
-            AccessTokenMode.User or AccessTokenMode.UserOptional => AuthenticateThenForwardAsync(context, mode),
-            AccessTokenMode.Client => WithClientTokenAsync(context),
+            AccessTokenMode.User or AccessTokenMode.UserOptional or AccessTokenMode.UserOrClient => AuthenticateThenForwardAsync(context, mode, audience),
+            AccessTokenMode.Client => WithClientTokenAsync(context, audience),
             _ => ForwardAsync(context),
         };
     }
@@ -63,7 +64,7 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
         var token = await pending;
         if (token.Status != AccessTokenStatus.Usable)
         {
-            await RefuseAsync(context, token.Status);
+            await RefuseAsync(context, token);
             return;
         }
 
@@ -71,50 +72,69 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
         await ForwardAsync(context);
     }
 
-    private async Task AuthenticateThenForwardAsync(HttpContext context, AccessTokenMode mode)
+    private async Task AuthenticateThenForwardAsync(HttpContext context, AccessTokenMode mode, TokenAudience? audience)
     {
         // Authentication ran in front of the proxy and left the session here when it found one; asking
         // again only for a request without one costs nothing on the path that matters.
         if (await context.GetBffSessionAsync() is not null
             && context.Features.Get<BffSessionFeature>() is { } feature)
         {
-            await AwaitTokenThenForwardAsync(context, feature, tokens.GetAsync(feature.Session, context.RequestAborted));
+            await AwaitTokenThenForwardAsync(context, feature, tokens.GetAsync(feature.Session, audience, context.RequestAborted));
             return;
         }
 
-        if (mode == AccessTokenMode.User)
+        switch (mode)
         {
-            await context.ChallengeAsync(BffSessionDefaults.Scheme);
-            return;
+            case AccessTokenMode.User:
+                await context.ChallengeAsync(BffSessionDefaults.Scheme);
+                return;
+            case AccessTokenMode.UserOrClient:
+                await WithClientTokenAsync(context, audience);
+                return;
+            default:
+                await ForwardAsync(context);
+                return;
         }
-
-        await ForwardAsync(context);
     }
 
-    private async Task WithClientTokenAsync(HttpContext context)
+    private async Task WithClientTokenAsync(HttpContext context, TokenAudience? audience)
     {
-        var token = await clientTokens.GetAsync(context.RequestAborted);
-        if (token is null)
+        var token = await clientTokens.GetAsync(audience, context.RequestAborted);
+        if (token.Error is { } error)
+        {
+            await RefusedAsync(context, error);
+            return;
+        }
+
+        if (token.AccessToken is null)
         {
             await BffProblem.IdpUnavailableAsync(context);
             return;
         }
 
-        context.Features.Set(UpstreamToken.For(token));
+        context.Features.Set(UpstreamToken.For(token.AccessToken));
         await ForwardAsync(context);
     }
 
     private static void Use(HttpContext context, BffSessionFeature feature, AccessTokenResult token)
     {
         feature.Session = token.Session!;
-        context.Features.Set(UpstreamToken.For(token.Session!.Tokens.AccessToken));
+        context.Features.Set(UpstreamToken.For(token.AccessToken!));
     }
 
-    private static Task RefuseAsync(HttpContext context, AccessTokenStatus status) =>
-        status == AccessTokenStatus.SessionEnded
-            ? BffProblem.WriteAsync(context, StatusCodes.Status401Unauthorized, BffProblem.SessionExpired, "The session has ended.")
-            // Never forward an expired token, never end the session for an IdP outage.
-            : BffProblem.IdpUnavailableAsync(context);
+    private static Task RefuseAsync(HttpContext context, AccessTokenResult token) => token.Status switch
+    {
+        AccessTokenStatus.SessionEnded =>
+            BffProblem.WriteAsync(context, StatusCodes.Status401Unauthorized, BffProblem.SessionExpired, "The session has ended."),
+        AccessTokenStatus.Refused => RefusedAsync(context, token.Error!),
+        // Never forward an expired token, never end the session for an IdP outage.
+        _ => BffProblem.IdpUnavailableAsync(context),
+    };
+
+    // The error is one of a fixed set of OAuth codes (or the gateway's own), never text from the IdP.
+    private static Task RefusedAsync(HttpContext context, string error) =>
+        BffProblem.WriteAsync(context, StatusCodes.Status403Forbidden, BffProblem.Forbidden, "Access to this API was refused.",
+            $"The identity provider would not issue a token for this route's API ({error}). The session is unchanged; other routes still work.");
 
     // Only a request that can have a body can fail on reading it: the others are forwarded without
     // awaiting anything here, and nothing of theirs is left for the error boundary to guard.

@@ -87,7 +87,7 @@ internal sealed class BffProxyTransformProvider(SessionStreams streams) : ITrans
     private static string? SessionOf(HttpContext context) =>
         context.Features.Get<UpstreamToken>() is not null
         && context.Features.Get<BffSessionFeature>() is { } feature
-        && BffRouteMetadata.GetAccessTokenMode(context.GetReverseProxyFeature().Route.Config) is AccessTokenMode.User or AccessTokenMode.UserOptional
+        && BffRouteMetadata.GetAccessTokenMode(context.GetReverseProxyFeature().Route.Config) is AccessTokenMode.User or AccessTokenMode.UserOptional or AccessTokenMode.UserOrClient
             ? feature.Session.Id
             : null;
 }

@@ -14,4 +14,8 @@ public enum AccessTokenMode
 
     /// <summary>No token.</summary>
     None,
+
+    // Last, so the values above keep their numbers for code compiled against them.
+    /// <summary>The user's token when there is a session, the gateway's client-credentials token otherwise.</summary>
+    UserOrClient,
 }

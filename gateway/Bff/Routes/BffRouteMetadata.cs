@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Bff.Routes;
@@ -7,12 +8,50 @@ internal static class BffRouteMetadata
 {
     public const string AccessToken = "Bff.AccessToken";
     public const string Antiforgery = "Bff.Antiforgery";
+    public const string AccessTokenResource = "Bff.AccessToken.Resource";
+    public const string AccessTokenScope = "Bff.AccessToken.Scope";
+
+    // Read on every proxied request: parsed once per route (a reload brings new RouteConfig objects).
+    private static readonly ConditionalWeakTable<RouteConfig, Box> Audiences = new();
 
     public static AccessTokenMode GetAccessTokenMode(RouteConfig route) =>
         route.Metadata is not null && route.Metadata.TryGetValue(AccessToken, out var value)
             && Enum.TryParse<AccessTokenMode>(value, ignoreCase: true, out var mode)
             ? mode
             : AccessTokenMode.User;
+
+    /// <summary>The resource and scope the route's token is for, or null for the session's (or client's) own token.</summary>
+    public static TokenAudience? GetTokenAudience(RouteConfig route) =>
+        route.Metadata is null ? null : Audiences.GetValue(route, static r => new Box(ReadAudience(r))).Audience;
+
+    private static TokenAudience? ReadAudience(RouteConfig route) =>
+        TokenAudience.Of(route.Metadata!.GetValueOrDefault(AccessTokenResource), route.Metadata!.GetValueOrDefault(AccessTokenScope));
+
+    /// <summary>
+    /// Every resource and scope that routes sending the user's token name: what the authorization request must ask for,
+    /// so that the refresh grant may ask for each later. Client routes are left out: the user grants them nothing.
+    /// </summary>
+    public static (IReadOnlyList<string> Resources, IReadOnlyList<string> Scopes) UserAudiences(IEnumerable<RouteConfig> routes)
+    {
+        var resources = new SortedSet<string>(StringComparer.Ordinal);
+        var scopes = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var route in routes)
+        {
+            if (GetAccessTokenMode(route) is AccessTokenMode.Client or AccessTokenMode.None || GetTokenAudience(route) is not { } audience)
+            {
+                continue;
+            }
+
+            if (audience.Resource is { } resource)
+            {
+                resources.Add(resource);
+            }
+
+            scopes.UnionWith(audience.Scopes);
+        }
+
+        return ([.. resources], [.. scopes]);
+    }
 
     public static bool RequiresAntiforgery(RouteConfig route) =>
         route.Metadata is null
@@ -32,7 +71,7 @@ internal static class BffRouteMetadata
         {
             if (!Enum.TryParse<AccessTokenMode>(mode, ignoreCase: true, out _) || int.TryParse(mode, out _))
             {
-                yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{AccessToken} must be User, UserOptional, Client or None (was '{mode}').";
+                yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{AccessToken} must be User, UserOptional, UserOrClient, Client or None (was '{mode}').";
             }
         }
 
@@ -41,4 +80,6 @@ internal static class BffRouteMetadata
             yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{Antiforgery} must be true or false (was '{antiforgery}').";
         }
     }
+
+    private sealed record Box(TokenAudience? Audience);
 }

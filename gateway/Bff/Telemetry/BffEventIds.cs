@@ -89,6 +89,7 @@ internal static class BffEventIds
     public const int SessionEndedByRefresh = 2202;
     public const int RefreshRecovered = 2203;
     public const int RefreshWaitTimedOut = 2204;
+    public const int ResourceTokenRefused = 2205;
 
     // Client tokens (Tokens)
     public const int ClientTokenFailed = 2301;

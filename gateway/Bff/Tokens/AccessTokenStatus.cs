@@ -13,4 +13,10 @@ internal enum AccessTokenStatus
     /// recovered or found stored have expired too): 503 <c>idp_unavailable</c>; the session stays.
     /// </summary>
     IdpUnavailable,
+
+    /// <summary>
+    /// The IdP will not issue a token for the route's API (or scope) to this session: 403 <c>forbidden</c>; the
+    /// session and its other tokens stay.
+    /// </summary>
+    Refused,
 }

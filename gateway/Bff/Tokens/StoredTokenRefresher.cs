@@ -1,6 +1,7 @@
 using Bff.Configuration;
 using Bff.Idp;
 using Bff.Lifecycle;
+using Bff.Routes;
 using Bff.Sessions;
 using Bff.Telemetry;
 using System.Collections.Concurrent;
@@ -15,6 +16,8 @@ namespace Bff.Tokens;
 /// the refresh itself by whoever holds the session's lock (<see cref="UserTokenManager"/> takes turns for it).
 /// Writes carry the version read, so a stale writer can never overwrite newer tokens; a refresh token whose
 /// earlier use may have succeeded is first looked up among the recent results instead of being sent again.
+/// The session has one refresh token whatever the token is for: the session's own (<c>audience</c> null) or one
+/// route's API (<see cref="TokenAudience"/>); both are refreshed the same way, under the same lock.
 /// </summary>
 internal sealed partial class StoredTokenRefresher(
     ISessionStore store,
@@ -32,8 +35,18 @@ internal sealed partial class StoredTokenRefresher(
 
     public bool IsExpired(TokenSet tokens) => time.GetUtcNow() >= tokens.AccessTokenExpiresAt;
 
+    /// <summary>Does the session need a new token for <paramref name="audience"/>?</summary>
+    public bool NeedsRefresh(TokenSet tokens, TokenAudience? audience) =>
+        AudienceTokens.Of(tokens, audience) is not { } token || token.ExpiresAt - time.GetUtcNow() <= _options.Tokens.RefreshBeforeExpiry;
+
+    public bool IsExpired(TokenSet tokens, TokenAudience? audience) =>
+        AudienceTokens.Of(tokens, audience) is not { } token || time.GetUtcNow() >= token.ExpiresAt;
+
     /// <summary>Is a refresh still needed, judging by the session as stored?</summary>
-    public async Task<(bool Done, AccessTokenResult Result)> CheckStoredAsync(string id, long startVersion)
+    /// <param name="id">The session.</param>
+    /// <param name="audience">What the token is for; null for the session's own.</param>
+    /// <param name="startToken">The token the flight started from: another one stored means someone refreshed it.</param>
+    public async Task<(bool Done, AccessTokenResult Result)> CheckStoredAsync(string id, TokenAudience? audience, string? startToken)
     {
         var stored = await store.GetFreshAsync(id, CancellationToken.None);
         if (stored is null)
@@ -41,20 +54,28 @@ internal sealed partial class StoredTokenRefresher(
             return (true, AccessTokenResult.SessionEnded);
         }
 
-        // Someone refreshed since this flight began: take their tokens even when the IdP's lifetime is
-        // shorter than RefreshBeforeExpiry, or every request would refresh again.
-        if ((stored.Version > startVersion && !IsExpired(stored.Tokens)) || !NeedsRefresh(stored.Tokens))
+        // Someone refreshed this token since this flight began: take it even when the IdP's lifetime is shorter
+        // than RefreshBeforeExpiry, or every request would refresh again. The session's version says nothing here:
+        // it also moves when another of the session's tokens is refreshed.
+        if (AudienceTokens.Of(stored.Tokens, audience) is { } token
+            && ((token.AccessToken != startToken && !IsExpired(stored.Tokens, audience)) || !NeedsRefresh(stored.Tokens, audience)))
         {
-            if (stored.Version > startVersion)
+            if (token.AccessToken != startToken)
             {
                 metrics.Refresh("reused");
             }
 
-            return (true, AccessTokenResult.Usable(stored));
+            return (true, AccessTokenResult.Usable(stored, token.AccessToken));
         }
 
         if (stored.Tokens.RefreshToken is null)
         {
+            if (audience is not null)
+            {
+                // Nothing to ask for the API's token with; the session itself is fine.
+                return (true, await RefusedAsync(id, "no_refresh_token"));
+            }
+
             // Nothing to refresh with: usable until it expires, then the session is over.
             return IsExpired(stored.Tokens)
                 ? (true, await EndAsync(id, "expired"))
@@ -65,7 +86,7 @@ internal sealed partial class StoredTokenRefresher(
     }
 
     /// <summary>The refresh itself, by the holder of the session's lock.</summary>
-    public async Task<AccessTokenResult> RefreshHeldAsync(string id)
+    public async Task<AccessTokenResult> RefreshHeldAsync(string id, TokenAudience? audience)
     {
         var session = await store.GetFreshAsync(id, CancellationToken.None);
         if (session?.Tokens.RefreshToken is not { } refreshToken)
@@ -73,46 +94,53 @@ internal sealed partial class StoredTokenRefresher(
             return AccessTokenResult.SessionEnded;
         }
 
-        // An earlier holder may have used this very refresh token and died before saving the result.
+        // An earlier holder may have used this very refresh token and died before saving the result. A flight sends one
+        // refresh token at most: when the recovered refresh renewed another of the session's tokens, this one is
+        // answered from what is stored (503 once expired), and the next request asks with the recovered token.
         if (await RecoverAsync(session, refreshToken) is { } recovered)
         {
-            return recovered;
+            return Answer(recovered, audience);
         }
 
-        var response = await idp.RefreshAsync(session.Tokens, CancellationToken.None);
+        var response = await idp.RefreshAsync(session.Tokens, audience?.Resource, audience?.Scope, CancellationToken.None);
         switch (response.Outcome)
         {
             case IdpTokenOutcome.Success:
+                var tokens = audience is null ? response.Tokens! : AudienceTokens.WithAnswer(session.Tokens, audience, response.Tokens!);
+
                 // An IdP that does not rotate gives the same refresh token back (or none, which keeps it): nothing
                 // was replaced, and a grace entry under it would make the next refresh take these tokens again
                 // (expired by then, when they live under a minute) instead of asking the IdP.
-                var replaced = response.Tokens!.RefreshToken == refreshToken ? null : refreshToken;
-                var write = await store.TryUpdateTokensAsync(id, session.Version, response.Tokens, replaced, CancellationToken.None);
+                var replaced = tokens.RefreshToken == refreshToken ? null : refreshToken;
+                var write = await store.TryUpdateTokensAsync(id, session.Version, tokens, replaced, CancellationToken.None);
                 if (write.Outcome == TokenWriteOutcome.Written)
                 {
-                    metrics.Refresh("success");
+                    metrics.Refresh(audience is null ? "success" : "resource_success");
                     LogRefreshed(logger, id);
-                    return AccessTokenResult.Usable(session with { Tokens = response.Tokens!, Version = write.Version });
+                    return AccessTokenResult.Usable(session with { Tokens = tokens, Version = write.Version }, response.Tokens!.AccessToken);
                 }
 
                 if (write.Outcome == TokenWriteOutcome.SessionMissing)
                 {
                     // Ended (logout) while the IdP answered: the new grant must not outlive it.
-                    await idp.RevokeAsync(response.Tokens!.RefreshToken ?? response.Tokens.AccessToken, "refresh_token", CancellationToken.None);
+                    await idp.RevokeAsync(tokens.RefreshToken ?? tokens.AccessToken, "refresh_token", CancellationToken.None);
                     return AccessTokenResult.SessionEnded;
                 }
 
                 var current = await store.GetFreshAsync(id, CancellationToken.None);
-                return current is null ? AccessTokenResult.SessionEnded : UsableUnlessExpired(current);
+                return current is null ? AccessTokenResult.SessionEnded : UsableUnlessExpired(current, audience);
 
             case IdpTokenOutcome.InvalidGrant:
                 if (await RecoverAsync(session, refreshToken) is { } late)
                 {
-                    return late;
+                    return Answer(late, audience);
                 }
 
                 metrics.Refresh("invalid_grant");
                 return await EndAsync(id, "invalid_grant");
+
+            case IdpTokenOutcome.Refused when audience is not null:
+                return await RefusedAsync(id, response.Error!);
 
             default:
                 metrics.Refresh("idp_unavailable");
@@ -120,7 +148,8 @@ internal sealed partial class StoredTokenRefresher(
         }
     }
 
-    private async Task<AccessTokenResult?> RecoverAsync(BffSession session, string refreshToken)
+    /// <summary>The session after taking the grace entry of <paramref name="refreshToken"/>, if there is one.</summary>
+    private async Task<Recovered?> RecoverAsync(BffSession session, string refreshToken)
     {
         var grace = await store.GetGraceTokensAsync(session.Id, refreshToken, CancellationToken.None);
         if (grace is null)
@@ -131,20 +160,28 @@ internal sealed partial class StoredTokenRefresher(
         var write = await store.TryUpdateTokensAsync(session.Id, session.Version, grace, replacedRefreshToken: null, CancellationToken.None);
         metrics.RaceRecovered();
         LogRecovered(logger, session.Id);
-        if (write.Outcome == TokenWriteOutcome.Written)
-        {
-            return UsableUnlessExpired(session with { Tokens = grace, Version = write.Version });
-        }
-
-        var current = await store.GetFreshAsync(session.Id, CancellationToken.None);
-        return current is null ? AccessTokenResult.SessionEnded : UsableUnlessExpired(current);
+        return write.Outcome == TokenWriteOutcome.Written
+            ? new Recovered(session with { Tokens = grace, Version = write.Version })
+            : new Recovered(await store.GetFreshAsync(session.Id, CancellationToken.None));
     }
+
+    private AccessTokenResult Answer(Recovered recovered, TokenAudience? audience) =>
+        recovered.Session is null ? AccessTokenResult.SessionEnded : UsableUnlessExpired(recovered.Session, audience);
 
     // Tokens this flight did not get from the IdP itself (a grace entry up to a minute old, another writer's)
     // can have expired by now, and an expired token is never forwarded. The session keeps them, refresh token
     // included, so the request after the Retry-After renews from there.
-    private AccessTokenResult UsableUnlessExpired(BffSession session) =>
-        IsExpired(session.Tokens) ? AccessTokenResult.IdpUnavailable : AccessTokenResult.Usable(session);
+    private AccessTokenResult UsableUnlessExpired(BffSession session, TokenAudience? audience) =>
+        AudienceTokens.Of(session.Tokens, audience) is { } token && time.GetUtcNow() < token.ExpiresAt
+            ? AccessTokenResult.Usable(session, token.AccessToken)
+            : AccessTokenResult.IdpUnavailable;
+
+    private Task<AccessTokenResult> RefusedAsync(string id, string error)
+    {
+        metrics.Refresh("refused");
+        LogRefused(logger, id, error);
+        return Task.FromResult(AccessTokenResult.Refused(error));
+    }
 
     // The grant is dead at the IdP (or there is none): nothing to revoke.
     private async Task<AccessTokenResult> EndAsync(string id, string reason)
@@ -156,6 +193,12 @@ internal sealed partial class StoredTokenRefresher(
     [LoggerMessage(EventId = BffEventIds.TokensRefreshed, Level = LogLevel.Information, Message = "Tokens of session {SessionId} refreshed")]
     private static partial void LogRefreshed(ILogger logger, string sessionId);
 
+    [LoggerMessage(EventId = BffEventIds.ResourceTokenRefused, Level = LogLevel.Warning, Message = "The IdP refused session {SessionId} a token for a route's API ({Error}); the session stays")]
+    private static partial void LogRefused(ILogger logger, string sessionId, string error);
+
     [LoggerMessage(EventId = BffEventIds.RefreshRecovered, Level = LogLevel.Warning, Message = "Session {SessionId} recovered the result of an earlier refresh of the same refresh token")]
     private static partial void LogRecovered(ILogger logger, string sessionId);
+
+    /// <summary>What a grace entry left: the session with its tokens, or null when the session has ended.</summary>
+    private sealed record Recovered(BffSession? Session);
 }

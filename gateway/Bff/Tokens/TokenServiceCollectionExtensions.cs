@@ -16,7 +16,7 @@ internal static class TokenServiceCollectionExtensions
         services.TryAddSingleton<ClientTokenManager>();
         services.TryAddSingleton<IRefreshLock>(sp => sp.GetRequiredService<SessionStoreKind>() == SessionStoreKind.Redis
             ? ActivatorUtilities.CreateInstance<RedisRefreshLock>(sp)
-            : new InProcessRefreshLock());
+            : new InProcessRefreshLock(sp.GetRequiredService<RefreshWaiters>()));
         services.TryAddSingleton<ISharedTokenCache>(sp => sp.GetRequiredService<SessionStoreKind>() == SessionStoreKind.Redis
             ? ActivatorUtilities.CreateInstance<RedisTokenCache>(sp)
             : new LocalTokenCache());

@@ -1,4 +1,5 @@
 using Bff.Configuration;
+using Bff.Routes;
 using Bff.Sessions;
 using Bff.Telemetry;
 using System.Collections.Concurrent;
@@ -14,7 +15,8 @@ namespace Bff.Tokens;
 /// instance: concurrent requests of this instance share one flight, and flights of different instances
 /// take turns through <see cref="IRefreshLock"/>. A flight always starts from the session as stored, and
 /// writes with a version check, so a stale reader can neither replay a rotated refresh token nor
-/// overwrite newer tokens.
+/// overwrite newer tokens. A route may ask for a token for its own API (<see cref="TokenAudience"/>): it is got with
+/// the session's one refresh token, so it takes turns with every other refresh of the session, on the same lock.
 /// </summary>
 internal sealed partial class UserTokenManager(
     StoredTokenRefresher refresher,
@@ -30,44 +32,60 @@ internal sealed partial class UserTokenManager(
     private readonly ConcurrentDictionary<string, Task<AccessTokenResult>> _flights = new(StringComparer.Ordinal);
     private readonly BffOptions _options = options.Value;
 
-    public async ValueTask<AccessTokenResult> GetAsync(BffSession session, CancellationToken cancellationToken)
+    public ValueTask<AccessTokenResult> GetAsync(BffSession session, CancellationToken cancellationToken) =>
+        GetAsync(session, null, cancellationToken);
+
+    /// <param name="session">The request's session.</param>
+    /// <param name="audience">The route's API and scope; null for the session's own token.</param>
+    /// <param name="cancellationToken">Ends this request's wait (not the refresh others may wait for).</param>
+    public async ValueTask<AccessTokenResult> GetAsync(BffSession session, TokenAudience? audience, CancellationToken cancellationToken)
     {
-        if (!refresher.NeedsRefresh(session.Tokens))
+        if (audience is null)
         {
-            return AccessTokenResult.Usable(session);
+            if (!refresher.NeedsRefresh(session.Tokens))
+            {
+                return AccessTokenResult.Usable(session);
+            }
+        }
+        else if (session.Tokens.Find(audience.Resource, audience.Scope) is { } token && !refresher.NeedsRefresh(session.Tokens, audience))
+        {
+            return AccessTokenResult.Usable(session, token.AccessToken);
         }
 
-        var result = await JoinFlightAsync(session).WaitAsync(cancellationToken);
+        var result = await JoinFlightAsync(session, audience).WaitAsync(cancellationToken);
 
         // An IdP outage ends nothing: the current token is used for as long as it is valid.
-        if (result.Status == AccessTokenStatus.IdpUnavailable && !refresher.IsExpired(session.Tokens))
+        if (result.Status == AccessTokenStatus.IdpUnavailable && !refresher.IsExpired(session.Tokens, audience))
         {
-            return AccessTokenResult.Usable(session);
+            return AccessTokenResult.Usable(session, AudienceTokens.Of(session.Tokens, audience)!.Value.AccessToken);
         }
 
         return result;
     }
 
-    private Task<AccessTokenResult> JoinFlightAsync(BffSession session)
+    private Task<AccessTokenResult> JoinFlightAsync(BffSession session, TokenAudience? audience)
     {
         var mine = new TaskCompletionSource<AccessTokenResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var flight = _flights.GetOrAdd(session.Id, mine.Task);
+        // One flight per token on this instance; flights for different tokens of one session still take turns on
+        // the session's lock.
+        var key = audience is null ? session.Id : session.Id + "\n" + audience.Key;
+        var flight = _flights.GetOrAdd(key, mine.Task);
         if (flight == mine.Task)
         {
-            _ = FlyAsync(session, mine);
+            _ = FlyAsync(session, audience, key, mine);
         }
 
         return flight;
     }
 
     // Not tied to any one request: the requests that joined must all get the result.
-    private async Task FlyAsync(BffSession session, TaskCompletionSource<AccessTokenResult> completion)
+    private async Task FlyAsync(BffSession session, TokenAudience? audience, string key, TaskCompletionSource<AccessTokenResult> completion)
     {
         AccessTokenResult result = default;
         Exception? failure = null;
         try
         {
-            result = await RefreshAsync(session.Id, session.Version);
+            result = await RefreshAsync(session.Id, audience, AudienceTokens.Of(session.Tokens, audience)?.AccessToken);
         }
         catch (Exception ex)
         {
@@ -76,7 +94,7 @@ internal sealed partial class UserTokenManager(
 
         // Leave the table before completing: a request that arrives after the result must start a new
         // flight, not be handed this one's (possibly already outdated) answer.
-        _flights.TryRemove(new KeyValuePair<string, Task<AccessTokenResult>>(session.Id, completion.Task));
+        _flights.TryRemove(new KeyValuePair<string, Task<AccessTokenResult>>(key, completion.Task));
         if (failure is null)
         {
             completion.TrySetResult(result);
@@ -87,7 +105,7 @@ internal sealed partial class UserTokenManager(
         }
     }
 
-    private async Task<AccessTokenResult> RefreshAsync(string id, long startVersion)
+    private async Task<AccessTokenResult> RefreshAsync(string id, TokenAudience? audience, string? startToken)
     {
         var deadline = time.GetUtcNow() + _options.Tokens.IdpTimeout + (2 * _options.Tokens.RefreshLockLifetime);
         var waitStarted = Stopwatch.GetTimestamp();
@@ -95,7 +113,7 @@ internal sealed partial class UserTokenManager(
         while (true)
         {
             using var signal = signals.Register(id);
-            var (done, result) = await refresher.CheckStoredAsync(id, startVersion);
+            var (done, result) = await refresher.CheckStoredAsync(id, audience, startToken);
             if (done)
             {
                 RecordWait(waited, waitStarted);
@@ -109,8 +127,8 @@ internal sealed partial class UserTokenManager(
                     RecordWait(waited, waitStarted);
 
                     // The previous holder may have saved new tokens just before it released the lock.
-                    (done, result) = await refresher.CheckStoredAsync(id, startVersion);
-                    return done ? result : await refresher.RefreshHeldAsync(id);
+                    (done, result) = await refresher.CheckStoredAsync(id, audience, startToken);
+                    return done ? result : await refresher.RefreshHeldAsync(id, audience);
                 }
             }
 

@@ -76,6 +76,14 @@ export function createProvider(settings, log) {
   };
 
   const isBff = (c) => c?.clientId === settings.clientId;
+  const knownResources = [settings.apiResource, ...settings.apiResources, ...settings.refusedResources];
+  const resourceServer = (resource) => ({
+    scope: 'api',
+    audience: resource,
+    accessTokenFormat: settings.accessTokenFormat,
+    accessTokenTTL: settings.accessTokenTtl,
+    jwt: { sign: { alg: 'RS256' } },
+  });
 
   const provider = new Provider(settings.issuer, {
     clients: [client],
@@ -99,7 +107,19 @@ export function createProvider(settings, log) {
     // Puts name and email in the ID token itself, where the gateway reads them.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
-    rotateRefreshToken: true,
+    // oidc-provider rotates (uses up) the refresh token before it looks at the `resource` asked for, so a refusal
+    // there would leave the client holding a used token, whose next use revokes the whole grant. Refusing here,
+    // before the rotation, leaves the refresh token as it was, as an IdP that checks first does.
+    async rotateRefreshToken(ctx) {
+      const { resource } = ctx.oidc.params;
+      if (resource) {
+        const granted = ctx.oidc.entities.RefreshToken?.resourceIndicators;
+        if (settings.refusedResources.includes(resource) || (granted && !granted.has(resource))) {
+          throw new errors.InvalidTarget();
+        }
+      }
+      return true;
+    },
     ttl: {
       AccessToken: settings.accessTokenTtl,
       ClientCredentials: settings.accessTokenTtl,
@@ -129,10 +149,12 @@ export function createProvider(settings, log) {
       },
       resourceIndicators: {
         enabled: true,
-        // The gateway never sends `resource`; default to the API so every access token it gets
-        // is a JWT the demo API can validate.
+        // Without `resource` the API of IDP_API_RESOURCE, so every access token the gateway gets is a JWT an API can
+        // validate. Of several granted ones (a login naming the routes' APIs), the session's own token is for that
+        // one too; a token for another API is asked for by name.
         async defaultResource(_ctx, _client, oneOf) {
-          return oneOf ?? settings.apiResource;
+          if (!oneOf) return settings.apiResource;
+          return oneOf.includes(settings.apiResource) ? settings.apiResource : oneOf[0];
         },
         // Refresh and code exchanges keep the resource granted at authorization, so a refreshed
         // token has the same format and audience as the first one.
@@ -140,14 +162,8 @@ export function createProvider(settings, log) {
           return true;
         },
         async getResourceServerInfo(_ctx, resource) {
-          if (resource !== settings.apiResource) throw new errors.InvalidTarget();
-          return {
-            scope: 'api',
-            audience: settings.apiResource,
-            accessTokenFormat: settings.accessTokenFormat,
-            accessTokenTTL: settings.accessTokenTtl,
-            jwt: { sign: { alg: 'RS256' } },
-          };
+          if (!knownResources.includes(resource)) throw new errors.InvalidTarget();
+          return resourceServer(resource);
         },
       },
     },
@@ -172,6 +188,10 @@ export function createProvider(settings, log) {
         return grantId ? oidc.provider.Grant.find(grantId) : undefined;
       }
       const grant = new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+      // A login that names the routes' APIs still gets the session's own token for IDP_API_RESOURCE.
+      if (!oidc.resourceServers[settings.apiResource]) {
+        oidc.resourceServers[settings.apiResource] = new oidc.provider.ResourceServer(settings.apiResource, resourceServer(settings.apiResource));
+      }
       grant.addOIDCScope([...oidc.requestParamOIDCScopes, 'offline_access'].join(' '));
       if (oidc.requestParamClaims.size) grant.addOIDCClaims([...oidc.requestParamClaims]);
       for (const [indicator, server] of Object.entries(oidc.resourceServers)) {

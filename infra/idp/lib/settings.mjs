@@ -98,6 +98,10 @@ export function readSettings() {
     postLogoutRedirectUris,
     backchannelLogoutUri,
     apiResource: absoluteUrl('IDP_API_RESOURCE', text('IDP_API_RESOURCE', 'https://api.bff.example')),
+    // More APIs (RFC 8707 resources), each the audience of its own JWT access tokens.
+    apiResources: list('IDP_API_RESOURCES').map((u) => absoluteUrl('IDP_API_RESOURCES', u)),
+    // APIs a login may name but the token endpoint refuses (invalid_target), as an IdP policy would.
+    refusedResources: list('IDP_REFUSED_RESOURCES').map((u) => absoluteUrl('IDP_REFUSED_RESOURCES', u)),
     accessTokenTtl: positiveInteger('IDP_ACCESS_TOKEN_TTL', 300),
     idTokenTtl: positiveInteger('IDP_ID_TOKEN_TTL', 3600),
     refreshTokenTtl,
