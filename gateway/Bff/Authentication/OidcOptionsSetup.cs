@@ -1,4 +1,5 @@
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Http;
 using Bff.Idp;
 using Bff.Problems;
@@ -12,8 +13,11 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Bff.Authentication;
 
-/// <summary>Wires the OIDC handler from <see cref="BffOptions"/>: code flow with PKCE, confidential client.</summary>
-internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, IHttpClientFactory clients, ILoggerFactory loggerFactory)
+/// <summary>
+/// Wires the OIDC handler from <see cref="BffOptions"/>: code flow with PKCE, confidential client; one scheme per
+/// frontend (<see cref="BffFrontend.OidcScheme"/>), each with its client and its origin's redirect URIs.
+/// </summary>
+internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, FrontendCatalog frontends, IHttpClientFactory clients, ILoggerFactory loggerFactory)
     : IConfigureNamedOptions<OpenIdConnectOptions>
 {
     public const string CallbackPath = "/signin-oidc";
@@ -25,14 +29,18 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
 
     public void Configure(string? name, OpenIdConnectOptions options)
     {
-        if (name != BffSessionDefaults.OidcScheme)
+        var bff = bffOptions.Value;
+        // The default scheme is there even when the top-level client serves no host: discovery is read through it.
+        var frontend = frontends.All.FirstOrDefault(f => f.OidcScheme == name);
+        if (frontend is null && name != BffSessionDefaults.OidcScheme)
         {
             return;
         }
 
-        var bff = bffOptions.Value;
+        var origin = frontend?.Origin ?? bff.PublicOrigin;
         options.Authority = bff.Authority;
-        ApplyClient(options, bff);
+        // A default scheme that serves no host still needs a client to pass the handler's validation.
+        ApplyClient(options, frontend?.Client ?? (bff.Frontends.Count > 0 ? bff.Frontends[0] : bff));
         options.RequireHttpsMetadata = bff.RequireHttpsMetadata;
         options.ResponseType = OpenIdConnectResponseType.Code;
         // Query rather than form_post: the code is single-use and bound to PKCE, and a GET callback
@@ -72,15 +80,17 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         options.Events.OnPushAuthorization = async context =>
         {
             var idp = context.HttpContext.RequestServices.GetRequiredService<IdpTokenClient>();
+            var client = context.HttpContext.RequestServices.GetRequiredService<IdpClients>().For(frontend?.Name);
             var parameters = context.ProtocolMessage.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value));
-            context.HandlePush(await idp.PushAuthorizationAsync(parameters, context.HttpContext.RequestAborted));
+            context.HandlePush(await idp.PushAuthorizationAsync(client, parameters, context.HttpContext.RequestAborted));
         };
 
         options.Events.OnAuthorizationCodeReceived = async context =>
         {
             var idp = context.HttpContext.RequestServices.GetRequiredService<IdpTokenClient>();
+            var client = context.HttpContext.RequestServices.GetRequiredService<IdpClients>().For(frontend?.Name);
             var parameters = context.TokenEndpointRequest!.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value));
-            if (await idp.RedeemCodeAsync(parameters, context.HttpContext.RequestAborted) is { } response)
+            if (await idp.RedeemCodeAsync(client, parameters, context.HttpContext.RequestAborted) is { } response)
             {
                 context.HandleCodeRedemption(new OpenIdConnectMessage(response));
             }
@@ -92,7 +102,7 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
 
         options.Events.OnRedirectToIdentityProvider = context =>
         {
-            context.ProtocolMessage.RedirectUri = PublicOrigin.UrlOf(context.Request, bff.PublicOrigin, CallbackPath);
+            context.ProtocolMessage.RedirectUri = PublicOrigin.UrlOf(context.Request, origin, CallbackPath);
             return Task.CompletedTask;
         };
 

@@ -1,4 +1,5 @@
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Problems;
 using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication;
@@ -22,7 +23,7 @@ internal static partial class LoginEndpoint
 
         try
         {
-            await context.ChallengeAsync(BffSessionDefaults.OidcScheme, new AuthenticationProperties { RedirectUri = target });
+            await context.ChallengeAsync(context.GetBffFrontend()?.OidcScheme ?? BffSessionDefaults.OidcScheme, new AuthenticationProperties { RedirectUri = target });
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {

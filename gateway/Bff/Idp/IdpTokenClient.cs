@@ -29,9 +29,13 @@ internal sealed partial class IdpTokenClient(
     private readonly BffOptions _options = options.Value;
 
     public Task<IdpTokenResult> RefreshAsync(TokenSet current, CancellationToken cancellationToken) =>
+        RefreshAsync(authenticator, current, cancellationToken);
+
+    /// <summary>A refresh as <paramref name="client"/>, the client the session logged in with.</summary>
+    public Task<IdpTokenResult> RefreshAsync(ClientAuthenticator client, TokenSet current, CancellationToken cancellationToken) =>
         RequestTokensAsync(
             [new("grant_type", "refresh_token"), new("refresh_token", current.RefreshToken!)],
-            current, IdpCallKind.Session, cancellationToken);
+            current, IdpCallKind.Session, cancellationToken, client);
 
     public Task<IdpTokenResult> ClientCredentialsAsync(IReadOnlyList<string> scopes, CancellationToken cancellationToken)
     {
@@ -45,7 +49,11 @@ internal sealed partial class IdpTokenClient(
     }
 
     /// <summary>RFC 7009. True when the IdP confirmed (or has no revocation endpoint to ask).</summary>
-    public async Task<bool> RevokeAsync(string token, string tokenTypeHint, CancellationToken cancellationToken)
+    public Task<bool> RevokeAsync(string token, string tokenTypeHint, CancellationToken cancellationToken) =>
+        RevokeAsync(authenticator, token, tokenTypeHint, cancellationToken);
+
+    /// <summary>A revocation as <paramref name="client"/>, the client the token was issued to.</summary>
+    public async Task<bool> RevokeAsync(ClientAuthenticator client, string token, string tokenTypeHint, CancellationToken cancellationToken)
     {
         try
         {
@@ -56,7 +64,7 @@ internal sealed partial class IdpTokenClient(
             }
 
             using var request = CreateRequest(endpoints.RevocationEndpoint, endpoints,
-                [new("token", token), new("token_type_hint", tokenTypeHint)]);
+                [new("token", token), new("token_type_hint", tokenTypeHint)], client);
             using var response = await SendAsync(request, IdpCallKind.Session, cancellationToken);
             return response.IsSuccessStatusCode;
         }
@@ -68,14 +76,14 @@ internal sealed partial class IdpTokenClient(
     }
 
     private async Task<IdpTokenResult> RequestTokensAsync(
-        List<KeyValuePair<string, string>> form, TokenSet? current, IdpCallKind kind, CancellationToken cancellationToken)
+        List<KeyValuePair<string, string>> form, TokenSet? current, IdpCallKind kind, CancellationToken cancellationToken, ClientAuthenticator? client = null)
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "unavailable";
         try
         {
             var endpoints = await metadata.GetAsync(cancellationToken);
-            using var request = CreateRequest(endpoints.TokenEndpoint, endpoints, form);
+            using var request = CreateRequest(endpoints.TokenEndpoint, endpoints, form, client);
             using var response = await SendAsync(request, kind, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
 
@@ -107,10 +115,10 @@ internal sealed partial class IdpTokenClient(
         }
     }
 
-    private HttpRequestMessage CreateRequest(Uri endpoint, IdpEndpoints endpoints, List<KeyValuePair<string, string>> form)
+    private HttpRequestMessage CreateRequest(Uri endpoint, IdpEndpoints endpoints, List<KeyValuePair<string, string>> form, ClientAuthenticator? client = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
-        authenticator.Apply(request, form, endpoints);
+        (client ?? authenticator).Apply(request, form, endpoints);
         request.Content = new FormUrlEncodedContent(form);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return request;

@@ -23,7 +23,8 @@ internal sealed partial class StoredTokenRefresher(
     IOptions<BffOptions> options,
     BffMetrics metrics,
     TimeProvider time,
-    ILogger<StoredTokenRefresher> logger)
+    ILogger<StoredTokenRefresher> logger,
+    IdpClients? clients = null)
 {
     private readonly BffOptions _options = options.Value;
 
@@ -79,7 +80,11 @@ internal sealed partial class StoredTokenRefresher(
             return recovered;
         }
 
-        var response = await idp.RefreshAsync(session.Tokens, CancellationToken.None);
+        // As the client the session logged in with: the IdP binds a refresh token to its client.
+        var client = clients?.For(session.Frontend);
+        var response = client is null
+            ? await idp.RefreshAsync(session.Tokens, CancellationToken.None)
+            : await idp.RefreshAsync(client, session.Tokens, CancellationToken.None);
         switch (response.Outcome)
         {
             case IdpTokenOutcome.Success:
@@ -98,7 +103,10 @@ internal sealed partial class StoredTokenRefresher(
                 if (write.Outcome == TokenWriteOutcome.SessionMissing)
                 {
                     // Ended (logout) while the IdP answered: the new grant must not outlive it.
-                    await idp.RevokeAsync(response.Tokens!.RefreshToken ?? response.Tokens.AccessToken, "refresh_token", CancellationToken.None);
+                    var revoked = response.Tokens!.RefreshToken ?? response.Tokens.AccessToken;
+                    await (client is null
+                        ? idp.RevokeAsync(revoked, "refresh_token", CancellationToken.None)
+                        : idp.RevokeAsync(client, revoked, "refresh_token", CancellationToken.None));
                     return AccessTokenResult.SessionEnded;
                 }
 
