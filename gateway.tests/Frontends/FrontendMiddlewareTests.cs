@@ -24,6 +24,8 @@ public sealed class FrontendMiddlewareTests : IDisposable
 
     private static Dictionary<string, string?> TwoFrontends(bool topLevelClient = true) => new()
     {
+        // Discovery is read on the first login: on a loaded machine that can take longer than the usual 2 s.
+        ["Bff:Tokens:IdpTimeout"] = "00:00:30",
         ["Bff:ClientId"] = topLevelClient ? "bff" : null,
         ["Bff:Frontends:admin:Origin"] = AdminOrigin,
         ["Bff:Frontends:admin:ClientId"] = "bff-admin",
