@@ -95,10 +95,19 @@ public class BffFrontendsValidatorTests
     public void CookieNameOfAnother_NamesTheKey() =>
         Assert.Contains(Errors(Settings(("Bff:Frontends:admin:Cookie:Name", "__Host-bff"))), e => e.StartsWith("Bff:Frontends:admin:Cookie:Name is also Bff:Cookie:Name", StringComparison.Ordinal));
 
+    [Theory]
+    [InlineData("CacheDuration", "00:00:01")]
+    [InlineData("IdleTimeout", "00:05:00")]
+    [InlineData("SlidingWriteInterval", "00:00:10")]
+    [InlineData("MaxSessionsPerUser", "5")]
+    [InlineData("AllowInMemoryStore", "true")]
+    public void StoreWideSessionSetting_PerFrontend_NamesTheKey(string key, string value) =>
+        Assert.Contains($"Bff:Frontends:admin:Session:{key} is store-wide: set Bff:Session:{key} instead.",
+            Errors(Settings(($"Bff:Frontends:admin:Session:{key}", value))));
+
     [Fact]
-    public void StoreWideSessionSetting_PerFrontend_NamesTheKey() =>
-        Assert.Contains("Bff:Frontends:admin:Session:CacheDuration is store-wide: set Bff:Session:CacheDuration instead.",
-            Errors(Settings(("Bff:Frontends:admin:Session:CacheDuration", "00:00:01"))));
+    public void AbsoluteLifetime_PerFrontend_IsValid() =>
+        Assert.Empty(Errors(Settings(("Bff:Frontends:admin:Session:AbsoluteLifetime", "01:00:00"))));
 
     [Fact]
     public void FrontendClientSettings_AreValidatedUnderItsSection() =>
