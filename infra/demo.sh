@@ -68,7 +68,9 @@ pids+=($!)
 wait_http "demo API" "http://127.0.0.1:$API_PORT/api/health" "$!" "$RUN/demo-api.log"
 say "Demo API http://127.0.0.1:$API_PORT"
 
-# The stock host (gateway/Bff.Host) with the demo SPA (infra/demo-spa) as its web root.
+# The stock host (gateway/Bff.Host) with the demo SPA (infra/demo-spa) as its web root, on two origins: the
+# customer SPA (the top-level client) on 127.0.0.1 and the admin console (Bff:Frontends:admin, its own client
+# and cookie, and a route only it may call) on 127.0.0.2.
 (
   export ASPNETCORE_ENVIRONMENT=Development
   export Bff__Authority="http://127.0.0.1:$IDP_PORT"
@@ -80,7 +82,15 @@ say "Demo API http://127.0.0.1:$API_PORT"
   export ReverseProxy__Routes__api__ClusterId=api
   export 'ReverseProxy__Routes__api__Match__Path=/api/{**catch-all}'
   export ReverseProxy__Clusters__api__Destinations__demo__Address="http://127.0.0.1:$API_PORT/"
-  exec dotnet gateway/Bff.Host/bin/Release/net10.0/Bff.Host.dll --urls "http://127.0.0.1:$GATEWAY_PORT" \
+  export Bff__Frontends__admin__Origin="http://127.0.0.2:$GATEWAY_PORT"
+  export Bff__Frontends__admin__ClientId=bff-admin
+  export Bff__Frontends__admin__ClientSecret=bff-admin-secret
+  export ReverseProxy__Routes__adminapi__ClusterId=api
+  export ReverseProxy__Routes__adminapi__Match__Path=/admin-api/me
+  export ReverseProxy__Routes__adminapi__Transforms__0__PathSet=/api/me
+  # A metadata key has a dot, which no shell variable name may have: env sets it.
+  exec env 'ReverseProxy__Routes__adminapi__Metadata__Bff.Frontends=admin' \
+    dotnet gateway/Bff.Host/bin/Release/net10.0/Bff.Host.dll --urls "http://127.0.0.1:$GATEWAY_PORT;http://127.0.0.2:$GATEWAY_PORT" \
     --webroot "$PWD/infra/demo-spa"
 ) >"$RUN/gateway.log" 2>&1 &
 pids+=($!)
@@ -89,6 +99,7 @@ wait_http "gateway" "http://127.0.0.1:$GATEWAY_PORT/healthz" "$!" "$RUN/gateway.
 cat <<EOF
 
   Bff demo is running: http://127.0.0.1:$GATEWAY_PORT
+  Admin console (a second frontend of the same gateway): http://127.0.0.2:$GATEWAY_PORT/admin/
 
   Sign in as alice / alice or bob / bob.
   Logs: $RUN/{gateway,idp,demo-api,redis}.log

@@ -1,6 +1,10 @@
 // The demo SPA: plain DOM code on top of bff-client.js. Every element a test looks at has an id.
 import { bff } from '/bff-client.js';
 
+// The demo serves the admin console (a second frontend, on 127.0.0.2) from this same web root: its
+// origin's own pages, such as where the IdP's logout lands (/), belong to the console.
+if (location.hostname === '127.0.0.2') location.replace('/admin/');
+
 const $ = (id) => document.getElementById(id);
 
 // ?warnBefore=<seconds>&poll=<seconds> try the expiry warning with a gateway on short timeouts.

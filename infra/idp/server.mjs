@@ -35,8 +35,8 @@ for (const event of ['authorization.error', 'pushed_authorization_request.error'
 provider.on('grant.success', (ctx) => log.info(`grant.success: ${ctx.oidc.params?.grant_type}${ctx.oidc.params?.resource ? ` for ${ctx.oidc.params.resource}` : ''}`));
 provider.on('grant.revoked', () => log.info('grant.revoked'));
 provider.on('pushed_authorization_request.success', () => log.info('pushed_authorization_request.success'));
-provider.on('backchannel.success', (_ctx, _client, accountId) => log.info(`back-channel logout delivered for ${accountId} to ${settings.backchannelLogoutUri}`));
-provider.on('backchannel.error', (_ctx, err, _client, accountId) => log.error(`back-channel logout for ${accountId} to ${settings.backchannelLogoutUri} failed: ${err?.message ?? err}`));
+provider.on('backchannel.success', (_ctx, client, accountId) => log.info(`back-channel logout delivered for ${accountId} to ${client?.backchannelLogoutUri} (${client?.clientId})`));
+provider.on('backchannel.error', (_ctx, err, client, accountId) => log.error(`back-channel logout for ${accountId} to ${client?.backchannelLogoutUri} (${client?.clientId}) failed: ${err?.message ?? err}`));
 
 const server = createServer(provider.callback());
 server.on('error', (err) => {

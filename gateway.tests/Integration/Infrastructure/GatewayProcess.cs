@@ -135,7 +135,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         var output = new ProcessOutput($"gateway-{port}", TestRun.LogFilePath($"gateway-{port}"));
         var process = ChildProcess.Start(
             DotnetHost(),
-            [RepoPaths.GatewayDll, "--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")],
+            [RepoPaths.GatewayDll, "--urls", string.Join(';', options.Hosts.Select(host => string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}")))],
             RepoPaths.GatewayOutputDirectory,
             environment,
             output,

@@ -19,6 +19,12 @@ public sealed class GatewayStartOptions
     /// <summary>Raw environment variables on top of the config; a null value removes one.</summary>
     public IDictionary<string, string?> ExtraEnvironment { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// The loopback addresses the gateway listens on, all on its one port (several frontends on several origins).
+    /// Keep 127.0.0.1 among them: <see cref="GatewayProcess.BaseAddress"/> and the readiness probe use it.
+    /// </summary>
+    public IReadOnlyList<string> Hosts { get; init; } = ["127.0.0.1"];
+
     // As generous as the IdP's: with several processes starting at once on two cores, a start can take over 30 s.
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

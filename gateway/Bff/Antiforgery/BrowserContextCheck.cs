@@ -30,7 +30,10 @@ internal sealed class BrowserContextCheck
     }
 
     /// <summary>Null when the request may proceed, otherwise the reason it is refused (a metric tag).</summary>
-    public string? Check(HttpRequest request)
+    public string? Check(HttpRequest request) => Check(request, _publicOrigin);
+
+    /// <summary>The same against a frontend's own origin (null derives it from the request).</summary>
+    public static string? Check(HttpRequest request, Uri? publicOrigin)
     {
         var origin = request.Headers.Origin;
         var site = request.Headers[FetchSiteHeaderName];
@@ -47,7 +50,7 @@ internal sealed class BrowserContextCheck
                 return "null_origin";
             }
 
-            if (!IsPublicOrigin(origin[0], request))
+            if (!IsPublicOrigin(origin[0], request, publicOrigin))
             {
                 return "foreign_origin";
             }
@@ -74,7 +77,7 @@ internal sealed class BrowserContextCheck
         };
     }
 
-    private bool IsPublicOrigin(string? value, HttpRequest request)
+    private static bool IsPublicOrigin(string? value, HttpRequest request, Uri? publicOrigin)
     {
         if (string.IsNullOrEmpty(value)
             || !Uri.TryCreate(value, UriKind.Absolute, out var origin)
@@ -85,7 +88,7 @@ internal sealed class BrowserContextCheck
             return false;
         }
 
-        var expected = _publicOrigin;
+        var expected = publicOrigin;
         if (expected is null && !Uri.TryCreate(PublicOrigin.Of(request, configured: null), UriKind.Absolute, out expected))
         {
             return false;

@@ -1,5 +1,6 @@
 using Bff.Authentication;
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Http;
 using Bff.Problems;
 using Bff.Routes;
@@ -30,7 +31,8 @@ internal sealed partial class CsrfMiddleware(
     IAntiforgery antiforgery,
     IOptions<BffOptions> options,
     BffMetrics metrics,
-    ILogger<CsrfMiddleware> logger)
+    ILogger<CsrfMiddleware> logger,
+    FrontendCatalog? frontends = null)
 {
     public const string HeaderName = BffHeaders.CsrfHeaderName;
 
@@ -38,6 +40,11 @@ internal sealed partial class CsrfMiddleware(
     private const int MaxTokenLength = 2048;
 
     private readonly BrowserContextCheck _browserContext = new(options.Value.PublicOrigin);
+
+    // Each named frontend's origin, parsed once; the default frontend's is the check's own.
+    private readonly Dictionary<string, Uri> _frontendOrigins = frontends is { HasNamed: true }
+        ? frontends.All.Where(f => !f.IsDefault).ToDictionary(f => f.Name, f => new Uri(f.Origin!, UriKind.Absolute), StringComparer.Ordinal)
+        : [];
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -47,7 +54,9 @@ internal sealed partial class CsrfMiddleware(
             return next(context);
         }
 
-        var refusal = _browserContext.Check(context.Request);
+        var refusal = _frontendOrigins.Count > 0 && frontends!.Of(context) is { IsDefault: false } frontend
+            ? BrowserContextCheck.Check(context.Request, _frontendOrigins[frontend.Name])
+            : _browserContext.Check(context.Request);
         if (refusal is null && requirement == CsrfRequirement.Full)
         {
             if (!HasCsrfHeader(context.Request))

@@ -10,12 +10,19 @@ namespace Bff.Authentication;
 /// <summary>Registers the session scheme and the OpenID Connect scheme that signs users in.</summary>
 internal static class AuthenticationServiceCollectionExtensions
 {
-    public static IServiceCollection AddBffAuthentication(this IServiceCollection services)
+    /// <param name="services">The host's services.</param>
+    /// <param name="frontends">The names of the named frontends (<c>Bff:Frontends</c>), each with an OIDC scheme of its own.</param>
+    public static IServiceCollection AddBffAuthentication(this IServiceCollection services, IEnumerable<string> frontends)
     {
         services.TryAddSingleton<SessionAuthenticator>();
-        services.AddAuthentication()
+        var authentication = services.AddAuthentication()
             .AddScheme<BffSessionSchemeOptions, BffSessionHandler>(BffSessionDefaults.Scheme, _ => { })
             .AddOpenIdConnect(BffSessionDefaults.OidcScheme, _ => { });
+        foreach (var frontend in frontends)
+        {
+            authentication.AddOpenIdConnect(BffSessionDefaults.OidcScheme + "-" + frontend, _ => { });
+        }
+
         // The session is the default only where the host chose none: a host with schemes of its own keeps them,
         // and the gateway names its scheme wherever it authenticates or challenges.
         services.Configure<AuthenticationOptions>(options =>

@@ -1,4 +1,5 @@
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Lifecycle;
 using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication;
@@ -27,11 +28,15 @@ internal sealed partial class BffAuthenticationMiddleware
     private readonly PathString[] _oidcPaths;
     private readonly PathString _callbackPath;
     private readonly SessionAuthenticator _authenticator;
+    private readonly FrontendCatalog? _frontends;
 
-    public BffAuthenticationMiddleware(RequestDelegate next, IAuthenticationSchemeProvider schemes, IOptionsMonitor<OpenIdConnectOptions> oidc, SessionAuthenticator authenticator)
+    public BffAuthenticationMiddleware(
+        RequestDelegate next, IAuthenticationSchemeProvider schemes, IOptionsMonitor<OpenIdConnectOptions> oidc, SessionAuthenticator authenticator,
+        FrontendCatalog? frontends = null)
     {
         _next = next;
         _authenticator = authenticator;
+        _frontends = frontends is { HasNamed: true } ? frontends : null;
         _framework = new AuthenticationMiddleware(next, schemes);
 
         // The only scheme that handles requests of its own. RemoteSignOutPath is off (see OidcOptionsSetup),
@@ -49,7 +54,7 @@ internal sealed partial class BffAuthenticationMiddleware
         {
             if (context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase))
             {
-                return path == _callbackPath ? CallbackAsync(context) : _framework.Invoke(context);
+                return path == _callbackPath ? CallbackAsync(context) : RemoteAsync(context);
             }
         }
 
@@ -77,7 +82,7 @@ internal sealed partial class BffAuthenticationMiddleware
     {
         try
         {
-            await _framework.Invoke(context);
+            await RemoteAsync(context);
         }
         catch when (context.Features.Get<BffSessionFeature>() is not null)
         {
@@ -90,6 +95,22 @@ internal sealed partial class BffAuthenticationMiddleware
             LogCallbackSessionDeleted(services.GetRequiredService<ILogger<BffAuthenticationMiddleware>>(), id);
             throw;
         }
+    }
+
+    // Every frontend's scheme answers on the same callback paths (under its path base): only the request's
+    // frontend's may, since another would find state it did not protect. Without named frontends, the framework.
+    private Task RemoteAsync(HttpContext context) =>
+        _frontends?.Of(context) is { } frontend ? FrontendRemoteAsync(context, frontend.OidcScheme) : _framework.Invoke(context);
+
+    private async Task FrontendRemoteAsync(HttpContext context, string scheme)
+    {
+        var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+        if (await handlers.GetHandlerAsync(context, scheme) is IAuthenticationRequestHandler handler && await handler.HandleRequestAsync())
+        {
+            return;
+        }
+
+        await _next(context);
     }
 
     private async Task AwaitedAsync(HttpContext context, ValueTask<AuthenticateResult> pending)

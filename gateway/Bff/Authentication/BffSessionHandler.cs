@@ -1,4 +1,5 @@
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Http;
 using Bff.Idp;
 using Bff.Lifecycle;
@@ -32,7 +33,8 @@ internal sealed partial class BffSessionHandler(
     SessionTerminator terminator,
     IOptions<BffOptions> bffOptions,
     BffMetrics metrics,
-    TimeProvider time) : SignInAuthenticationHandler<BffSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
+    TimeProvider time,
+    FrontendCatalog? frontends = null) : SignInAuthenticationHandler<BffSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     // Protocol claims of the ID token that say nothing about the user.
     private static readonly HashSet<string> DroppedClaims =
@@ -72,9 +74,13 @@ internal sealed partial class BffSessionHandler(
         var subject = user.FindFirst("sub")?.Value
             ?? throw new InvalidOperationException("The ID token has no sub claim.");
 
+        // The session is the frontend's whose callback this is: its cookie, its lifetime.
+        var frontend = frontends?.Of(Context);
+        var client = frontend?.Client ?? _options;
+
         // A login never adopts an earlier session: the old one in this browser ends here, and its grant
         // with it (in the background, so the login does not wait for the IdP).
-        var previous = await cookie.TryReadHandleAsync(CookieHeader.ValueOf(Request.Headers.Cookie, cookie.Name), Context.RequestAborted);
+        var previous = await cookie.TryReadHandleAsync(CookieHeader.ValueOf(Request.Headers.Cookie, client.Cookie.Name), Context.RequestAborted);
         if (previous is not null)
         {
             await terminator.EndAsync(previous, "replaced", RevocationTiming.Background);
@@ -98,17 +104,18 @@ internal sealed partial class BffSessionHandler(
                 ParseExpiry(properties.GetTokenValue("expires_at"), now)),
             CreatedAt = now,
             LastSeenAt = now,
-            AbsoluteExpiresAt = now + _options.Session.AbsoluteLifetime,
+            AbsoluteExpiresAt = now + client.Session.AbsoluteLifetime,
             UserAgent = Truncate(Request.Headers.UserAgent.ToString(), 512),
             IpAddress = Context.Connection.RemoteIpAddress?.ToString(),
             Version = 1,
+            Frontend = frontend is null || frontend.IsDefault ? null : frontend.Name,
         };
 
         var beyondLimit = await store.CreateAsync(session, Context.RequestAborted);
         // From here the session is this request's: should the callback fail before its cookie reaches the
         // browser, the authentication middleware finds it here and deletes it.
         Context.Features.Set(new BffSessionFeature(session));
-        cookie.Append(Context, cookie.Protect(secret), session.AbsoluteExpiresAt);
+        cookie.Append(Context, client.Cookie, cookie.Protect(secret), session.AbsoluteExpiresAt);
         metrics.SessionCreated();
         LogSessionCreated(Logger, session.Id);
 
@@ -125,13 +132,14 @@ internal sealed partial class BffSessionHandler(
 
     protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
     {
-        var id = await cookie.TryReadHandleAsync(CookieHeader.ValueOf(Request.Headers.Cookie, cookie.Name), Context.RequestAborted);
+        var client = frontends?.Of(Context)?.Client ?? _options;
+        var id = await cookie.TryReadHandleAsync(CookieHeader.ValueOf(Request.Headers.Cookie, client.Cookie.Name), Context.RequestAborted);
         if (id is not null)
         {
             await terminator.EndAsync(id, "logout", RevocationTiming.Background);
         }
 
-        cookie.Expire(Context);
+        cookie.Expire(Context, client.Cookie);
     }
 
     private static DateTimeOffset ParseExpiry(string? value, DateTimeOffset now) =>

@@ -1,4 +1,5 @@
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Http;
 using Bff.Idp;
 using Bff.Problems;
@@ -14,8 +15,11 @@ using Yarp.ReverseProxy.Configuration;
 
 namespace Bff.Authentication;
 
-/// <summary>Wires the OIDC handler from <see cref="BffOptions"/>: code flow with PKCE, confidential client.</summary>
-internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, IHttpClientFactory clients, ILoggerFactory loggerFactory)
+/// <summary>
+/// Wires the OIDC handler from <see cref="BffOptions"/>: code flow with PKCE, confidential client; one scheme per
+/// frontend (<see cref="BffFrontend.OidcScheme"/>), each with its client and its origin's redirect URIs.
+/// </summary>
+internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, FrontendCatalog frontends, IHttpClientFactory clients, ILoggerFactory loggerFactory)
     : IConfigureNamedOptions<OpenIdConnectOptions>
 {
     public const string CallbackPath = "/signin-oidc";
@@ -27,14 +31,18 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
 
     public void Configure(string? name, OpenIdConnectOptions options)
     {
-        if (name != BffSessionDefaults.OidcScheme)
+        var bff = bffOptions.Value;
+        // The default scheme is there even when the top-level client serves no host: discovery is read through it.
+        var frontend = frontends.All.FirstOrDefault(f => f.OidcScheme == name);
+        if (frontend is null && name != BffSessionDefaults.OidcScheme)
         {
             return;
         }
 
-        var bff = bffOptions.Value;
+        var origin = frontend?.Origin ?? bff.PublicOrigin;
         options.Authority = bff.Authority;
-        ApplyClient(options, bff);
+        // A default scheme that serves no host still needs a client to pass the handler's validation.
+        ApplyClient(options, frontend?.Client ?? (bff.Frontends.Count > 0 ? bff.Frontends[0] : bff));
         options.RequireHttpsMetadata = bff.RequireHttpsMetadata;
         options.ResponseType = OpenIdConnectResponseType.Code;
         // Query rather than form_post: the code is single-use and bound to PKCE, and a GET callback
@@ -74,16 +82,18 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
         options.Events.OnPushAuthorization = async context =>
         {
             var idp = context.HttpContext.RequestServices.GetRequiredService<IdpTokenClient>();
+            var client = context.HttpContext.RequestServices.GetRequiredService<IdpClients>().For(frontend?.Name);
             var parameters = context.ProtocolMessage.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value))
                 .Concat(RouteResources.Of(context.HttpContext).Select(r => KeyValuePair.Create("resource", r)));
-            context.HandlePush(await idp.PushAuthorizationAsync(parameters, context.HttpContext.RequestAborted));
+            context.HandlePush(await idp.PushAuthorizationAsync(client, parameters, context.HttpContext.RequestAborted));
         };
 
         options.Events.OnAuthorizationCodeReceived = async context =>
         {
             var idp = context.HttpContext.RequestServices.GetRequiredService<IdpTokenClient>();
+            var client = context.HttpContext.RequestServices.GetRequiredService<IdpClients>().For(frontend?.Name);
             var parameters = context.TokenEndpointRequest!.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value));
-            if (await idp.RedeemCodeAsync(parameters, context.HttpContext.RequestAborted) is { } response)
+            if (await idp.RedeemCodeAsync(client, parameters, context.HttpContext.RequestAborted) is { } response)
             {
                 context.HandleCodeRedemption(new OpenIdConnectMessage(response));
             }
@@ -95,7 +105,7 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
 
         options.Events.OnRedirectToIdentityProvider = context =>
         {
-            context.ProtocolMessage.RedirectUri = PublicOrigin.UrlOf(context.Request, bff.PublicOrigin, CallbackPath);
+            context.ProtocolMessage.RedirectUri = PublicOrigin.UrlOf(context.Request, origin, CallbackPath);
             RouteResources.Ask(context, context.HttpContext.RequestServices.GetService<IProxyConfigProvider>()?.GetConfig().Routes ?? []);
             return Task.CompletedTask;
         };
@@ -109,13 +119,13 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
             return Task.CompletedTask;
         };
 
-        options.Events.OnTicketReceived = context => PromptNoneCallback.TryHandleTicketAsync(context, bff.PublicOrigin);
+        options.Events.OnTicketReceived = context => PromptNoneCallback.TryHandleTicketAsync(context, origin);
 
         options.Events.OnRemoteFailure = async context =>
         {
             context.HandleResponse();
             var failure = context.Failure;
-            if (await PromptNoneCallback.TryHandleFailureAsync(context.HttpContext, context.Properties, failure, bff.PublicOrigin, _logger))
+            if (await PromptNoneCallback.TryHandleFailureAsync(context.HttpContext, context.Properties, failure, origin, _logger))
             {
                 return;
             }
@@ -138,7 +148,7 @@ internal sealed partial class OidcOptionsSetup(IOptions<BffOptions> bffOptions, 
             context.HandleResponse();
             if (LoginPrompt.IsSilent(context.Properties))
             {
-                await SilentLoginPage.WriteAsync(context.HttpContext, bff.PublicOrigin, isLoggedIn: false);
+                await SilentLoginPage.WriteAsync(context.HttpContext, origin, isLoggedIn: false);
                 return;
             }
 

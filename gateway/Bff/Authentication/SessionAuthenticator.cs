@@ -1,4 +1,5 @@
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Http;
 using Bff.Lifecycle;
 using Bff.Sessions;
@@ -19,7 +20,8 @@ internal sealed class SessionAuthenticator(
     SessionCookie cookie,
     SessionTerminator terminator,
     IOptions<BffOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    FrontendCatalog? frontends = null)
 {
     // Keyed by the claims list, which a session shares with every copy made of it by a token write or a
     // touch: a cached session then yields the same result (ticket, principal) on every request instead
@@ -38,10 +40,13 @@ internal sealed class SessionAuthenticator(
     /// <remarks>
     /// A session without a refresh token (the IdP granted no offline access) ends when its access token expires,
     /// here as on a proxied call: /bff/user must not call a session live that every API call would refuse.
+    /// A session belongs to the frontend that created it: presented to another, its cookie is not one of that
+    /// frontend's (a copied value under the other's cookie name), so it counts as no genuine cookie.
     /// </remarks>
     public async ValueTask<AuthenticateResult> AuthenticateAsync(HttpContext context)
     {
-        var value = CookieHeader.ValueOf(context.Request.Headers.Cookie, cookie.Name);
+        var frontend = frontends?.Of(context);
+        var value = CookieHeader.ValueOf(context.Request.Headers.Cookie, frontend?.CookieName ?? cookie.Name);
         if (value.IsEmpty)
         {
             return AuthenticateResult.NoResult();
@@ -57,6 +62,11 @@ internal sealed class SessionAuthenticator(
         if (session is null)
         {
             return AuthenticateResult.Fail(new SessionFailure(genuineCookie: true));
+        }
+
+        if (frontend is not null && !frontend.Owns(session.Frontend))
+        {
+            return AuthenticateResult.Fail(new SessionFailure(genuineCookie: false));
         }
 
         var now = time.GetUtcNow();

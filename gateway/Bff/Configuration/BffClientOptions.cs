@@ -42,4 +42,34 @@ public class BffClientOptions
     internal static readonly string[] DefaultScopes = ["openid", "profile", "offline_access"];
 
     internal IReadOnlyList<string> EffectiveScopes => Scopes.Count == 0 ? DefaultScopes : Scopes;
+
+    /// <summary>Copies every client setting into <paramref name="target"/>, collections and sections as copies of their own.</summary>
+    internal void CopyClientTo(BffClientOptions target)
+    {
+        target.ClientId = ClientId;
+        target.ClientSecret = ClientSecret;
+        target.ClientAuthentication = ClientAuthentication;
+        target.ClientAssertion = new BffClientAssertionOptions
+        {
+            CertificatePath = ClientAssertion.CertificatePath,
+            CertificatePassword = ClientAssertion.CertificatePassword,
+            KeyPath = ClientAssertion.KeyPath,
+            KeyPassword = ClientAssertion.KeyPassword,
+            KeyId = ClientAssertion.KeyId,
+            Audience = ClientAssertion.Audience,
+            TokenType = ClientAssertion.TokenType,
+        };
+        target.ExtraAuthorizeParameters = new Dictionary<string, string>(ExtraAuthorizeParameters, StringComparer.Ordinal);
+        target.Scopes = [.. Scopes];
+        target.Cookie = new BffCookieOptions { Name = Cookie.Name, SameSite = Cookie.SameSite };
+        target.Session = new BffSessionOptions
+        {
+            IdleTimeout = Session.IdleTimeout,
+            AbsoluteLifetime = Session.AbsoluteLifetime,
+            CacheDuration = Session.CacheDuration,
+            MaxSessionsPerUser = Session.MaxSessionsPerUser,
+            AllowInMemoryStore = Session.AllowInMemoryStore,
+            SlidingWriteInterval = Session.SlidingWriteInterval,
+        };
+    }
 }

@@ -45,4 +45,33 @@ public sealed class BffOptions : BffClientOptions
 
     /// <summary>Rate limits per session and per client address (<c>RateLimit</c>); off by default.</summary>
     public BffRateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>
+    /// The named frontends of <c>Bff:Frontends</c>, each with the top-level client settings it does not set itself;
+    /// empty when there are none. Built from configuration after binding (<see cref="BffFrontendsSetup"/>).
+    /// </summary>
+    internal IReadOnlyList<BffFrontendOptions> Frontends { get; set; } = [];
+
+    /// <summary>Whether the top-level client is a frontend: it serves every host that no named frontend claims.</summary>
+    internal bool HasDefaultFrontend => Frontends.Count == 0 || !string.IsNullOrWhiteSpace(ClientId);
+
+    /// <summary>
+    /// The client of the frontend named <paramref name="frontend"/> (null or empty: the top-level one). A name no
+    /// longer configured falls back to the top-level client, so a session of a removed frontend still ends cleanly.
+    /// </summary>
+    internal BffClientOptions ClientOf(string? frontend)
+    {
+        if (!string.IsNullOrEmpty(frontend))
+        {
+            foreach (var named in Frontends)
+            {
+                if (named.Name == frontend)
+                {
+                    return named;
+                }
+            }
+        }
+
+        return this;
+    }
 }

@@ -29,7 +29,12 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             errors.Add("Bff:Authority must use https unless Bff:RequireHttpsMetadata is false.");
         }
 
-        ValidateClient(errors, BffOptions.SectionName, options);
+        // With named frontends the top-level client is optional: without a ClientId it serves no host (each
+        // frontend's client is validated in full, with what it takes from here, by BffFrontendsValidator).
+        if (options.HasDefaultFrontend)
+        {
+            ValidateClient(errors, BffOptions.SectionName, options);
+        }
 
         if (options.PublicOrigin is { Length: > 0 } origin && !IsOrigin(origin))
         {
@@ -76,7 +81,7 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
     }
 
     /// <summary>One OIDC client with its cookie and session settings, its keys under <paramref name="section"/>.</summary>
-    private static void ValidateClient(List<string> errors, string section, BffClientOptions client)
+    internal static void ValidateClient(List<string> errors, string section, BffClientOptions client)
     {
         if (string.IsNullOrWhiteSpace(client.ClientId))
         {

@@ -1,5 +1,6 @@
 using Bff.Authentication;
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Problems;
 using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication;
@@ -34,7 +35,8 @@ internal static partial class LoginEndpoint
 
         try
         {
-            await context.ChallengeAsync(BffSessionDefaults.OidcScheme, LoginPrompt.Properties(target, prompt.Count == 1 ? prompt.ToString() : null));
+            await context.ChallengeAsync(context.GetBffFrontend()?.OidcScheme ?? BffSessionDefaults.OidcScheme,
+                LoginPrompt.Properties(target, prompt.Count == 1 ? prompt.ToString() : null));
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {

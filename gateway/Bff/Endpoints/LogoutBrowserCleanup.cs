@@ -1,4 +1,5 @@
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,7 @@ internal sealed class LogoutBrowserCleanup(SessionCookie sessionCookie, IOptions
 
     public void Apply(HttpContext context)
     {
-        sessionCookie.Expire(context);
+        sessionCookie.Expire(context, context.GetBffClient(options.Value).Cookie);
 
         // Built by the same builder that set it: a __Host- cookie is only replaced by one with the same
         // attributes (Secure, Path=/, no Domain).

@@ -1,5 +1,6 @@
 using Bff.Authentication;
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Http;
 using Bff.Idp;
 using Bff.Lifecycle;
@@ -92,10 +93,11 @@ internal static partial class LogoutEndpoint
             return "/";
         }
 
+        var frontend = context.GetBffFrontend();
         return QueryHelpers.AddQueryString(endpoint.ToString(), new Dictionary<string, string?>
         {
-            ["client_id"] = options.ClientId,
-            ["post_logout_redirect_uri"] = PublicOrigin.UrlOf(context.Request, options.PublicOrigin, OidcOptionsSetup.SignedOutCallbackPath),
+            ["client_id"] = (frontend?.Client ?? options).ClientId,
+            ["post_logout_redirect_uri"] = PublicOrigin.UrlOf(context.Request, frontend is null ? options.PublicOrigin : frontend.Origin, OidcOptionsSetup.SignedOutCallbackPath),
         });
     }
 

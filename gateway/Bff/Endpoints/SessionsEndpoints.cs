@@ -1,5 +1,6 @@
 using Bff.Authentication;
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Lifecycle;
 using Bff.Problems;
 using Bff.Sessions;
@@ -28,12 +29,13 @@ internal static class SessionsEndpoints
             return;
         }
 
-        var sessions = (await store.ListBySubjectAsync(current.Subject, context.RequestAborted)).ToList();
+        // A user's sessions of other frontends are not this frontend's to show.
+        var sessions = (await store.ListBySubjectAsync(current.Subject, context.RequestAborted)).Where(s => s.Frontend == current.Frontend).ToList();
         // The index is written after the session itself; the current one is listed even if that write was lost.
         sessions.RemoveAll(s => s.Id == current.Id);
         sessions.Add(current);
 
-        var idle = options.Value.Session.IdleTimeout;
+        var idle = context.GetBffClient(options.Value).Session.IdleTimeout;
         var body = sessions
             .OrderByDescending(s => s.Id == current.Id)
             .ThenByDescending(s => s.LastSeenAt)
@@ -61,7 +63,7 @@ internal static class SessionsEndpoints
         var target = !IsHandle(id) ? null
             : id == current.Id ? current
             : await store.GetFreshAsync(id, context.RequestAborted);
-        if (target is null || target.Subject != current.Subject
+        if (target is null || target.Subject != current.Subject || target.Frontend != current.Frontend
             || await revoker.EndAsync(id, "revoked", RevocationTiming.Now) is null)
         {
             await BffProblem.WriteAsync(context, StatusCodes.Status404NotFound, BffProblem.NotFound, "No such session.");
@@ -83,7 +85,7 @@ internal static class SessionsEndpoints
         foreach (var session in await store.ListBySubjectAsync(current.Subject, context.RequestAborted))
         {
             // Their grants are revoked in the background: one IdP call per session would make this as slow as the IdP times n.
-            if (session.Id != current.Id && await revoker.EndAsync(session.Id, "revoked", RevocationTiming.Background) is not null)
+            if (session.Id != current.Id && session.Frontend == current.Frontend && await revoker.EndAsync(session.Id, "revoked", RevocationTiming.Background) is not null)
             {
                 revoked++;
             }

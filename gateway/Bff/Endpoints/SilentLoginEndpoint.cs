@@ -1,5 +1,6 @@
 using Bff.Authentication;
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -20,13 +21,13 @@ internal static partial class SilentLoginEndpoint
     {
         try
         {
-            await context.ChallengeAsync(BffSessionDefaults.OidcScheme, LoginPrompt.Properties("/", LoginPrompt.None, silent: true));
+            await context.ChallengeAsync(context.GetBffFrontend()?.OidcScheme ?? BffSessionDefaults.OidcScheme, LoginPrompt.Properties("/", LoginPrompt.None, silent: true));
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
             // The parent page waits for an answer: an IdP it cannot reach means nobody can be signed in silently.
             LogSilentLoginIdpFailed(loggerFactory.CreateLogger("Bff.Endpoints.SilentLogin"), ex.GetType().Name);
-            await SilentLoginPage.WriteAsync(context, options.Value.PublicOrigin, isLoggedIn: false);
+            await SilentLoginPage.WriteAsync(context, context.GetBffFrontend()?.Origin ?? options.Value.PublicOrigin, isLoggedIn: false);
         }
     }
 

@@ -1,5 +1,6 @@
 using Bff.Authentication;
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Problems;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -29,7 +30,7 @@ internal static class UserEndpoint
             return;
         }
 
-        var idleTimeout = options.Value.Session.IdleTimeout;
+        var idleTimeout = context.GetBffClient(options.Value).Session.IdleTimeout;
         var claims = new UserClaim[session.Claims.Count];
         for (var i = 0; i < claims.Length; i++)
         {

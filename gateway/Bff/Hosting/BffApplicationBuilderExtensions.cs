@@ -2,6 +2,7 @@ using Bff.Antiforgery;
 using Bff.Authentication;
 using Bff.Configuration;
 using Bff.Endpoints;
+using Bff.Frontends;
 using Bff.Http;
 using Bff.Problems;
 using Bff.Proxy;
@@ -57,6 +58,13 @@ public static class BffApplicationBuilderExtensions
         }
 
         app.UseMiddleware<ResponseHeadersMiddleware>();
+
+        // Only with named frontends: without them every request is the default frontend's, at no cost.
+        if (app.ApplicationServices.GetRequiredService<FrontendCatalog>().HasNamed)
+        {
+            app.UseMiddleware<FrontendMiddleware>();
+        }
+
         app.UseMiddleware<RequestScreeningMiddleware>();
         app.UseMiddleware<CsrfMiddleware>();
 
@@ -84,8 +92,40 @@ public static class BffApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
 
-        var own = endpoints.MapGroup("").WithOrder(GatewayEndpointOrder);
+        MapOwn(endpoints.MapGroup("").WithOrder(GatewayEndpointOrder));
 
+        // A frontend's endpoints and callbacks under its PathBase: the same endpoints, reachable only by that
+        // frontend (FrontendMiddleware).
+        var catalog = endpoints.ServiceProvider.GetRequiredService<FrontendCatalog>();
+        foreach (var pathBase in catalog.All.Select(f => f.PathBase).Where(p => p.HasValue).Distinct())
+        {
+            MapOwn(endpoints.MapGroup(pathBase.Value!).WithOrder(GatewayEndpointOrder).WithMetadata(new FrontendPathBase(pathBase)));
+        }
+
+        if (endpoints.ServiceProvider.GetService<BffProxyMarker>() is not null)
+        {
+            endpoints.MapReverseProxy(proxy =>
+            {
+                proxy.UseMiddleware<BffProxyMiddleware>();
+                proxy.UseSessionAffinity();
+                proxy.UseLoadBalancing();
+                proxy.UsePassiveHealthChecks();
+            })
+            // A route's Order can be as low as the gateway's; one step up keeps the gateway's strictly first.
+            .Add(builder =>
+            {
+                if (builder is RouteEndpointBuilder { Order: GatewayEndpointOrder } route)
+                {
+                    route.Order = GatewayEndpointOrder + 1;
+                }
+            });
+        }
+
+        return endpoints;
+    }
+
+    private static void MapOwn(RouteGroupBuilder own)
+    {
         // Navigations (top-level, or the silent login's iframe): no CSRF header can be expected on them.
         own.MapGet("/bff/login", LoginEndpoint.HandleAsync).ExemptFromCsrf().LimitedAsLoginStart();
         own.MapGet(SilentLoginEndpoint.Path, SilentLoginEndpoint.HandleAsync).ExemptFromCsrf().LimitedAsLoginStart();
@@ -110,27 +150,6 @@ public static class BffApplicationBuilderExtensions
 
         own.MapGet(ClientScriptEndpoint.Path, ClientScriptEndpoint.Handle);
         own.MapGet(ClientScriptEndpoint.DeclarationsPath, ClientScriptEndpoint.HandleDeclarations);
-
-        if (endpoints.ServiceProvider.GetService<BffProxyMarker>() is not null)
-        {
-            endpoints.MapReverseProxy(proxy =>
-            {
-                proxy.UseMiddleware<BffProxyMiddleware>();
-                proxy.UseSessionAffinity();
-                proxy.UseLoadBalancing();
-                proxy.UsePassiveHealthChecks();
-            })
-            // A route's Order can be as low as the gateway's; one step up keeps the gateway's strictly first.
-            .Add(builder =>
-            {
-                if (builder is RouteEndpointBuilder { Order: GatewayEndpointOrder } route)
-                {
-                    route.Order = GatewayEndpointOrder + 1;
-                }
-            });
-        }
-
-        return endpoints;
     }
 
     private static Task NotFoundAsync(HttpContext context) =>

@@ -2,6 +2,7 @@ using Bff.Antiforgery;
 using Bff.Authentication;
 using Bff.Configuration;
 using Bff.Endpoints;
+using Bff.Frontends;
 using Bff.Idp;
 using Bff.Lifecycle;
 using Bff.RateLimiting;
@@ -35,7 +36,10 @@ public static class BffHostApplicationBuilderExtensions
         var configuration = builder.Configuration;
 
         services.AddOptions<BffOptions>().Bind(configuration.GetSection(BffOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<BffOptions>>(new BffFrontendsSetup(
+            configuration.GetSection(BffOptions.SectionName).GetSection(BffFrontendOptions.SectionName)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffFrontendsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, ForwardedHeadersValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffStoreValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, RateLimitValidator>());
@@ -43,6 +47,7 @@ public static class BffHostApplicationBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<BffMetrics>();
+        services.TryAddSingleton<FrontendCatalog>();
 
         // The application name, not the content root, isolates the key ring: every instance of the gateway,
         // wherever it is installed, must read the others' cookies.
@@ -51,7 +56,8 @@ public static class BffHostApplicationBuilderExtensions
         services.AddBffIdp();
         services.AddBffSessions();
         services.AddBffSessionLifecycle();
-        services.AddBffAuthentication();
+        services.AddBffAuthentication(configuration.GetSection(BffOptions.SectionName).GetSection(BffFrontendOptions.SectionName)
+            .GetChildren().Select(frontend => frontend.Key));
         services.AddBffAntiforgery();
         services.AddBffRateLimiting();
         services.TryAddSingleton<LogoutBrowserCleanup>();

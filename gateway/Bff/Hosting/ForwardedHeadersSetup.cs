@@ -16,8 +16,10 @@ internal sealed class ForwardedHeadersSetup(IOptions<BffOptions> options) : ICon
     public void Configure(ForwardedHeadersOptions forwarded)
     {
         var bff = options.Value.ForwardedHeaders;
-        // Host is left alone: the public origin comes from Bff:PublicOrigin, never from a header.
-        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        // Host is left alone: the public origin comes from Bff:PublicOrigin, never from a header. With named
+        // frontends a trusted proxy's X-Forwarded-Host picks the frontend (each has its origin configured).
+        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
+            | (options.Value.Frontends.Count > 0 ? ForwardedHeaders.XForwardedHost : ForwardedHeaders.None);
         // Walk back through every trusted hop, stopping at the first address that is not a known proxy.
         forwarded.ForwardLimit = null;
         forwarded.KnownProxies.Clear();

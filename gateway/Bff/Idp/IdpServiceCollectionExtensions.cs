@@ -18,6 +18,7 @@ internal static class IdpServiceCollectionExtensions
         services.TryAddSingleton<IdpTokenClient>();
         services.TryAddSingleton(sp => new ClientAuthenticator(
             sp.GetRequiredService<IOptions<BffOptions>>().Value, BffOptions.SectionName, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IdpClients>();
         services.TryAddSingleton<LogoutTokenValidator>();
         services.TryAddSingleton<IdpDiscoveryState>();
         services.AddHostedService<IdpDiscoveryWarmup>();

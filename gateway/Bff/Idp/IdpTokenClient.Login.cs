@@ -13,12 +13,16 @@ internal sealed partial class IdpTokenClient
     /// RFC 9126: pushes the authorization request and returns its <c>request_uri</c>. Throws when the IdP is
     /// unreachable or refuses: the login cannot start either way.
     /// </summary>
-    public async Task<string> PushAuthorizationAsync(IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    public Task<string> PushAuthorizationAsync(IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken) =>
+        PushAuthorizationAsync(authenticator, parameters, cancellationToken);
+
+    /// <summary>A pushed authorization request as <paramref name="client"/>, the login's frontend's client.</summary>
+    public async Task<string> PushAuthorizationAsync(ClientAuthenticator client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
         var endpoints = await metadata.GetAsync(cancellationToken);
         var endpoint = endpoints.PushedAuthorizationEndpoint
             ?? throw new InvalidOperationException("The IdP's discovery document names no pushed authorization request endpoint.");
-        using var request = CreateRequest(endpoint, endpoints, WithoutClientCredentials(parameters, keepClientId: true));
+        using var request = CreateRequest(endpoint, endpoints, WithoutClientCredentials(parameters, keepClientId: true), client);
         using var response = await SendAsync(request, IdpCallKind.Login, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (response.IsSuccessStatusCode && ReadRequestUri(body) is { Length: > 0 } requestUri)
@@ -35,14 +39,18 @@ internal sealed partial class IdpTokenClient
     /// Redeems an authorization code: the token endpoint's JSON on success, null (with the error logged) when the IdP
     /// refused it. Throws when the IdP is unreachable.
     /// </summary>
-    public async Task<string?> RedeemCodeAsync(IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    public Task<string?> RedeemCodeAsync(IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken) =>
+        RedeemCodeAsync(authenticator, parameters, cancellationToken);
+
+    /// <summary>The code exchange as <paramref name="client"/>, the login's frontend's client.</summary>
+    public async Task<string?> RedeemCodeAsync(ClientAuthenticator client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "unavailable";
         try
         {
             var endpoints = await metadata.GetAsync(cancellationToken);
-            using var request = CreateRequest(endpoints.TokenEndpoint, endpoints, WithoutClientCredentials(parameters, keepClientId: false));
+            using var request = CreateRequest(endpoints.TokenEndpoint, endpoints, WithoutClientCredentials(parameters, keepClientId: false), client);
             using var response = await SendAsync(request, IdpCallKind.Login, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.IsSuccessStatusCode)

@@ -35,17 +35,21 @@ internal sealed partial class IdpTokenClient(
     };
 
     public Task<IdpTokenResult> RefreshAsync(TokenSet current, CancellationToken cancellationToken) =>
-        RefreshAsync(current, null, null, cancellationToken);
+        RefreshAsync(null, current, null, null, cancellationToken);
 
+    public Task<IdpTokenResult> RefreshAsync(TokenSet current, string? resource, string? scope, CancellationToken cancellationToken) =>
+        RefreshAsync(null, current, resource, scope, cancellationToken);
+
+    /// <param name="client">The client the session logged in with (the IdP binds a refresh token to its client); null for the top-level one.</param>
     /// <param name="current">The session's tokens; its refresh token is sent.</param>
     /// <param name="resource">The API the token is for (RFC 8707 <c>resource</c>, or <c>audience</c>), or null.</param>
     /// <param name="scope">Space-separated scopes for a narrower token, or null.</param>
     /// <param name="cancellationToken">Ends the wait for the IdP.</param>
-    public Task<IdpTokenResult> RefreshAsync(TokenSet current, string? resource, string? scope, CancellationToken cancellationToken)
+    public Task<IdpTokenResult> RefreshAsync(ClientAuthenticator? client, TokenSet current, string? resource, string? scope, CancellationToken cancellationToken)
     {
         var form = new List<KeyValuePair<string, string>> { new("grant_type", "refresh_token"), new("refresh_token", current.RefreshToken!) };
         AddAudience(form, resource, scope);
-        return RequestTokensAsync(form, current, IdpCallKind.Session, cancellationToken);
+        return RequestTokensAsync(form, current, IdpCallKind.Session, cancellationToken, client);
     }
 
     public Task<IdpTokenResult> ClientCredentialsAsync(IReadOnlyList<string> scopes, CancellationToken cancellationToken) =>
@@ -72,7 +76,11 @@ internal sealed partial class IdpTokenClient(
     }
 
     /// <summary>RFC 7009. True when the IdP confirmed (or has no revocation endpoint to ask).</summary>
-    public async Task<bool> RevokeAsync(string token, string tokenTypeHint, CancellationToken cancellationToken)
+    public Task<bool> RevokeAsync(string token, string tokenTypeHint, CancellationToken cancellationToken) =>
+        RevokeAsync(authenticator, token, tokenTypeHint, cancellationToken);
+
+    /// <summary>A revocation as <paramref name="client"/>, the client the token was issued to.</summary>
+    public async Task<bool> RevokeAsync(ClientAuthenticator client, string token, string tokenTypeHint, CancellationToken cancellationToken)
     {
         try
         {
@@ -83,7 +91,7 @@ internal sealed partial class IdpTokenClient(
             }
 
             using var request = CreateRequest(endpoints.RevocationEndpoint, endpoints,
-                [new("token", token), new("token_type_hint", tokenTypeHint)]);
+                [new("token", token), new("token_type_hint", tokenTypeHint)], client);
             using var response = await SendAsync(request, IdpCallKind.Session, cancellationToken);
             return response.IsSuccessStatusCode;
         }
@@ -95,14 +103,14 @@ internal sealed partial class IdpTokenClient(
     }
 
     private async Task<IdpTokenResult> RequestTokensAsync(
-        List<KeyValuePair<string, string>> form, TokenSet? current, IdpCallKind kind, CancellationToken cancellationToken)
+        List<KeyValuePair<string, string>> form, TokenSet? current, IdpCallKind kind, CancellationToken cancellationToken, ClientAuthenticator? client = null)
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "unavailable";
         try
         {
             var endpoints = await metadata.GetAsync(cancellationToken);
-            using var request = CreateRequest(endpoints.TokenEndpoint, endpoints, form);
+            using var request = CreateRequest(endpoints.TokenEndpoint, endpoints, form, client);
             using var response = await SendAsync(request, kind, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
 
@@ -140,10 +148,10 @@ internal sealed partial class IdpTokenClient(
         }
     }
 
-    private HttpRequestMessage CreateRequest(Uri endpoint, IdpEndpoints endpoints, List<KeyValuePair<string, string>> form)
+    private HttpRequestMessage CreateRequest(Uri endpoint, IdpEndpoints endpoints, List<KeyValuePair<string, string>> form, ClientAuthenticator? client = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
-        authenticator.Apply(request, form, endpoints);
+        (client ?? authenticator).Apply(request, form, endpoints);
         request.Content = new FormUrlEncodedContent(form);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return request;

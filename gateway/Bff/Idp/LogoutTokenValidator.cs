@@ -72,7 +72,8 @@ internal sealed class LogoutTokenValidator(
     private TokenValidationParameters Parameters(OpenIdConnectConfiguration configuration) => new()
     {
         ValidIssuer = configuration.Issuer,
-        ValidAudience = options.Value.ClientId,
+        // A logout token for any of the gateway's clients: back-channel logout reaches every frontend's sessions.
+        ValidAudiences = ClientIds(options.Value),
         IssuerSigningKeys = configuration.SigningKeys,
         ValidAlgorithms = AsymmetricAlgorithms,
         RequireSignedTokens = true,
@@ -81,6 +82,9 @@ internal sealed class LogoutTokenValidator(
         RequireExpirationTime = false,
         ValidateLifetime = false,
     };
+
+    private static string[] ClientIds(BffOptions options) =>
+        [.. new[] { options.ClientId }.Concat(options.Frontends.Select(f => f.ClientId)).OfType<string>().Where(id => id.Length > 0).Distinct(StringComparer.Ordinal)];
 
     private (LogoutToken?, string?) Inspect(JsonWebToken jwt, string issuer)
     {

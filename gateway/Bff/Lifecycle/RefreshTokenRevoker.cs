@@ -14,7 +14,8 @@ internal sealed partial class RefreshTokenRevoker(
     IdpTokenClient idp,
     IRevocationQueue queue,
     TimeProvider time,
-    ILogger<RefreshTokenRevoker> logger)
+    ILogger<RefreshTokenRevoker> logger,
+    IdpClients? clients = null)
 {
     /// <summary>How long a user-facing call (logout, deleting a session) waits for the IdP before leaving it to the queue.</summary>
     internal static readonly TimeSpan InlineTimeout = TimeSpan.FromSeconds(3);
@@ -28,33 +29,38 @@ internal sealed partial class RefreshTokenRevoker(
     private readonly SemaphoreSlim _work = new(0, 1);
 
     /// <summary>Revokes now; on failure queues a retry. True when the IdP confirmed.</summary>
-    public async Task<bool> RevokeNowAsync(string sessionId, string refreshToken)
+    /// <param name="sessionId">The ended session.</param>
+    /// <param name="refreshToken">Its refresh token.</param>
+    /// <param name="frontend">Its frontend, whose client the token was issued to (null: the top-level client).</param>
+    public async Task<bool> RevokeNowAsync(string sessionId, string refreshToken, string? frontend = null)
     {
-        if (await TryRevokeAsync(refreshToken, InlineTimeout))
+        if (await TryRevokeAsync(refreshToken, InlineTimeout, frontend))
         {
             LogRevoked(logger, sessionId);
             return true;
         }
 
         LogRevocationQueued(logger, sessionId);
-        await EnqueueAsync(new PendingRevocation(NewId(), sessionId, refreshToken, FailedAttempts: 1), time.GetUtcNow() + RetryDelay(1));
+        await EnqueueAsync(new PendingRevocation(NewId(), sessionId, refreshToken, FailedAttempts: 1, frontend), time.GetUtcNow() + RetryDelay(1));
         return false;
     }
 
     /// <summary>Leaves the revocation to the background service, which starts on it at once.</summary>
-    public async Task RevokeLaterAsync(string sessionId, string refreshToken)
+    public async Task RevokeLaterAsync(string sessionId, string refreshToken, string? frontend = null)
     {
-        await EnqueueAsync(new PendingRevocation(NewId(), sessionId, refreshToken, FailedAttempts: 0), time.GetUtcNow());
+        await EnqueueAsync(new PendingRevocation(NewId(), sessionId, refreshToken, FailedAttempts: 0, frontend), time.GetUtcNow());
         Signal();
     }
 
     /// <summary>One call to the IdP, whatever goes wrong (timeout, open circuit, bad discovery) reported as false.</summary>
-    internal async Task<bool> TryRevokeAsync(string refreshToken, TimeSpan timeout)
+    internal async Task<bool> TryRevokeAsync(string refreshToken, TimeSpan timeout, string? frontend = null)
     {
         using var cancellation = new CancellationTokenSource(timeout, time);
         try
         {
-            return await idp.RevokeAsync(refreshToken, "refresh_token", cancellation.Token);
+            return clients is null
+                ? await idp.RevokeAsync(refreshToken, "refresh_token", cancellation.Token)
+                : await idp.RevokeAsync(clients.For(frontend), refreshToken, "refresh_token", cancellation.Token);
         }
         catch (Exception ex)
         {

@@ -59,7 +59,7 @@ internal sealed partial class RevocationRetryService(
         foreach (var item in due)
         {
             var attempt = item.FailedAttempts + 1;
-            if (await revoker.TryRevokeAsync(item.RefreshToken, AttemptTimeout))
+            if (await revoker.TryRevokeAsync(item.RefreshToken, AttemptTimeout, item.Frontend))
             {
                 await queue.CompleteAsync(item.Id, cancellationToken);
                 LogRevoked(logger, item.SessionId, attempt);

@@ -51,10 +51,10 @@ internal sealed partial class SessionTerminator(
             switch (timing)
             {
                 case RevocationTiming.Now:
-                    await revoker.RevokeNowAsync(id, refreshToken);
+                    await revoker.RevokeNowAsync(id, refreshToken, ended.Frontend);
                     break;
                 case RevocationTiming.Background:
-                    await revoker.RevokeLaterAsync(id, refreshToken);
+                    await revoker.RevokeLaterAsync(id, refreshToken, ended.Frontend);
                     break;
             }
         }

@@ -1,8 +1,10 @@
 using Bff.Antiforgery;
 using Bff.Authentication;
+using Bff.Configuration;
 using Bff.Routes;
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -15,11 +17,13 @@ namespace Bff.Proxy;
 /// and a problem document when there was no upstream response. A response that lasts (an upgrade, an event
 /// stream) on the user's token is tracked, so that it ends with its session (<see cref="SessionStreams"/>).
 /// </summary>
-internal sealed class BffProxyTransformProvider(SessionStreams streams) : ITransformProvider
+internal sealed class BffProxyTransformProvider(SessionStreams streams, IOptions<BffOptions> options) : ITransformProvider
 {
+    private readonly string[] _frontends = [.. options.Value.Frontends.Select(f => f.Name)];
+
     public void ValidateRoute(TransformRouteValidationContext context)
     {
-        foreach (var error in BffRouteMetadata.Validate(context.Route))
+        foreach (var error in BffRouteMetadata.Validate(context.Route).Concat(BffRouteMetadata.ValidateFrontends(context.Route, _frontends)))
         {
             context.Errors.Add(new InvalidOperationException(error));
         }

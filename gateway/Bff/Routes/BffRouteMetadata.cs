@@ -14,6 +14,34 @@ internal static class BffRouteMetadata
     // Read on every proxied request: parsed once per route (a reload brings new RouteConfig objects).
     private static readonly ConditionalWeakTable<RouteConfig, Box> Audiences = new();
 
+    /// <summary>Comma-separated names of the frontends that may call the route; absent: every frontend.</summary>
+    public const string Frontends = "Bff.Frontends";
+
+    /// <summary>The frontends a route is limited to, or null when it is not limited.</summary>
+    public static string[]? GetFrontends(RouteConfig route) =>
+        route.Metadata is not null && route.Metadata.TryGetValue(Frontends, out var value)
+            ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : null;
+
+    /// <summary>Errors that stop start-up: a route limited to no frontend, or to one that is not configured.</summary>
+    public static IEnumerable<string> ValidateFrontends(RouteConfig route, IReadOnlyCollection<string> configured)
+    {
+        if (GetFrontends(route) is not { } names)
+        {
+            yield break;
+        }
+
+        if (names.Length == 0)
+        {
+            yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{Frontends} must name at least one frontend of Bff:Frontends.";
+        }
+
+        foreach (var name in names.Where(n => !configured.Contains(n)))
+        {
+            yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{Frontends} names '{name}', which is not a frontend of Bff:Frontends.";
+        }
+    }
+
     public static AccessTokenMode GetAccessTokenMode(RouteConfig route) =>
         route.Metadata is not null && route.Metadata.TryGetValue(AccessToken, out var value)
             && Enum.TryParse<AccessTokenMode>(value, ignoreCase: true, out var mode)

@@ -26,6 +26,9 @@ internal sealed record BffSession
 
     public string? IpAddress { get; init; }
 
+    /// <summary>The frontend the session belongs to; null for the default frontend (the top-level client).</summary>
+    public string? Frontend { get; init; }
+
     /// <summary>Bumped on every token write so a stale writer can be refused.</summary>
     public long Version { get; init; }
 

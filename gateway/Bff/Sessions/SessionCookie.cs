@@ -181,17 +181,23 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingRel
         }
     }
 
-    public void Append(HttpContext context, string value, DateTimeOffset expires) =>
-        context.Response.Cookies.Append(_cookie.Name, value, Build(expires));
+    public void Append(HttpContext context, string value, DateTimeOffset expires) => Append(context, _cookie, value, expires);
 
-    public void Expire(HttpContext context) =>
-        context.Response.Cookies.Delete(_cookie.Name, Build(DateTimeOffset.UnixEpoch));
+    public void Expire(HttpContext context) => Expire(context, _cookie);
 
-    private CookieOptions Build(DateTimeOffset expires) => new()
+    /// <summary>Sets the cookie of one frontend (<paramref name="cookie"/>: its name and SameSite).</summary>
+    public void Append(HttpContext context, BffCookieOptions cookie, string value, DateTimeOffset expires) =>
+        context.Response.Cookies.Append(cookie.Name, value, Build(cookie, expires));
+
+    /// <summary>Expires the cookie of one frontend.</summary>
+    public void Expire(HttpContext context, BffCookieOptions cookie) =>
+        context.Response.Cookies.Delete(cookie.Name, Build(cookie, DateTimeOffset.UnixEpoch));
+
+    private static CookieOptions Build(BffCookieOptions cookie, DateTimeOffset expires) => new()
     {
         HttpOnly = true,
         Secure = true,
-        SameSite = _cookie.SameSite,
+        SameSite = cookie.SameSite,
         Path = "/",
         Expires = expires,
         IsEssential = true,

@@ -12,6 +12,11 @@ namespace Bff.Sessions;
 internal static class SessionFormat
 {
     /// <summary>Claims and tokens encrypted under a purpose bound to the session id.</summary>
+    /// <remarks>
+    /// The metadata's <c>frontend</c> member came without a new format: it is written only for a named frontend's
+    /// session, and a reader that lacks it takes the session as the default frontend's, which is what every session
+    /// stored before it is. An instance of the release before ignores the member, and it has no named frontends.
+    /// </remarks>
     public const int Current = 2;
 
     /// <summary>

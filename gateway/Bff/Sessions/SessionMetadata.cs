@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace Bff.Sessions;
 
 /// <summary>The part of a session that never changes after login; stored apart from the tokens.</summary>
@@ -8,4 +9,7 @@ internal sealed record SessionMetadata(
     DateTimeOffset CreatedAt,
     DateTimeOffset AbsoluteExpiresAt,
     string? UserAgent,
-    string? IpAddress);
+    string? IpAddress,
+    // Absent in sessions stored before frontends existed, which are the default frontend's; and absent for the
+    // default frontend still, so its sessions are stored as before and instances without frontends read them.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Frontend = null);

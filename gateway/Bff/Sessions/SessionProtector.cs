@@ -55,10 +55,11 @@ internal sealed class SessionProtector(IDataProtectionProvider provider, KeyRing
         AbsoluteExpiresAt = m.AbsoluteExpiresAt,
         UserAgent = m.UserAgent,
         IpAddress = m.IpAddress,
+        Frontend = m.Frontend,
         LastSeenAt = lastSeen,
         Version = version,
     };
 
     public static SessionMetadata MetadataOf(BffSession s) =>
-        new(s.Subject, s.IdpSessionId, s.Claims, s.CreatedAt, s.AbsoluteExpiresAt, s.UserAgent, s.IpAddress);
+        new(s.Subject, s.IdpSessionId, s.Claims, s.CreatedAt, s.AbsoluteExpiresAt, s.UserAgent, s.IpAddress, s.Frontend);
 }

@@ -26,7 +26,8 @@ internal sealed partial class StoredTokenRefresher(
     IOptions<BffOptions> options,
     BffMetrics metrics,
     TimeProvider time,
-    ILogger<StoredTokenRefresher> logger)
+    ILogger<StoredTokenRefresher> logger,
+    IdpClients? clients = null)
 {
     private readonly BffOptions _options = options.Value;
 
@@ -102,7 +103,9 @@ internal sealed partial class StoredTokenRefresher(
             return Answer(recovered, audience);
         }
 
-        var response = await idp.RefreshAsync(session.Tokens, audience?.Resource, audience?.Scope, CancellationToken.None);
+        // As the client the session logged in with: the IdP binds a refresh token to its client.
+        var client = clients?.For(session.Frontend);
+        var response = await idp.RefreshAsync(client, session.Tokens, audience?.Resource, audience?.Scope, CancellationToken.None);
         switch (response.Outcome)
         {
             case IdpTokenOutcome.Success:
@@ -123,7 +126,10 @@ internal sealed partial class StoredTokenRefresher(
                 if (write.Outcome == TokenWriteOutcome.SessionMissing)
                 {
                     // Ended (logout) while the IdP answered: the new grant must not outlive it.
-                    await idp.RevokeAsync(tokens.RefreshToken ?? tokens.AccessToken, "refresh_token", CancellationToken.None);
+                    var revoked = tokens.RefreshToken ?? tokens.AccessToken;
+                    await (client is null
+                        ? idp.RevokeAsync(revoked, "refresh_token", CancellationToken.None)
+                        : idp.RevokeAsync(client, revoked, "refresh_token", CancellationToken.None));
                     return AccessTokenResult.SessionEnded;
                 }
 

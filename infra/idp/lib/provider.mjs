@@ -22,30 +22,32 @@ function loopbackCallback(value, path) {
   const url = URL.parse(value);
   return url !== null
     && url.protocol === 'http:'
-    && url.hostname === '127.0.0.1'
+    // Any loopback address: the demo serves its second frontend on 127.0.0.2.
+    && /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname)
     && url.pathname === path
     && url.href === value
     && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
 }
 
-function allowAnyLoopbackPort(provider, clientId) {
+function allowAnyLoopbackPort(provider, clientIds) {
+  const ours = (client) => clientIds.includes(client.clientId);
   // Overriding the Client prototype is oidc-provider's own recipe for custom redirect URI
   // matching (recipes/redirect_uri_wildcards.md); PAR, authorization and end_session all go
   // through these two methods.
   const { redirectUriAllowed, postLogoutRedirectUriAllowed } = provider.Client.prototype;
   provider.Client.prototype.redirectUriAllowed = function allowed(value) {
     return redirectUriAllowed.call(this, value)
-      || (this.clientId === clientId && loopbackCallback(value, '/signin-oidc'));
+      || (ours(this) && loopbackCallback(value, '/signin-oidc'));
   };
   provider.Client.prototype.postLogoutRedirectUriAllowed = function allowed(value) {
     return postLogoutRedirectUriAllowed.call(this, value)
-      || (this.clientId === clientId && loopbackCallback(value, '/signout-callback-oidc'));
+      || (ours(this) && loopbackCallback(value, '/signout-callback-oidc'));
   };
   // The gateway matches back-channel logout tokens to sessions by sid, so the ID token always
   // carries one, not only when a back-channel logout URI is registered.
   const { includeSid } = provider.Client.prototype;
   provider.Client.prototype.includeSid = function withSid() {
-    return this.clientId === clientId || includeSid.call(this);
+    return ours(this) || includeSid.call(this);
   };
 }
 
@@ -75,7 +77,24 @@ export function createProvider(settings, log) {
     }),
   };
 
-  const isBff = (c) => c?.clientId === settings.clientId;
+  // The admin console's client: a second frontend of the same gateway, first-party as well.
+  const admin = {
+    ...client,
+    client_id: settings.admin.clientId,
+    client_secret: settings.admin.clientSecret,
+    client_name: 'Bff admin console (dev)',
+    redirect_uris: ['http://127.0.0.2:5080/signin-oidc', ...settings.admin.redirectUris],
+    post_logout_redirect_uris: ['http://127.0.0.2:5080/signout-callback-oidc', ...settings.admin.postLogoutRedirectUris],
+    backchannel_logout_uri: undefined,
+    backchannel_logout_session_required: undefined,
+    ...(settings.admin.backchannelLogoutUri && {
+      backchannel_logout_uri: settings.admin.backchannelLogoutUri,
+      backchannel_logout_session_required: true,
+    }),
+  };
+  for (const key of Object.keys(admin)) if (admin[key] === undefined) delete admin[key];
+
+  const isBff = (c) => c?.clientId === settings.clientId || c?.clientId === settings.admin.clientId;
   const knownResources = [settings.apiResource, ...settings.apiResources, ...settings.refusedResources];
   const resourceServer = (resource) => ({
     scope: 'api',
@@ -86,7 +105,7 @@ export function createProvider(settings, log) {
   });
 
   const provider = new Provider(settings.issuer, {
-    clients: [client],
+    clients: [client, admin],
     // By default both secret methods are advertised: oidc-provider takes a client secret from
     // either place whatever the registered method. IDP_CLIENT_AUTH_METHODS narrows it, as an IdP
     // that allows only client_secret_basic or private_key_jwt does.
@@ -131,7 +150,7 @@ export function createProvider(settings, log) {
     },
     features: {
       devInteractions: { enabled: false },
-      // One client: it may revoke and introspect its own tokens and nothing else.
+      // A client may revoke and introspect its own tokens and nothing else.
       revocation: { enabled: true, allowedPolicy: async (_ctx, c, token) => token.clientId === c.clientId },
       introspection: { enabled: true, allowedPolicy: async (_ctx, c, token) => token.clientId === c.clientId },
       backchannelLogout: { enabled: true },
@@ -228,6 +247,6 @@ export function createProvider(settings, log) {
     },
   });
 
-  allowAnyLoopbackPort(provider, settings.clientId);
+  allowAnyLoopbackPort(provider, [settings.clientId, settings.admin.clientId]);
   return provider;
 }

@@ -82,6 +82,11 @@ export function readSettings() {
     throw new Error('IDP_CLIENT_AUTH_METHODS names private_key_jwt: set IDP_CLIENT_JWKS_FILE to the client\'s public keys');
   }
 
+  // The second client: the demo's admin console, a frontend of its own on the same gateway.
+  const adminRedirectUris = list('IDP_ADMIN_REDIRECT_URIS').map((u) => absoluteUrl('IDP_ADMIN_REDIRECT_URIS', u));
+  const adminBackchannelLogoutUri = text('IDP_ADMIN_BACKCHANNEL_LOGOUT_URI', backchannelLogoutUri);
+  if (adminBackchannelLogoutUri !== undefined) absoluteUrl('IDP_ADMIN_BACKCHANNEL_LOGOUT_URI', adminBackchannelLogoutUri);
+
   const refreshTokenTtl = positiveInteger('IDP_REFRESH_TOKEN_TTL', 86400);
   const sessionTtl = positiveInteger('IDP_SESSION_TTL', 86400);
 
@@ -97,6 +102,15 @@ export function readSettings() {
     redirectUris,
     postLogoutRedirectUris,
     backchannelLogoutUri,
+    admin: {
+      clientId: text('IDP_ADMIN_CLIENT_ID', 'bff-admin'),
+      clientSecret: text('IDP_ADMIN_CLIENT_SECRET', 'bff-admin-secret'),
+      redirectUris: adminRedirectUris,
+      postLogoutRedirectUris: adminRedirectUris
+        .filter((u) => new URL(u).pathname.endsWith('/signin-oidc'))
+        .map((u) => u.replace(/\/signin-oidc$/, '/signout-callback-oidc')),
+      backchannelLogoutUri: adminBackchannelLogoutUri,
+    },
     apiResource: absoluteUrl('IDP_API_RESOURCE', text('IDP_API_RESOURCE', 'https://api.bff.example')),
     // More APIs (RFC 8707 resources), each the audience of its own JWT access tokens.
     apiResources: list('IDP_API_RESOURCES').map((u) => absoluteUrl('IDP_API_RESOURCES', u)),

@@ -1,0 +1,119 @@
+using Bff.Configuration;
+
+namespace Bff.Tests.Configuration;
+
+public class BffFrontendsValidatorTests
+{
+    private static Dictionary<string, string?> Settings(params (string Key, string? Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Bff:Authority"] = "https://idp.example",
+            ["Bff:ClientId"] = "bff",
+            ["Bff:ClientSecret"] = "secret",
+            ["Bff:Frontends:admin:Origin"] = "https://admin.example",
+            ["Bff:Frontends:admin:ClientId"] = "bff-admin",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private static IReadOnlyList<string> Errors(Dictionary<string, string?> settings)
+    {
+        var options = BffFrontendsSetupTests.Build(settings);
+        var errors = new List<string>();
+        foreach (var result in new[] { new BffOptionsValidator().Validate(null, options), new BffFrontendsValidator().Validate(null, options) })
+        {
+            errors.AddRange(result.Failures ?? []);
+        }
+
+        return errors;
+    }
+
+    [Fact]
+    public void ValidFrontends_NoErrors() => Assert.Empty(Errors(Settings()));
+
+    [Fact]
+    public void NoTopLevelClientId_WithFrontends_IsValid() =>
+        Assert.Empty(Errors(Settings(("Bff:ClientId", null))));
+
+    [Fact]
+    public void NoTopLevelClientId_NoFrontends_IsRequired()
+    {
+        var settings = Settings(("Bff:ClientId", null));
+        settings.Remove("Bff:Frontends:admin:Origin");
+        settings.Remove("Bff:Frontends:admin:ClientId");
+
+        Assert.Contains("Bff:ClientId is required.", Errors(settings));
+    }
+
+    [Theory]
+    [InlineData("admin.example")]
+    [InlineData("https://admin.example/app")]
+    [InlineData("ftp://admin.example")]
+    public void BadOrigin_NamesTheKey(string origin) =>
+        Assert.Contains(Errors(Settings(("Bff:Frontends:admin:Origin", origin))), e => e.StartsWith("Bff:Frontends:admin:Origin must be an origin", StringComparison.Ordinal));
+
+    [Fact]
+    public void MissingOrigin_NamesTheKey()
+    {
+        var settings = Settings(("Bff:Frontends:admin:Origin", null));
+
+        Assert.Contains(Errors(settings), e => e.StartsWith("Bff:Frontends:admin:Origin is required", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("admin")]
+    [InlineData("/admin/")]
+    [InlineData("/ad min")]
+    [InlineData("/a//b")]
+    [InlineData("/..")]
+    public void BadPathBase_NamesTheKey(string pathBase) =>
+        Assert.Contains(Errors(Settings(("Bff:Frontends:admin:PathBase", pathBase))), e => e.StartsWith("Bff:Frontends:admin:PathBase must start with '/'", StringComparison.Ordinal));
+
+    [Fact]
+    public void SameOriginAndPathBase_Twice_NamesBoth()
+    {
+        var errors = Errors(Settings(("Bff:Frontends:other:Origin", "https://ADMIN.example"), ("Bff:Frontends:other:ClientId", "x")));
+
+        Assert.Contains(errors, e => e.Contains("Bff:Frontends:other:Origin and PathBase are those of Bff:Frontends:admin", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SameOrigin_OtherPathBase_IsValid() =>
+        Assert.Empty(Errors(Settings(("Bff:Frontends:other:Origin", "https://admin.example"), ("Bff:Frontends:other:PathBase", "/other"))));
+
+    [Fact]
+    public void NameThatCannotBeInACookieName_NamesTheSection() =>
+        Assert.Contains(Errors(Settings(("Bff:Frontends:a;b:Origin", "https://b.example"))), e => e.StartsWith("Bff:Frontends:a;b: a frontend's name", StringComparison.Ordinal));
+
+    [Fact]
+    public void CookieNameOfAnother_NamesTheKey() =>
+        Assert.Contains(Errors(Settings(("Bff:Frontends:admin:Cookie:Name", "__Host-bff"))), e => e.StartsWith("Bff:Frontends:admin:Cookie:Name is also Bff:Cookie:Name", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("CacheDuration", "00:00:01")]
+    [InlineData("IdleTimeout", "00:05:00")]
+    [InlineData("SlidingWriteInterval", "00:00:10")]
+    [InlineData("MaxSessionsPerUser", "5")]
+    [InlineData("AllowInMemoryStore", "true")]
+    public void StoreWideSessionSetting_PerFrontend_NamesTheKey(string key, string value) =>
+        Assert.Contains($"Bff:Frontends:admin:Session:{key} is store-wide: set Bff:Session:{key} instead.",
+            Errors(Settings(($"Bff:Frontends:admin:Session:{key}", value))));
+
+    [Fact]
+    public void AbsoluteLifetime_PerFrontend_IsValid() =>
+        Assert.Empty(Errors(Settings(("Bff:Frontends:admin:Session:AbsoluteLifetime", "01:00:00"))));
+
+    [Fact]
+    public void FrontendClientSettings_AreValidatedUnderItsSection() =>
+        Assert.Contains("Bff:Frontends:admin:Scopes must include openid.", Errors(Settings(("Bff:Frontends:admin:Scopes:0", "profile"))));
+
+    [Fact]
+    public void FrontendOnThePublicOrigin_NamesIt() =>
+        Assert.Contains(Errors(Settings(("Bff:PublicOrigin", "https://admin.example"))), e => e.StartsWith("Bff:Frontends:admin:Origin is Bff:PublicOrigin", StringComparison.Ordinal));
+}
