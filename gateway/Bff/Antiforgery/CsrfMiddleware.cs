@@ -30,7 +30,8 @@ internal sealed partial class CsrfMiddleware(
     IAntiforgery antiforgery,
     IOptions<BffOptions> options,
     BffMetrics metrics,
-    ILogger<CsrfMiddleware> logger)
+    ILogger<CsrfMiddleware> logger,
+    ISecurityObserver? security = null)
 {
     public const string HeaderName = BffHeaders.CsrfHeaderName;
 
@@ -73,6 +74,7 @@ internal sealed partial class CsrfMiddleware(
     private Task RefuseAsync(HttpContext context, string refusal)
     {
         metrics.CsrfRejected(refusal);
+        security?.CsrfRejected(context);
         LogRejected(logger, context.Request.Method, context.Request.Path.Value ?? "", refusal);
         return BffProblem.WriteAsync(context, StatusCodes.Status403Forbidden, BffProblem.Csrf, Title(refusal));
     }

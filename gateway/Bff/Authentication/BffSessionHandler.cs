@@ -32,7 +32,8 @@ internal sealed partial class BffSessionHandler(
     SessionTerminator terminator,
     IOptions<BffOptions> bffOptions,
     BffMetrics metrics,
-    TimeProvider time) : SignInAuthenticationHandler<BffSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
+    TimeProvider time,
+    ISecurityObserver security) : SignInAuthenticationHandler<BffSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     // Protocol claims of the ID token that say nothing about the user.
     private static readonly HashSet<string> DroppedClaims =
@@ -111,6 +112,7 @@ internal sealed partial class BffSessionHandler(
         cookie.Append(Context, cookie.Protect(secret), session.AbsoluteExpiresAt);
         metrics.SessionCreated();
         LogSessionCreated(Logger, session.Id);
+        await security.SignedInAsync(Context, session.Id, subject, Context.RequestAborted);
 
         // The user's oldest sessions make room, grants and all, so that whoever holds the user's IdP session cannot
         // pile up sessions without end.

@@ -2,6 +2,7 @@ using Bff.Configuration;
 using Bff.Http;
 using Bff.Lifecycle;
 using Bff.Sessions;
+using Bff.Telemetry;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
@@ -19,7 +20,8 @@ internal sealed class SessionAuthenticator(
     SessionCookie cookie,
     SessionTerminator terminator,
     IOptions<BffOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ISecurityObserver? security = null)
 {
     // Keyed by the claims list, which a session shares with every copy made of it by a token write or a
     // touch: a cached session then yields the same result (ticket, principal) on every request instead
@@ -50,6 +52,7 @@ internal sealed class SessionAuthenticator(
         var id = await cookie.TryReadHandleAsync(value, context.RequestAborted);
         if (id is null)
         {
+            security?.InvalidCookie(context);
             return AuthenticateResult.Fail(new SessionFailure(genuineCookie: false));
         }
 

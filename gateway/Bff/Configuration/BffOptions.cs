@@ -39,4 +39,7 @@ public sealed class BffOptions : BffClientOptions
 
     /// <summary>Rate limits per session and per client address (<c>RateLimit</c>); off by default.</summary>
     public BffRateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Security signals: their thresholds and webhook (<c>Security</c>).</summary>
+    public BffSecurityOptions Security { get; set; } = new();
 }

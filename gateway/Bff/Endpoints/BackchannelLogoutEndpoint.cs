@@ -27,6 +27,7 @@ internal static partial class BackchannelLogoutEndpoint
         ILogoutTokenReplayCache replayCache,
         ISessionStore store,
         SessionTerminator revoker,
+        ISecurityObserver security,
         ILoggerFactory loggerFactory)
     {
         var logger = loggerFactory.CreateLogger("Bff.Endpoints.BackchannelLogout");
@@ -63,6 +64,7 @@ internal static partial class BackchannelLogoutEndpoint
         if (!await replayCache.TryAddAsync(logout, context.RequestAborted))
         {
             LogRefused(logger, "replayed_jti");
+            security.LogoutTokenReplayed(logout.Issuer, logout.Subject);
             await BadRequestAsync(context, "The logout token was already used.");
             return;
         }

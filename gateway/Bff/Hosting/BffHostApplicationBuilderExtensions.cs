@@ -5,6 +5,7 @@ using Bff.Endpoints;
 using Bff.Idp;
 using Bff.Lifecycle;
 using Bff.RateLimiting;
+using Bff.Security;
 using Bff.Sessions;
 using Bff.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -39,6 +40,7 @@ public static class BffHostApplicationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, ForwardedHeadersValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffStoreValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, RateLimitValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, SecurityValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -54,6 +56,7 @@ public static class BffHostApplicationBuilderExtensions
         services.AddBffAuthentication();
         services.AddBffAntiforgery();
         services.AddBffRateLimiting();
+        services.AddBffSecurity();
         services.TryAddSingleton<LogoutBrowserCleanup>();
         services.TryAddSingleton<BffExceptionHandler>();
         services.AddHostedService<StartupWarnings>();

@@ -35,6 +35,10 @@ internal sealed class BffMetrics : IDisposable
         _rateLimited = _meter.CreateCounter<long>("bff.rate_limited", "{request}", "Requests refused with 429 by a rate limit, by limit.");
         _idpCircuitChanges = _meter.CreateCounter<long>("bff.idp.circuit.changes", "{change}", "State changes of the IdP client's circuit breaker, by the state entered.");
         _idpCallsRejected = _meter.CreateCounter<long>("bff.idp.calls.rejected", "{call}", "IdP calls refused by the bound on calls at once, by kind.");
+
+        // Security signals (Security)
+        _securityEvents = _meter.CreateCounter<long>("bff.security.events", "{event}", "Security signals raised, by kind.");
+        _securityWebhookDropped = _meter.CreateCounter<long>("bff.security.webhook.dropped", "{event}", "Security signals dropped because the webhook's queue was full.");
     }
 
     public void SessionCreated() => _sessionsCreated.Add(1);
@@ -62,6 +66,15 @@ internal sealed class BffMetrics : IDisposable
 
     /// <summary>kind: login, session.</summary>
     public void IdpCallRejected(string kind) => _idpCallsRejected.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    // Security signals (Security)
+    private readonly Counter<long> _securityEvents;
+    private readonly Counter<long> _securityWebhookDropped;
+
+    /// <summary>kind: refresh_token_reuse, new_device, invalid_cookie_burst, csrf_rejection_burst, backchannel_replay.</summary>
+    public void SecurityEvent(string kind) => _securityEvents.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void SecurityWebhookDropped() => _securityWebhookDropped.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }

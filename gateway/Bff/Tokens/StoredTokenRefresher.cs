@@ -23,7 +23,9 @@ internal sealed partial class StoredTokenRefresher(
     IOptions<BffOptions> options,
     BffMetrics metrics,
     TimeProvider time,
-    ILogger<StoredTokenRefresher> logger)
+    ILogger<StoredTokenRefresher> logger,
+    IRefreshAttempts? attempts = null,
+    ISecurityObserver? security = null)
 {
     private readonly BffOptions _options = options.Value;
 
@@ -79,6 +81,9 @@ internal sealed partial class StoredTokenRefresher(
             return recovered;
         }
 
+        // Marked before sending: should this holder die with the IdP's answer unsaved, the next one knows its
+        // invalid_grant may be the IdP's answer to this very attempt, not someone else's use of the token.
+        var resend = attempts is not null && await attempts.MarkSentAsync(id, refreshToken, CancellationToken.None);
         var response = await idp.RefreshAsync(session.Tokens, CancellationToken.None);
         switch (response.Outcome)
         {
@@ -112,6 +117,12 @@ internal sealed partial class StoredTokenRefresher(
                 }
 
                 metrics.Refresh("invalid_grant");
+                if (attempts is not null && !resend)
+                {
+                    // The token was current, sent once, and the IdP says it is spent: someone else used it.
+                    security?.RefreshTokenReused(id, session.Subject);
+                }
+
                 return await EndAsync(id, "invalid_grant");
 
             default:
