@@ -52,7 +52,13 @@ internal sealed class SessionAuthenticator(
         var id = await cookie.TryReadHandleAsync(value, context.RequestAborted);
         if (id is null)
         {
-            security?.InvalidCookie(context);
+            // The scheme's handler may read the same cookie again after the middleware did: one report per request.
+            if (security is not null && context.Features.Get<InvalidCookieReported>() is null)
+            {
+                context.Features.Set(InvalidCookieReported.Instance);
+                security.InvalidCookie(context);
+            }
+
             return AuthenticateResult.Fail(new SessionFailure(genuineCookie: false));
         }
 
@@ -94,4 +100,10 @@ internal sealed class SessionAuthenticator(
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, BffSessionDefaults.Scheme, "name", "role"));
     }
+}
+
+/// <summary>Marks a request whose undecryptable cookie was already reported to the security signals.</summary>
+internal sealed class InvalidCookieReported
+{
+    public static readonly InvalidCookieReported Instance = new();
 }

@@ -42,4 +42,7 @@ public sealed class BffOptions : BffClientOptions
 
     /// <summary>Security signals: their thresholds and webhook (<c>Security</c>).</summary>
     public BffSecurityOptions Security { get; set; } = new();
+
+    /// <summary>Optional telemetry (<c>Telemetry</c>).</summary>
+    public BffTelemetryOptions Telemetry { get; set; } = new();
 }

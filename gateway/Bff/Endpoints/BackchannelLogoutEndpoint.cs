@@ -30,6 +30,7 @@ internal static partial class BackchannelLogoutEndpoint
         ISecurityObserver security,
         ILoggerFactory loggerFactory)
     {
+        using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.BackchannelLogout);
         var logger = loggerFactory.CreateLogger("Bff.Endpoints.BackchannelLogout");
         var token = await ReadLogoutTokenAsync(context);
         if (token is null)
@@ -87,6 +88,7 @@ internal static partial class BackchannelLogoutEndpoint
         }
 
         LogEnded(logger, ended, logout.IdpSessionId is null ? "sub" : "sid");
+        activity?.SetTag("bff.sessions.ended", ended);
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 

@@ -87,7 +87,7 @@ internal sealed partial class ClientTokenManager(
                     var response = await idp.ClientCredentialsAsync([], CancellationToken.None);
                     if (response.Outcome != IdpTokenOutcome.Success)
                     {
-                        metrics.Refresh("client_" + (response.Outcome == IdpTokenOutcome.InvalidGrant ? "invalid_grant" : "idp_unavailable"));
+                        metrics.Refresh(response.Outcome == IdpTokenOutcome.InvalidGrant ? "invalid_grant" : "idp_unavailable", "client");
                         LogFailed(logger, response.Error ?? response.Outcome.ToString());
                         return null;
                     }
@@ -99,7 +99,7 @@ internal sealed partial class ClientTokenManager(
                         await shared.SetAsync(_key, tokens, lifetime, CancellationToken.None);
                     }
 
-                    metrics.Refresh("client_success");
+                    metrics.Refresh("success", "client");
                     return tokens;
                 }
             }

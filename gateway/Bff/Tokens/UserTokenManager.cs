@@ -89,6 +89,7 @@ internal sealed partial class UserTokenManager(
 
     private async Task<AccessTokenResult> RefreshAsync(string id, long startVersion)
     {
+        using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.TokenRefresh);
         var deadline = time.GetUtcNow() + _options.Tokens.IdpTimeout + (2 * _options.Tokens.RefreshLockLifetime);
         var waitStarted = Stopwatch.GetTimestamp();
         var waited = false;
@@ -99,6 +100,7 @@ internal sealed partial class UserTokenManager(
             if (done)
             {
                 RecordWait(waited, waitStarted);
+                activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", false);
                 return result;
             }
 
@@ -107,6 +109,7 @@ internal sealed partial class UserTokenManager(
                 if (held is not null)
                 {
                     RecordWait(waited, waitStarted);
+                    activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", true);
 
                     // The previous holder may have saved new tokens just before it released the lock.
                     (done, result) = await refresher.CheckStoredAsync(id, startVersion);
@@ -118,6 +121,7 @@ internal sealed partial class UserTokenManager(
             if (remaining <= TimeSpan.Zero)
             {
                 LogWaitTimedOut(logger, id);
+                metrics.LockWaitTimedOut();
                 RecordWait(waited, waitStarted);
                 return AccessTokenResult.IdpUnavailable;
             }
