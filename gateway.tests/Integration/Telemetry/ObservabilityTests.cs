@@ -28,6 +28,9 @@ public sealed partial class ObservabilityTests
     // Its instrument is checked to exist instead (BffMetricsTests).
     private static readonly HashSet<string> OnlyUnderContention = ["bff_token_lock_wait_seconds_bucket"];
 
+    // The labelled series of a counter that starts at zero without labels, seen only once Redis fails.
+    private static readonly string[] FailureOnly = ["bff_redis_errors_total{bff_redis_operation,error_type}"];
+
     private static string Observability => Path.Combine(RepoPaths.Root, "infra", "observability");
 
     [Fact]
@@ -84,12 +87,14 @@ public sealed partial class ObservabilityTests
         var missing = used.Where(name => !scraped.Series.ContainsKey(name) && !OnlyUnderContention.Contains(name)).Order().ToArray();
         Assert.True(missing.Length == 0, "Not in /metrics: " + string.Join(", ", missing));
 
-        foreach (var (name, labels) in RuleTestSeries())
-        {
-            Assert.True(scraped.Series.TryGetValue(name, out var emitted), $"The rule tests feed {name}, which the gateway does not emit.");
-            Assert.True(emitted.Any(set => set.SetEquals(labels)),
-                $"The rule tests feed {name}{{{string.Join(",", labels)}}}; the gateway emits it with {string.Join(" or ", emitted.Select(s => "{" + string.Join(",", s.Order()) + "}"))}.");
-        }
+        // Series a gateway emits only on a failure this traffic does not cause: their labels are the instruments' own.
+        var unshaped = RuleTestSeries()
+            .Where(series => !(scraped.Series.TryGetValue(series.Name, out var emitted) && emitted.Any(set => set.SetEquals(series.Labels))))
+            .Select(series => $"{series.Name}{{{string.Join(",", series.Labels.Order())}}} (emitted: "
+                + string.Join(" or ", scraped.Series.GetValueOrDefault(series.Name, []).Select(s => "{" + string.Join(",", s.Order()) + "}")) + ")")
+            .Where(description => !FailureOnly.Any(description.StartsWith))
+            .ToArray();
+        Assert.True(unshaped.Length == 0, "The rule tests feed series the gateway does not emit so: " + string.Join("; ", unshaped));
 
         await RunPromtoolTestsAsync();
     }
