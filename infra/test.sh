@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v chromium >/dev/null || missing+=(chromium)
+# promtool (Debian's prometheus package) checks the shipped alert rules; PyYAML parses the compose file.
+command -v promtool >/dev/null || missing+=(prometheus)
+python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
 if ((${#missing[@]})); then
   echo "Installing ${missing[*]} ..."
   apt-get update -qq
@@ -18,6 +21,15 @@ fi
 if [ ! -f infra/idp/node_modules/.package-lock.json ] || [ infra/idp/package-lock.json -nt infra/idp/node_modules/.package-lock.json ]; then
   npm ci --prefix infra/idp --no-audit --no-fund
 fi
+
+# The shipped alert rules and scrape configuration: valid, and every alert fires on the series it is written for
+# (gateway.tests/Integration/Telemetry/ObservabilityTests.cs checks those series against a real gateway's /metrics).
+promtool check rules infra/observability/alerts.yml
+promtool test rules infra/observability/alerts.test.yml
+promtool check config --syntax-only infra/observability/prometheus.yml
+python3 -c 'import sys, yaml; [yaml.safe_load(open(f)) for f in sys.argv[1:]]' infra/compose.yaml infra/observability/prometheus.yml \
+  infra/observability/grafana/provisioning/datasources/prometheus.yml infra/observability/grafana/provisioning/dashboards/bff.yml
+python3 -c 'import json, sys; json.load(open(sys.argv[1]))' infra/observability/grafana-dashboard.json
 
 # The solution holds the gateway's host, the demo API and the OpenIddict IdP, which the tests start as processes of their own.
 dotnet build Bff.sln -c Release -nologo -clp:ErrorsOnly

@@ -16,12 +16,13 @@ public sealed class SessionAuthenticatorTests : IDisposable
     private readonly InMemorySessionStore _store;
     private readonly SessionCookie _cookie;
     private readonly SessionAuthenticator _authenticator;
+    private readonly RecordingSecurityObserver _security = new();
 
     public SessionAuthenticatorTests()
     {
         _store = new InMemorySessionStore(Options.Create(_options), _time);
         _cookie = _keyRing.Cookie(_options);
-        _authenticator = new SessionAuthenticator(_store, _cookie, TestSessionTerminator.Create(_store, _time), Options.Create(_options), _time);
+        _authenticator = new SessionAuthenticator(_store, _cookie, TestSessionTerminator.Create(_store, _time), Options.Create(_options), _time, security: _security);
     }
 
     public void Dispose() => _keyRing.Dispose();
@@ -43,6 +44,18 @@ public sealed class SessionAuthenticatorTests : IDisposable
         var result = await _authenticator.AuthenticateAsync(WithCookie("not-a-cookie-of-ours"));
 
         Assert.False(Assert.IsType<SessionFailure>(result.Failure).GenuineCookie);
+        Assert.Equal(["invalid_cookie"], _security.Calls);
+    }
+
+    [Fact]
+    public async Task ForeignCookie_ReadTwiceInOneRequest_ReportedOnce()
+    {
+        var context = WithCookie("not-a-cookie-of-ours");
+
+        await _authenticator.AuthenticateAsync(context);
+        await _authenticator.AuthenticateAsync(context);
+
+        Assert.Equal(["invalid_cookie"], _security.Calls);
     }
 
     [Fact]
@@ -54,6 +67,7 @@ public sealed class SessionAuthenticatorTests : IDisposable
         var result = await _authenticator.AuthenticateAsync(WithCookie(value));
 
         Assert.True(Assert.IsType<SessionFailure>(result.Failure).GenuineCookie);
+        Assert.Empty(_security.Calls);
     }
 
     [Fact]

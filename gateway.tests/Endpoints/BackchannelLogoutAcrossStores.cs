@@ -1,5 +1,9 @@
 using Bff.Idp;
+using Bff.Telemetry;
 using Bff.Tests.Support;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using System.Net;
 
 namespace Bff.Tests.Endpoints;
@@ -73,12 +77,14 @@ public abstract class BackchannelLogoutAcrossStores : IDisposable
         var (first, b1) = await host.SeedSessionAsync(user, sid);
         using var _1 = b1;
         var token = Idp.LogoutToken(user, sid);
+        using var signals = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), BffTelemetry.MeterName, "bff.security.events");
         using (var accepted = await PostAsync(host, token))
         {
             Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         }
 
         Assert.False(await host.IsAliveAsync(first.Id));
+        Assert.Empty(Raised(signals));
 
         // A later login from the same IdP session must not be ended by a replay of the old token.
         var (second, b2) = await host.SeedSessionAsync(user, sid);
@@ -87,6 +93,7 @@ public abstract class BackchannelLogoutAcrossStores : IDisposable
 
         Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
         Assert.True(await host.IsAliveAsync(second.Id));
+        Assert.Equal(["backchannel_replay"], Raised(signals));
     }
 
     private protected static async Task<HttpResponseMessage> PostAsync(OidcGatewayHost host, string token)
@@ -97,4 +104,7 @@ public abstract class BackchannelLogoutAcrossStores : IDisposable
     }
 
     protected static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
+
+    private static string[] Raised(MetricCollector<long> signals) =>
+        [.. signals.GetMeasurementSnapshot().Where(m => m.Value > 0).Select(m => (string)m.Tags["kind"]!)];
 }

@@ -3,7 +3,9 @@ using Bff.Idp;
 using Bff.Lifecycle;
 using Bff.Telemetry;
 using Bff.Tests.Support;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -25,8 +27,8 @@ public sealed class RevocationRetryServiceTests : IDisposable
         var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
-        _revoker = new RefreshTokenRevoker(client, _queue, _time, NullLogger<RefreshTokenRevoker>.Instance);
-        _service = new RevocationRetryService(_queue, _revoker, _time, NullLogger<RevocationRetryService>.Instance);
+        _revoker = new RefreshTokenRevoker(client, _queue, _time, metrics, NullLogger<RefreshTokenRevoker>.Instance);
+        _service = new RevocationRetryService(_queue, _revoker, _time, metrics, NullLogger<RevocationRetryService>.Instance);
     }
 
     public void Dispose()
@@ -42,6 +44,10 @@ public sealed class RevocationRetryServiceTests : IDisposable
     public async Task IdpKeepsFailing_RetriedWithDoublingDelaysThenGivenUp()
     {
         _idp.RespondToRevocation(503);
+        var meters = _services.GetRequiredService<IMeterFactory>();
+        using var attempts = new MetricCollector<long>(meters, BffTelemetry.MeterName, "bff.revocation.attempts");
+        using var abandoned = new MetricCollector<long>(meters, BffTelemetry.MeterName, "bff.revocation.abandoned");
+        using var depth = new MetricCollector<long>(meters, BffTelemetry.MeterName, "bff.revocation.queue.depth");
 
         Assert.False(await _revoker.RevokeNowAsync("s1", "rt-1"));
         Assert.Equal(1, Calls);
@@ -62,6 +68,37 @@ public sealed class RevocationRetryServiceTests : IDisposable
         _time.Advance(TimeSpan.FromDays(1));
         Assert.Equal(0, await _service.ProcessDueAsync(default));
         Assert.Equal(RefreshTokenRevoker.MaxAttempts, Calls);
+
+        var recorded = attempts.GetMeasurementSnapshot();
+        Assert.Equal(RefreshTokenRevoker.MaxAttempts, recorded.Count);
+        Assert.All(recorded, m => Assert.Equal("failure", m.Tags["bff.revocation.outcome"]));
+        Assert.Equal(1, abandoned.GetMeasurementSnapshot().EvaluateAsCounter());
+        // The gauge reads what the last pass counted: the one item while it was queued, none after it was given up.
+        depth.RecordObservableInstruments();
+        Assert.Equal(0, depth.LastMeasurement!.Value);
+    }
+
+    [Fact]
+    public async Task QueueDepth_CountedByThePass_AtMostEveryInterval()
+    {
+        _idp.RespondToRevocation(503);
+        using var depth = new MetricCollector<long>(_services.GetRequiredService<IMeterFactory>(), BffTelemetry.MeterName, "bff.revocation.queue.depth");
+        await _revoker.RevokeLaterAsync("s1", "rt-1");
+        await _revoker.RevokeLaterAsync("s2", "rt-2");
+
+        await _service.ProcessDueAsync(default);
+        depth.RecordObservableInstruments();
+        Assert.Equal(2, depth.LastMeasurement!.Value);
+
+        await _revoker.RevokeLaterAsync("s3", "rt-3");
+        await _service.ProcessDueAsync(default);
+        depth.RecordObservableInstruments();
+        Assert.Equal(2, depth.LastMeasurement!.Value);
+
+        _time.Advance(RevocationRetryService.DepthInterval);
+        await _service.ProcessDueAsync(default);
+        depth.RecordObservableInstruments();
+        Assert.Equal(3, depth.LastMeasurement!.Value);
     }
 
     [Fact]

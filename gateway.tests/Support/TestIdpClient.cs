@@ -110,8 +110,14 @@ internal sealed class TestIdpClient : IAsyncDisposable
                 }
             },
         };
-        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
+            // Rare-event counters start with a series at zero (BffMetrics): only events count here.
+            if (value == 0)
+            {
+                return;
+            }
+
             lock (_measurements)
             {
                 _measurements.Add((instrument.Name, tags.Length > 0 ? tags[0].Value?.ToString() ?? "" : ""));

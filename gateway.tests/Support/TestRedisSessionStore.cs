@@ -19,7 +19,7 @@ internal static class TestRedisSessionStore
         TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        var calls = new RedisSessionCalls(redis, cache, health, options, NullLogger<RedisSessionCalls>.Instance);
+        var calls = new RedisSessionCalls(redis, cache, health, options, new Bff.Telemetry.BffMetrics(new TestMeterFactory()), NullLogger<RedisSessionCalls>.Instance);
         return new RedisSessionStore(calls, new RedisSessionIndex(calls, RedisKeys.Default, options, time), RedisKeys.Default, protector, cache, health,
             options, time, NullLogger<RedisSessionStore>.Instance);
     }

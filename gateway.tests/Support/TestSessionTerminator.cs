@@ -23,7 +23,7 @@ internal static class TestSessionTerminator
         var metrics = new BffMetrics(new MeterFactory());
         var idp = new IdpTokenClient(new SingleClientFactory(), new IdpMetadata(new StaticOidcOptions(new OpenIdConnectOptions())),
             new ClientAuthenticator(options.Value, BffOptions.SectionName, time), options, metrics, time, NullLogger<IdpTokenClient>.Instance);
-        var revoker = new RefreshTokenRevoker(idp, new InMemoryRevocationQueue(), time, NullLogger<RefreshTokenRevoker>.Instance);
+        var revoker = new RefreshTokenRevoker(idp, new InMemoryRevocationQueue(), time, metrics, NullLogger<RefreshTokenRevoker>.Instance);
         return new SessionTerminator(store, revoker, metrics, [], NullLogger<SessionTerminator>.Instance);
     }
 

@@ -22,6 +22,8 @@ public sealed class StoredTokenRefresherTests : IDisposable
     private readonly InMemorySessionStore _store;
     private readonly UserTokenManager _manager;
     private readonly ServiceProvider _services;
+    private readonly InMemoryRefreshAttempts _attempts;
+    private readonly RecordingSecurityObserver _security = new();
 
     public StoredTokenRefresherTests()
     {
@@ -30,7 +32,8 @@ public sealed class StoredTokenRefresherTests : IDisposable
         var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         _store = new InMemorySessionStore(options, _time);
         var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
-        _manager = TestUserTokenManager.Create(_store, client, options, metrics, _time);
+        _attempts = new InMemoryRefreshAttempts(options, _time);
+        _manager = TestUserTokenManager.Create(_store, client, options, metrics, _time, attempts: _attempts, security: _security);
     }
 
     public void Dispose()
@@ -81,6 +84,43 @@ public sealed class StoredTokenRefresherTests : IDisposable
         Assert.Equal(AccessTokenStatus.SessionEnded, after.Status);
         Assert.Null(await _store.GetFreshAsync("s1", default));
         Assert.Empty(_idp.TokenRequests);
+    }
+
+    [Fact]
+    public async Task InvalidGrant_ForTheCurrentTokenSentOnce_IsRefreshTokenReuse()
+    {
+        var session = await SeedAsync("rt-1", TimeSpan.FromSeconds(-1));
+        _idp.RespondTokenError(400, "invalid_grant");
+
+        var result = await _manager.GetAsync(session, default);
+
+        Assert.Equal(AccessTokenStatus.SessionEnded, result.Status);
+        Assert.Equal(["refresh_token_reused s1 alice"], _security.Calls);
+    }
+
+    [Fact]
+    public async Task InvalidGrant_ForATokenSentAgainAfterAnUnknownOutcome_IsNoSignal()
+    {
+        var session = await SeedAsync("rt-1", TimeSpan.FromSeconds(-1));
+        // A holder sent rt-1 and died before saving the IdP's answer: this refresh sends it again.
+        Assert.False(await _attempts.MarkSentAsync("s1", "rt-1", default));
+        _idp.RespondTokenError(400, "invalid_grant");
+
+        var result = await _manager.GetAsync(session, default);
+
+        Assert.Equal(AccessTokenStatus.SessionEnded, result.Status);
+        Assert.Empty(_security.Calls);
+    }
+
+    [Fact]
+    public async Task IdpUnavailable_IsNoSignal()
+    {
+        var session = await SeedAsync("rt-1", TimeSpan.FromSeconds(-1));
+        _idp.RespondTokenError(503);
+
+        await _manager.GetAsync(session, default);
+
+        Assert.Empty(_security.Calls);
     }
 
     private async Task<BffSession> SeedAsync(string? refreshToken, TimeSpan accessTokenLifetime)

@@ -1,6 +1,7 @@
 using Bff.Hosting;
 using Bff.Telemetry;
 using System.Diagnostics.Metrics;
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -74,6 +75,7 @@ internal static class HostTelemetry
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(
                 serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? "bff-gateway",
+                serviceVersion: ServiceVersion,
                 serviceInstanceId: Environment.MachineName))
             .WithMetrics(metrics => metrics
                 .AddMeter(Meters)
@@ -88,7 +90,9 @@ internal static class HostTelemetry
                     .AddSource(ActivitySources)
                     .AddAspNetCoreInstrumentation(options => options.Filter = IsTraced)
                     // The IdP's token, revocation and discovery calls, and the proxied calls' HTTP client spans.
-                    .AddHttpClientInstrumentation())
+                    .AddHttpClientInstrumentation()
+                    // Every Redis command, from the session store's connection (none with the in-memory store).
+                    .AddRedisInstrumentation())
                 .WithLogging(configureBuilder: null, configureOptions: options =>
                 {
                     options.IncludeScopes = true;
@@ -99,6 +103,11 @@ internal static class HostTelemetry
 
         return builder;
     }
+
+    /// <summary><c>service.version</c>: the gateway library's informational version (its package version).</summary>
+    internal static string ServiceVersion { get; } =
+        typeof(BffTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(BffTelemetry).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
     /// <summary>Maps <c>GET /metrics</c> (Prometheus text format).</summary>
     public static IEndpointRouteBuilder MapHostTelemetry(this IEndpointRouteBuilder endpoints)

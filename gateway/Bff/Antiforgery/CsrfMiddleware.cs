@@ -32,7 +32,8 @@ internal sealed partial class CsrfMiddleware(
     IOptions<BffOptions> options,
     BffMetrics metrics,
     ILogger<CsrfMiddleware> logger,
-    FrontendCatalog? frontends = null)
+    FrontendCatalog? frontends = null,
+    ISecurityObserver? security = null)
 {
     public const string HeaderName = BffHeaders.CsrfHeaderName;
 
@@ -82,6 +83,7 @@ internal sealed partial class CsrfMiddleware(
     private Task RefuseAsync(HttpContext context, string refusal)
     {
         metrics.CsrfRejected(refusal);
+        security?.CsrfRejected(context);
         LogRejected(logger, context.Request.Method, context.Request.Path.Value ?? "", refusal);
         return BffProblem.WriteAsync(context, StatusCodes.Status403Forbidden, BffProblem.Csrf, Title(refusal));
     }

@@ -34,6 +34,7 @@ internal sealed partial class BffSessionHandler(
     IOptions<BffOptions> bffOptions,
     BffMetrics metrics,
     TimeProvider time,
+    ISecurityObserver security,
     FrontendCatalog? frontends = null) : SignInAuthenticationHandler<BffSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     // Protocol claims of the ID token that say nothing about the user.
@@ -118,6 +119,7 @@ internal sealed partial class BffSessionHandler(
         cookie.Append(Context, client.Cookie, cookie.Protect(secret), session.AbsoluteExpiresAt);
         metrics.SessionCreated();
         LogSessionCreated(Logger, session.Id);
+        await security.SignedInAsync(Context, session.Id, subject, Context.RequestAborted);
 
         // The user's oldest sessions make room, grants and all, so that whoever holds the user's IdP session cannot
         // pile up sessions without end.

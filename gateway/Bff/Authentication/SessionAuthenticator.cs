@@ -3,6 +3,7 @@ using Bff.Frontends;
 using Bff.Http;
 using Bff.Lifecycle;
 using Bff.Sessions;
+using Bff.Telemetry;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
@@ -21,7 +22,8 @@ internal sealed class SessionAuthenticator(
     SessionTerminator terminator,
     IOptions<BffOptions> options,
     TimeProvider time,
-    FrontendCatalog? frontends = null)
+    FrontendCatalog? frontends = null,
+    ISecurityObserver? security = null)
 {
     // Keyed by the claims list, which a session shares with every copy made of it by a token write or a
     // touch: a cached session then yields the same result (ticket, principal) on every request instead
@@ -55,6 +57,13 @@ internal sealed class SessionAuthenticator(
         var id = await cookie.TryReadHandleAsync(value, context.RequestAborted);
         if (id is null)
         {
+            // The scheme's handler may read the same cookie again after the middleware did: one report per request.
+            if (security is not null && context.Features.Get<InvalidCookieReported>() is null)
+            {
+                context.Features.Set(InvalidCookieReported.Instance);
+                security.InvalidCookie(context);
+            }
+
             return AuthenticateResult.Fail(new SessionFailure(genuineCookie: false));
         }
 
@@ -101,4 +110,10 @@ internal sealed class SessionAuthenticator(
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, BffSessionDefaults.Scheme, "name", "role"));
     }
+}
+
+/// <summary>Marks a request whose undecryptable cookie was already reported to the security signals.</summary>
+internal sealed class InvalidCookieReported
+{
+    public static readonly InvalidCookieReported Instance = new();
 }

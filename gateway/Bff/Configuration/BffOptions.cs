@@ -46,6 +46,12 @@ public sealed class BffOptions : BffClientOptions
     /// <summary>Rate limits per session and per client address (<c>RateLimit</c>); off by default.</summary>
     public BffRateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>Security signals: their thresholds and webhook (<c>Security</c>).</summary>
+    public BffSecurityOptions Security { get; set; } = new();
+
+    /// <summary>Optional telemetry (<c>Telemetry</c>).</summary>
+    public BffTelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>
     /// The named frontends of <c>Bff:Frontends</c>, each with the top-level client settings it does not set itself;
     /// empty when there are none. Built from configuration after binding (<see cref="BffFrontendsSetup"/>).

@@ -27,8 +27,10 @@ internal static partial class BackchannelLogoutEndpoint
         ILogoutTokenReplayCache replayCache,
         ISessionStore store,
         SessionTerminator revoker,
+        ISecurityObserver security,
         ILoggerFactory loggerFactory)
     {
+        using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.BackchannelLogout);
         var logger = loggerFactory.CreateLogger("Bff.Endpoints.BackchannelLogout");
         var token = await ReadLogoutTokenAsync(context);
         if (token is null)
@@ -63,6 +65,7 @@ internal static partial class BackchannelLogoutEndpoint
         if (!await replayCache.TryAddAsync(logout, context.RequestAborted))
         {
             LogRefused(logger, "replayed_jti");
+            security.LogoutTokenReplayed(logout.Issuer, logout.Subject);
             await BadRequestAsync(context, "The logout token was already used.");
             return;
         }
@@ -85,6 +88,7 @@ internal static partial class BackchannelLogoutEndpoint
         }
 
         LogEnded(logger, ended, logout.IdpSessionId is null ? "sub" : "sid");
+        activity?.SetTag("bff.sessions.ended", ended);
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 

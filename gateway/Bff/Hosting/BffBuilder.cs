@@ -92,7 +92,8 @@ public sealed class BffBuilder
     public BffBuilder AddProxy(IConfiguration? routes = null)
     {
         AddTokenManagement();
-        Services.AddBffProxy(routes ?? Configuration.GetSection(ReverseProxySectionName));
+        Services.AddBffProxy(routes ?? Configuration.GetSection(ReverseProxySectionName),
+            Configuration.GetValue<bool>($"{BffOptions.SectionName}:Telemetry:{nameof(BffTelemetryOptions.UpstreamClientMetrics)}"));
         return this;
     }
 }

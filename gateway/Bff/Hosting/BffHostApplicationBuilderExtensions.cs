@@ -6,6 +6,7 @@ using Bff.Frontends;
 using Bff.Idp;
 using Bff.Lifecycle;
 using Bff.RateLimiting;
+using Bff.Security;
 using Bff.Sessions;
 using Bff.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -43,6 +44,7 @@ public static class BffHostApplicationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, ForwardedHeadersValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffStoreValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, RateLimitValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, SecurityValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -60,6 +62,7 @@ public static class BffHostApplicationBuilderExtensions
             .GetChildren().Select(frontend => frontend.Key));
         services.AddBffAntiforgery();
         services.AddBffRateLimiting();
+        services.AddBffSecurity();
         services.TryAddSingleton<LogoutBrowserCleanup>();
         services.TryAddSingleton<BffExceptionHandler>();
         services.AddHostedService<StartupWarnings>();

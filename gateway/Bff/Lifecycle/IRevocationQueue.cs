@@ -18,4 +18,7 @@ internal interface IRevocationQueue
     Task<IReadOnlyList<PendingRevocation>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken);
 
     Task CompleteAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>How many revocations wait, due or not (for the <c>bff.revocation.queue.depth</c> gauge).</summary>
+    Task<long> CountAsync(CancellationToken cancellationToken);
 }

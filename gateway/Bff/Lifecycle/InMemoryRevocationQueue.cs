@@ -19,6 +19,8 @@ internal sealed class InMemoryRevocationQueue : IRevocationQueue
         }
     }
 
+    public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult((long)Count);
+
     public Task<bool> EnqueueAsync(PendingRevocation item, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         lock (_lock)

@@ -30,6 +30,9 @@ internal sealed partial class RedisRevocationQueue(
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Bff.Revocation.v1");
     private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
 
+    public async Task<long> CountAsync(CancellationToken cancellationToken) =>
+        await redis.GetDatabase().SortedSetLengthAsync(keys.RevocationQueue).WaitAsync(_timeout, cancellationToken);
+
     public async Task<bool> EnqueueAsync(PendingRevocation item, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         var payload = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(item, RevocationJsonContext.Default.PendingRevocation));

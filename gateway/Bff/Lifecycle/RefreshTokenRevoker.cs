@@ -14,6 +14,7 @@ internal sealed partial class RefreshTokenRevoker(
     IdpTokenClient idp,
     IRevocationQueue queue,
     TimeProvider time,
+    BffMetrics metrics,
     ILogger<RefreshTokenRevoker> logger,
     IdpClients? clients = null)
 {
@@ -56,17 +57,23 @@ internal sealed partial class RefreshTokenRevoker(
     internal async Task<bool> TryRevokeAsync(string refreshToken, TimeSpan timeout, string? frontend = null)
     {
         using var cancellation = new CancellationTokenSource(timeout, time);
+        using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.Revocation);
+        bool revoked;
         try
         {
-            return clients is null
+            revoked = clients is null
                 ? await idp.RevokeAsync(refreshToken, "refresh_token", cancellation.Token)
                 : await idp.RevokeAsync(clients.For(frontend), refreshToken, "refresh_token", cancellation.Token);
         }
         catch (Exception ex)
         {
             LogAttemptFailed(logger, ex.GetType().Name);
-            return false;
+            revoked = false;
         }
+
+        metrics.RevocationAttempt(revoked);
+        activity?.SetTag("bff.revocation.outcome", revoked ? "success" : "failure");
+        return revoked;
     }
 
     /// <summary>The wait before the attempt that follows <paramref name="failedAttempts"/> failures: doubling, capped, with jitter.</summary>

@@ -15,8 +15,14 @@ internal sealed partial class RevocationRetryService(
     IRevocationQueue queue,
     RefreshTokenRevoker revoker,
     TimeProvider time,
+    BffMetrics metrics,
     ILogger<RevocationRetryService> logger) : BackgroundService
 {
+    /// <summary>How often the queue's length is read for the gauge: a scrape interval's worth, not every pass.</summary>
+    internal static readonly TimeSpan DepthInterval = TimeSpan.FromSeconds(10);
+
+    private DateTimeOffset _nextDepth = DateTimeOffset.MinValue;
+
     internal const int BatchSize = 20;
 
     internal static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -55,6 +61,12 @@ internal sealed partial class RevocationRetryService(
     /// <summary>One pass over the due items; the number claimed.</summary>
     internal async Task<int> ProcessDueAsync(CancellationToken cancellationToken)
     {
+        if (time.GetUtcNow() >= _nextDepth)
+        {
+            _nextDepth = time.GetUtcNow() + DepthInterval;
+            metrics.RevocationQueueDepth(await queue.CountAsync(cancellationToken));
+        }
+
         var due = await queue.ClaimDueAsync(time.GetUtcNow(), BatchSize, Lease, cancellationToken);
         foreach (var item in due)
         {
@@ -67,6 +79,7 @@ internal sealed partial class RevocationRetryService(
             else if (attempt >= RefreshTokenRevoker.MaxAttempts)
             {
                 await queue.CompleteAsync(item.Id, cancellationToken);
+                metrics.RevocationAbandoned();
                 LogGaveUp(logger, item.SessionId, attempt);
             }
             else

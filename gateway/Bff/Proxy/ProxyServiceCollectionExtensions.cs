@@ -8,7 +8,8 @@ namespace Bff.Proxy;
 /// <summary>Registers YARP with the gateway's routes, transforms and upstream client.</summary>
 internal static class ProxyServiceCollectionExtensions
 {
-    public static IServiceCollection AddBffProxy(this IServiceCollection services, IConfiguration routes)
+    // upstreamClientMetrics is Bff:Telemetry:UpstreamClientMetrics: the client's own meters stay on.
+    public static IServiceCollection AddBffProxy(this IServiceCollection services, IConfiguration routes, bool upstreamClientMetrics = false)
     {
         services.AddSingleton<BffProxyMarker>();
         services.TryAddSingleton<SessionStreams>();
@@ -17,7 +18,13 @@ internal static class ProxyServiceCollectionExtensions
         services.AddReverseProxy()
             .LoadFromConfig(routes)
             .AddTransforms<BffProxyTransformProvider>()
-            .ConfigureHttpClient(static (_, handler) => handler.MeterFactory = ProxyClientMeterFactory.Instance);
+            .ConfigureHttpClient((_, handler) =>
+            {
+                if (!upstreamClientMetrics)
+                {
+                    handler.MeterFactory = ProxyClientMeterFactory.Instance;
+                }
+            });
         return services;
     }
 }

@@ -1,6 +1,9 @@
 using Bff.Problems;
+using Bff.Telemetry;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 
 namespace Bff.Proxy;
 
@@ -15,7 +18,15 @@ internal static class UpstreamFailure
     public static Task WriteAsync(HttpContext context)
     {
         var response = context.Response;
-        if (response.HasStarted || context.Features.Get<IForwarderErrorFeature>() is not { Error: not ForwarderError.None })
+        if (context.Features.Get<IForwarderErrorFeature>() is not { Error: not ForwarderError.None } failure)
+        {
+            return Task.CompletedTask;
+        }
+
+        // Counted here, where YARP hands over a call that got no response, so a successful call pays nothing
+        // for it. A failure while the response body streams (the client or the upstream went away) is YARP's to log.
+        context.RequestServices.GetService<BffMetrics>()?.ProxyError(context.GetReverseProxyFeature().Route.Config.RouteId, failure.Error.ToString());
+        if (response.HasStarted)
         {
             return Task.CompletedTask;
         }

@@ -62,6 +62,15 @@ internal sealed class RedisKeys
     /// <summary>A seen back-channel logout token (<see cref="Hash"/> of its issuer and <c>jti</c>).</summary>
     public RedisKey LogoutToken(string tokenHash) => $"{_prefix}:lt:{{{tokenHash}}}";
 
+    /// <summary>That a subject (<see cref="Hash"/> of its <c>sub</c>) logged in within the new-device window.</summary>
+    public RedisKey KnownSubject(string subjectHash) => $"{_prefix}:dv:{{{subjectHash}}}";
+
+    /// <summary>A device (user agent family and network, hashed) the subject logged in from within the window.</summary>
+    public RedisKey KnownDevice(string subjectHash, string deviceHash) => $"{_prefix}:dv:{{{subjectHash}}}:{deviceHash}";
+
+    /// <summary>A refresh token (hashed) sent to the IdP whose answer may not have been saved, in the session's slot.</summary>
+    public RedisKey RefreshSent(string id) => $"{_prefix}:s:{{{id}}}:sent";
+
     /// <summary>128 bits of SHA-256, base64url: stable, short, and says nothing about the input.</summary>
     public static string Hash(string value)
     {

@@ -141,4 +141,17 @@ internal static class RedisScripts
         if granted > 0 then return { granted, 0 } end
         return { 0, math.ceil((1 - permits) / rate) }
         """;
+
+    // Security signals (Security.RedisKnownDevices)
+
+    // Both keys slide on every login, so a device stays known for the window after its last use. Answers 0 for a
+    // known device, 1 for a new one, 2 when the subject itself had no login in the window (nothing to compare with).
+    // KEYS: device, subject. ARGV: ttl in ms.
+    public const string KnownDeviceRemember = """
+        local device = redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'GET')
+        local subject = redis.call('SET', KEYS[2], '1', 'PX', ARGV[1], 'GET')
+        if device then return 0 end
+        if subject then return 1 end
+        return 2
+        """;
 }

@@ -1,6 +1,7 @@
 using Bff.Configuration;
 using Bff.Redis;
 using Bff.Telemetry;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -17,6 +18,7 @@ internal sealed partial class RedisSessionCalls(
     SessionCache cache,
     SessionStoreHealth health,
     IOptions<BffOptions> options,
+    BffMetrics metrics,
     ILogger<RedisSessionCalls> logger)
 {
     private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
@@ -26,12 +28,16 @@ internal sealed partial class RedisSessionCalls(
     public async Task<T> GuardAsync<T>(Task<T> call, string operation, CancellationToken cancellationToken)
     {
         health.ThrowIfUnavailable();
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await call.WaitAsync(_timeout, cancellationToken);
+            var result = await call.WaitAsync(_timeout, cancellationToken);
+            metrics.RedisOperation(operation, Stopwatch.GetElapsedTime(started));
+            return result;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
+            metrics.RedisError(operation, ex.GetType().Name);
             health.MarkFailed();
             cache.Disable();
             LogStoreFailed(logger, operation, ex.GetType().Name);

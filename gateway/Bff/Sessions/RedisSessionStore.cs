@@ -75,13 +75,22 @@ internal sealed partial class RedisSessionStore(
     {
         health.ThrowIfUnavailable();
         var cached = cache.TryGet(id);
-        return cached is not null ? ValueTask.FromResult<BffSession?>(cached) : new ValueTask<BffSession?>(ReadAsync(id, cancellationToken));
+        if (cached is not null)
+        {
+            // Null, and nothing computed, unless a tracer listens.
+            BffActivitySource.Instance.StartActivity(BffActivitySource.SessionLoad)?.SetTag("bff.session.cache_hit", true).Dispose();
+            return ValueTask.FromResult<BffSession?>(cached);
+        }
+
+        return new ValueTask<BffSession?>(ReadAsync(id, cancellationToken));
     }
 
     public Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken) => ReadAsync(id, cancellationToken);
 
     private async Task<BffSession?> ReadAsync(string id, CancellationToken cancellationToken)
     {
+        using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.SessionLoad);
+        activity?.SetTag("bff.session.cache_hit", false);
         var epoch = cache.Epoch;
         var values = await calls.GuardAsync(calls.Database.HashGetAsync(keys.Session(id), ReadFields), "read", cancellationToken);
         if (values[0].IsNull || values[1].IsNull || values[2].IsNull || values[3].IsNull || values[4].IsNull)

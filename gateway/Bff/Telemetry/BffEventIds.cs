@@ -96,4 +96,15 @@ internal static class BffEventIds
 
     // Proxied streams (Proxy)
     public const int StreamsAborted = 2401;
+
+    // Security signals (Security): one id per kind, so an alert can match the id alone
+    public const int RefreshTokenReuse = 2901;
+    public const int NewDevice = 2902;
+    public const int InvalidCookieBurst = 2903;
+    public const int CsrfRejectionBurst = 2904;
+    public const int BackchannelReplay = 2905;
+    public const int NewDeviceCheckFailed = 2911;
+    public const int SecurityWebhookRetry = 2912;
+    public const int SecurityWebhookAbandoned = 2913;
+    public const int SecurityWebhookQueueFull = 2914;
 }

@@ -105,12 +105,12 @@ internal sealed partial class ClientTokenManager(
                     var response = await idp.ClientCredentialsAsync(entry.Audience?.Scopes ?? [], entry.Audience?.Resource, CancellationToken.None);
                     if (response.Outcome != IdpTokenOutcome.Success)
                     {
-                        metrics.Refresh("client_" + response.Outcome switch
+                        metrics.Refresh(response.Outcome switch
                         {
                             IdpTokenOutcome.InvalidGrant => "invalid_grant",
                             IdpTokenOutcome.Refused => "refused",
                             _ => "idp_unavailable",
-                        });
+                        }, "client");
                         LogFailed(logger, response.Error ?? response.Outcome.ToString());
                         return (null, response.Outcome == IdpTokenOutcome.Refused && entry.Audience is not null ? response.Error : null);
                     }
@@ -122,7 +122,7 @@ internal sealed partial class ClientTokenManager(
                         await shared.SetAsync(key, tokens, lifetime, CancellationToken.None);
                     }
 
-                    metrics.Refresh("client_success");
+                    metrics.Refresh("success", "client");
                     return (tokens, null);
                 }
             }

@@ -20,7 +20,8 @@ internal sealed partial class RedisRefreshLock(
     SessionStoreHealth health,
     IOptions<BffOptions> options,
     TimeProvider time,
-    ILogger<RedisRefreshLock> logger) : IRefreshLock
+    ILogger<RedisRefreshLock> logger,
+    BffMetrics metrics) : IRefreshLock
 {
     private readonly IConnectionMultiplexer _redis = redis;
     private readonly RedisValue _channel = keys.InvalidationChannel.ToString();
@@ -79,7 +80,7 @@ internal sealed partial class RedisRefreshLock(
                         .WaitAsync(_lock._storeTimeout, _stop.Token);
                     if (renewed == 0)
                     {
-                        LogLost(_lock._logger, _sessionId);
+                        _lock.Lost(_sessionId);
                         return;
                     }
                 }
@@ -90,7 +91,7 @@ internal sealed partial class RedisRefreshLock(
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 // The lock may lapse; the version check on the token write still keeps newer tokens safe.
-                LogLost(_lock._logger, _sessionId);
+                _lock.Lost(_sessionId);
             }
         }
 
@@ -109,6 +110,12 @@ internal sealed partial class RedisRefreshLock(
                 // Unreleased, the lock expires by itself within its lifetime.
             }
         }
+    }
+
+    private void Lost(string sessionId)
+    {
+        metrics.LockLost();
+        LogLost(_logger, sessionId);
     }
 
     [LoggerMessage(EventId = BffEventIds.RefreshLockLost, Level = LogLevel.Warning, Message = "Refresh lock of session {SessionId} could not be renewed")]

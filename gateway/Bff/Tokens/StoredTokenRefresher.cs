@@ -27,7 +27,9 @@ internal sealed partial class StoredTokenRefresher(
     BffMetrics metrics,
     TimeProvider time,
     ILogger<StoredTokenRefresher> logger,
-    IdpClients? clients = null)
+    IdpClients? clients = null,
+    IRefreshAttempts? attempts = null,
+    ISecurityObserver? security = null)
 {
     private readonly BffOptions _options = options.Value;
 
@@ -105,6 +107,10 @@ internal sealed partial class StoredTokenRefresher(
 
         // As the client the session logged in with: the IdP binds a refresh token to its client.
         var client = clients?.For(session.Frontend);
+
+        // Marked before sending: should this holder die with the IdP's answer unsaved, the next one knows its
+        // invalid_grant may be the IdP's answer to this very attempt, not someone else's use of the token.
+        var resend = attempts is not null && await attempts.MarkSentAsync(id, refreshToken, CancellationToken.None);
         var response = await idp.RefreshAsync(client, session.Tokens, audience?.Resource, audience?.Scope, CancellationToken.None);
         switch (response.Outcome)
         {
@@ -118,7 +124,7 @@ internal sealed partial class StoredTokenRefresher(
                 var write = await store.TryUpdateTokensAsync(id, session.Version, tokens, replaced, CancellationToken.None);
                 if (write.Outcome == TokenWriteOutcome.Written)
                 {
-                    metrics.Refresh(audience is null ? "success" : "resource_success");
+                    metrics.Refresh("success");
                     LogRefreshed(logger, id);
                     return AccessTokenResult.Usable(session with { Tokens = tokens, Version = write.Version }, response.Tokens!.AccessToken);
                 }
@@ -143,6 +149,12 @@ internal sealed partial class StoredTokenRefresher(
                 }
 
                 metrics.Refresh("invalid_grant");
+                if (attempts is not null && !resend)
+                {
+                    // The token was current, sent once, and the IdP says it is spent: someone else used it.
+                    security?.RefreshTokenReused(id, session.Subject);
+                }
+
                 return await EndAsync(id, "invalid_grant");
 
             case IdpTokenOutcome.Refused when audience is not null:

@@ -17,6 +17,9 @@ internal static class TokenServiceCollectionExtensions
         services.TryAddSingleton<IRefreshLock>(sp => sp.GetRequiredService<SessionStoreKind>() == SessionStoreKind.Redis
             ? ActivatorUtilities.CreateInstance<RedisRefreshLock>(sp)
             : new InProcessRefreshLock(sp.GetRequiredService<RefreshWaiters>()));
+        services.TryAddSingleton<IRefreshAttempts>(sp => sp.GetRequiredService<SessionStoreKind>() == SessionStoreKind.Redis
+            ? ActivatorUtilities.CreateInstance<RedisRefreshAttempts>(sp)
+            : ActivatorUtilities.CreateInstance<InMemoryRefreshAttempts>(sp));
         services.TryAddSingleton<ISharedTokenCache>(sp => sp.GetRequiredService<SessionStoreKind>() == SessionStoreKind.Redis
             ? ActivatorUtilities.CreateInstance<RedisTokenCache>(sp)
             : new LocalTokenCache());

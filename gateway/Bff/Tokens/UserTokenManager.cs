@@ -107,6 +107,7 @@ internal sealed partial class UserTokenManager(
 
     private async Task<AccessTokenResult> RefreshAsync(string id, TokenAudience? audience, string? startToken)
     {
+        using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.TokenRefresh);
         var deadline = time.GetUtcNow() + _options.Tokens.IdpTimeout + (2 * _options.Tokens.RefreshLockLifetime);
         var waitStarted = Stopwatch.GetTimestamp();
         var waited = false;
@@ -117,6 +118,7 @@ internal sealed partial class UserTokenManager(
             if (done)
             {
                 RecordWait(waited, waitStarted);
+                activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", false);
                 return result;
             }
 
@@ -125,6 +127,7 @@ internal sealed partial class UserTokenManager(
                 if (held is not null)
                 {
                     RecordWait(waited, waitStarted);
+                    activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", true);
 
                     // The previous holder may have saved new tokens just before it released the lock.
                     (done, result) = await refresher.CheckStoredAsync(id, audience, startToken);
@@ -136,6 +139,7 @@ internal sealed partial class UserTokenManager(
             if (remaining <= TimeSpan.Zero)
             {
                 LogWaitTimedOut(logger, id);
+                metrics.LockWaitTimedOut();
                 RecordWait(waited, waitStarted);
                 return AccessTokenResult.IdpUnavailable;
             }

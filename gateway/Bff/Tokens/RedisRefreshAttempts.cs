@@ -1,0 +1,36 @@
+using Bff.Configuration;
+using Bff.Redis;
+using Bff.Sessions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Bff.Tokens;
+
+/// <summary>
+/// Refresh attempts in Redis, seen by every instance: one <c>SET ... GET</c> per refresh on a key in the session's
+/// slot holding a hash of the token sent (never the token), expiring after <see cref="RefreshAttemptWindow"/>.
+/// </summary>
+internal sealed class RedisRefreshAttempts(IConnectionMultiplexer redis, RedisKeys keys, SessionStoreHealth health, IOptions<BffOptions> options)
+    : IRefreshAttempts
+{
+    private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
+    private readonly TimeSpan _window = RefreshAttemptWindow.Of(options.Value);
+
+    public async Task<bool> MarkSentAsync(string sessionId, string refreshToken, CancellationToken cancellationToken)
+    {
+        health.ThrowIfUnavailable();
+        var hash = RedisKeys.Hash(refreshToken);
+        try
+        {
+            var before = await redis.GetDatabase()
+                .StringSetAndGetAsync(keys.RefreshSent(sessionId), hash, _window)
+                .WaitAsync(_timeout, cancellationToken);
+            return before == hash;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            health.MarkFailed();
+            throw new SessionStoreUnavailableException("Refresh attempt marker failed.", ex);
+        }
+    }
+}
