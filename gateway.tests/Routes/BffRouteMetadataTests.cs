@@ -38,22 +38,4 @@ public class BffRouteMetadataTests
     {
         Assert.Equal(expected, BffRouteMetadata.RequiresAntiforgery(Route((BffRouteMetadata.Antiforgery, value))));
     }
-
-    [Theory]
-    [InlineData(BffRouteMetadata.AccessToken, "Usr")]
-    [InlineData(BffRouteMetadata.AccessToken, "1")]
-    [InlineData(BffRouteMetadata.Antiforgery, "no")]
-    public void Validate_BadValue_ReportsRouteAndKey(string key, string value)
-    {
-        var errors = BffRouteMetadata.Validate(Route((key, value))).ToList();
-
-        var error = Assert.Single(errors);
-        Assert.Contains("ReverseProxy:Routes:r1:Metadata:" + key, error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Validate_GoodValues_NoErrors()
-    {
-        Assert.Empty(BffRouteMetadata.Validate(Route((BffRouteMetadata.AccessToken, "None"), (BffRouteMetadata.Antiforgery, "false"))));
-    }
 }

@@ -39,4 +39,7 @@ public sealed class BffOptions : BffClientOptions
 
     /// <summary>Rate limits per session and per client address (<c>RateLimit</c>); off by default.</summary>
     public BffRateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>The policies proxied routes name (<c>Authorization</c>).</summary>
+    public BffAuthorizationOptions Authorization { get; set; } = new();
 }

@@ -1,5 +1,6 @@
 using Bff.Antiforgery;
 using Bff.Authentication;
+using Bff.Authorization;
 using Bff.Configuration;
 using Bff.Endpoints;
 using Bff.Idp;
@@ -39,6 +40,7 @@ public static class BffHostApplicationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, ForwardedHeadersValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffStoreValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, RateLimitValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, AuthorizationValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -52,6 +54,7 @@ public static class BffHostApplicationBuilderExtensions
         services.AddBffSessions();
         services.AddBffSessionLifecycle();
         services.AddBffAuthentication();
+        services.AddBffAuthorization();
         services.AddBffAntiforgery();
         services.AddBffRateLimiting();
         services.TryAddSingleton<LogoutBrowserCleanup>();

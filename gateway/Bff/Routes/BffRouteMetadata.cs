@@ -7,6 +7,15 @@ internal static class BffRouteMetadata
 {
     public const string AccessToken = "Bff.AccessToken";
     public const string Antiforgery = "Bff.Antiforgery";
+    public const string AccessTokenResource = "Bff.AccessToken.Resource";
+    public const string AccessTokenScope = "Bff.AccessToken.Scope";
+    public const string Frontends = "Bff.Frontends";
+
+    /// <summary>What every key of the gateway's starts with: any other key so named is a misspelling.</summary>
+    public const string Prefix = "Bff.";
+
+    /// <summary>Every key the gateway reads; <see cref="RouteMetadataValidator"/> refuses any other <c>Bff.*</c> key.</summary>
+    public static readonly string[] Keys = [AccessToken, AccessTokenResource, AccessTokenScope, Antiforgery, Frontends];
 
     public static AccessTokenMode GetAccessTokenMode(RouteConfig route) =>
         route.Metadata is not null && route.Metadata.TryGetValue(AccessToken, out var value)
@@ -19,26 +28,4 @@ internal static class BffRouteMetadata
         || !route.Metadata.TryGetValue(Antiforgery, out var value)
         || !bool.TryParse(value, out var required)
         || required;
-
-    /// <summary>Errors that stop start-up: a misspelt value must not silently weaken a route.</summary>
-    public static IEnumerable<string> Validate(RouteConfig route)
-    {
-        if (route.Metadata is null)
-        {
-            yield break;
-        }
-
-        if (route.Metadata.TryGetValue(AccessToken, out var mode))
-        {
-            if (!Enum.TryParse<AccessTokenMode>(mode, ignoreCase: true, out _) || int.TryParse(mode, out _))
-            {
-                yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{AccessToken} must be User, UserOptional, Client or None (was '{mode}').";
-            }
-        }
-
-        if (route.Metadata.TryGetValue(Antiforgery, out var antiforgery) && !bool.TryParse(antiforgery, out _))
-        {
-            yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{Antiforgery} must be true or false (was '{antiforgery}').";
-        }
-    }
 }

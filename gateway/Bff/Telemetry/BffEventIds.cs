@@ -90,4 +90,7 @@ internal static class BffEventIds
 
     // Proxied streams (Proxy)
     public const int StreamsAborted = 2401;
+
+    // Proxy configuration (Proxy)
+    public const int ProxyConfigRefused = 2501;
 }
