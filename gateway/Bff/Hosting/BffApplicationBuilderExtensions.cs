@@ -33,9 +33,9 @@ public static class BffApplicationBuilderExtensions
     /// The gateway's own middleware, after routing (which the host adds, or the framework adds first): an
     /// error boundary for the gateway's requests, forwarded headers from <c>Bff:ForwardedHeaders</c> (when
     /// set), the contract's response headers, request screening, the CSRF checks, and authentication of the
-    /// session (which also completes the OIDC callbacks), authorization (the routes' policies), then the rate limits
-    /// of <c>Bff:RateLimit</c> when one is configured. It takes over neither routing, static files nor the host's exception handler: a failure of a
-    /// host endpoint still reaches the host's handler.
+    /// session (which also completes the OIDC callbacks), authorization (the routes' policies), then the rate
+    /// limits of <c>Bff:RateLimit</c> when one is configured. It takes over neither routing, static files nor the
+    /// host's exception handler: a failure of a host endpoint still reaches the host's handler.
     /// </summary>
     /// <param name="app">The host's application builder.</param>
     public static IApplicationBuilder UseBff(this IApplicationBuilder app)
@@ -70,7 +70,7 @@ public static class BffApplicationBuilderExtensions
         // adding the framework's one at the front of the pipeline, where no session has been read yet.
         app.UseAuthorization();
 
-        // After the CSRF checks and the session, so only requests that passed both count; absent when no limit
+        // After the CSRF checks, the session and authorization, so only requests that passed them count; absent when no limit
         // is configured, so the default costs requests nothing.
         if (options.RateLimit.IsEnabled)
         {

@@ -1,3 +1,4 @@
+using Bff.Configuration;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Bff.Routes;
@@ -88,8 +89,7 @@ internal static class RouteMetadataValidator
     }
 
     // YARP's own values: the host's default policy, and no authorization at all.
-    private static bool IsYarpReserved(string policy) =>
-        string.Equals(policy, "default", StringComparison.OrdinalIgnoreCase) || string.Equals(policy, "anonymous", StringComparison.OrdinalIgnoreCase);
+    private static bool IsYarpReserved(string policy) => AuthorizationValidator.ReservedNames.Contains(policy, StringComparer.OrdinalIgnoreCase);
 
     // RFC 8707: an absolute URI (RFC 3986, section 4.3), no fragment. The scheme must be written out: on Unix,
     // .NET reads a bare "/api" as an absolute file URI.
