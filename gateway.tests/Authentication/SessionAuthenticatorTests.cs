@@ -178,6 +178,26 @@ public sealed class SessionAuthenticatorTests : IDisposable
         Assert.Equal(_time.GetUtcNow(), (await _store.GetAsync(id, default))!.LastSeenAt);
     }
 
+    [Theory]
+    [InlineData(null, "role")]
+    [InlineData("roles", "roles")]
+    public async Task Roles_AreTheClaimsOfTheConfiguredRoleClaim(string? configured, string roleClaim)
+    {
+        if (configured is not null)
+        {
+            _options.Authorization.RoleClaim = configured;
+        }
+
+        var authenticator = new SessionAuthenticator(_store, _cookie, TestSessionTerminator.Create(_store, _time), Options.Create(_options), _time);
+        var (session, secret) = TestSessions.NewWithSecret("alice", _time.GetUtcNow());
+        await _store.CreateAsync(session with { Claims = [.. session.Claims, new SessionClaim(roleClaim, "admin"), new SessionClaim("group", "ops")] }, default);
+
+        var result = await authenticator.AuthenticateAsync(WithCookie(_cookie.Protect(secret)));
+
+        Assert.True(result.Principal!.IsInRole("admin"));
+        Assert.False(result.Principal.IsInRole("ops"));
+    }
+
     private async Task<(string CookieValue, string Id)> CreateSessionAsync(string subject = "alice", string name = "Alice", string? refreshToken = "rt")
     {
         var now = _time.GetUtcNow();

@@ -39,24 +39,6 @@ public class BffRouteMetadataTests
         Assert.Equal(expected, BffRouteMetadata.RequiresAntiforgery(Route((BffRouteMetadata.Antiforgery, value))));
     }
 
-    [Theory]
-    [InlineData(BffRouteMetadata.AccessToken, "Usr")]
-    [InlineData(BffRouteMetadata.AccessToken, "1")]
-    [InlineData(BffRouteMetadata.Antiforgery, "no")]
-    public void Validate_BadValue_ReportsRouteAndKey(string key, string value)
-    {
-        var errors = BffRouteMetadata.Validate(Route((key, value))).ToList();
-
-        var error = Assert.Single(errors);
-        Assert.Contains("ReverseProxy:Routes:r1:Metadata:" + key, error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Validate_GoodValues_NoErrors()
-    {
-        Assert.Empty(BffRouteMetadata.Validate(Route((BffRouteMetadata.AccessToken, "None"), (BffRouteMetadata.Antiforgery, "false"))));
-    }
-
     [Fact]
     public void GetTokenAudience_ResourceAndScope_ScopesInOneOrder()
     {
@@ -73,6 +55,5 @@ public class BffRouteMetadataTests
     public void GetAccessTokenMode_UserOrClient_Parsed()
     {
         Assert.Equal(AccessTokenMode.UserOrClient, BffRouteMetadata.GetAccessTokenMode(Route((BffRouteMetadata.AccessToken, "UserOrClient"))));
-        Assert.Empty(BffRouteMetadata.Validate(Route((BffRouteMetadata.AccessToken, "UserOrClient"))));
     }
 }

@@ -40,6 +40,11 @@ public class StartupValidationTests
     [InlineData("Bff:Cookie:SameSite", "None")]
     [InlineData("ReverseProxy:Routes:api:Metadata:Bff.AccessToken", "Usr")]
     [InlineData("ReverseProxy:Routes:api:Metadata:Bff.Antiforgery", "maybe")]
+    [InlineData("ReverseProxy:Routes:api:Metadata:Bff.AccessToken", "User,UserOptional")]
+    [InlineData("ReverseProxy:Routes:api:Metadata:Bff.AccessToken.Resource", "orders-api")]
+    [InlineData("ReverseProxy:Routes:api:Metadata:Bff.AccessTokens", "User")]
+    [InlineData("ReverseProxy:Routes:api:AuthorizationPolicy", "admins")]
+    [InlineData("Bff:Authorization:Policies:admins:RequireAuthenticatedUser", "yes")]
     public async Task Start_BadValue_ExitsNamingIt(string key, string value)
     {
         var settings = GatewayFactory.BaseSettings();

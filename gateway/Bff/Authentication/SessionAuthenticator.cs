@@ -28,9 +28,14 @@ internal sealed class SessionAuthenticator(
     // Keyed by the claims list, which a session shares with every copy made of it by a token write or a
     // touch: a cached session then yields the same result (ticket, principal) on every request instead
     // of new ones with a Claim per claim. Nothing in the gateway changes a principal or ticket once built.
-    private static readonly ConditionalWeakTable<IReadOnlyList<SessionClaim>, AuthenticateResult> Results = new();
+    // Per instance, as the role claim type is this host's configuration.
+    private readonly ConditionalWeakTable<IReadOnlyList<SessionClaim>, AuthenticateResult> _results = new();
 
     private readonly TimeSpan _slidingWriteInterval = options.Value.Session.EffectiveSlidingWriteInterval;
+
+    private readonly string _roleClaim = options.Value.Authorization.RoleClaim;
+
+    private ConditionalWeakTable<IReadOnlyList<SessionClaim>, AuthenticateResult>.CreateValueCallback? _createResult;
 
     public string CookieName => cookie.Name;
 
@@ -96,11 +101,12 @@ internal sealed class SessionAuthenticator(
         return ResultOf(session);
     }
 
-    private static AuthenticateResult ResultOf(BffSession session) =>
-        Results.GetValue(session.Claims, static claims =>
-            AuthenticateResult.Success(new AuthenticationTicket(BuildPrincipal(claims), BffSessionDefaults.Scheme)));
+    // The callback is made once, so that a session in the cache costs no delegate per request.
+    private AuthenticateResult ResultOf(BffSession session) =>
+        _results.GetValue(session.Claims, _createResult ??= claims =>
+            AuthenticateResult.Success(new AuthenticationTicket(BuildPrincipal(claims, _roleClaim), BffSessionDefaults.Scheme)));
 
-    private static ClaimsPrincipal BuildPrincipal(IReadOnlyList<SessionClaim> sessionClaims)
+    private static ClaimsPrincipal BuildPrincipal(IReadOnlyList<SessionClaim> sessionClaims, string roleClaim)
     {
         var claims = new List<Claim>(sessionClaims.Count);
         foreach (var claim in sessionClaims)
@@ -108,7 +114,7 @@ internal sealed class SessionAuthenticator(
             claims.Add(new Claim(claim.Type, claim.Value));
         }
 
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, BffSessionDefaults.Scheme, "name", "role"));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, BffSessionDefaults.Scheme, "name", roleClaim));
     }
 }
 

@@ -80,4 +80,7 @@ public sealed class BffOptions : BffClientOptions
 
         return this;
     }
+
+    /// <summary>The policies proxied routes name (<c>Authorization</c>).</summary>
+    public BffAuthorizationOptions Authorization { get; set; } = new();
 }

@@ -34,9 +34,9 @@ public static class BffApplicationBuilderExtensions
     /// The gateway's own middleware, after routing (which the host adds, or the framework adds first): an
     /// error boundary for the gateway's requests, forwarded headers from <c>Bff:ForwardedHeaders</c> (when
     /// set), the contract's response headers, request screening, the CSRF checks, and authentication of the
-    /// session (which also completes the OIDC callbacks), then the rate limits of <c>Bff:RateLimit</c> when one is
-    /// configured. It takes over neither routing, static files nor the host's exception handler: a failure of a
-    /// host endpoint still reaches the host's handler.
+    /// session (which also completes the OIDC callbacks), authorization (the routes' policies), then the rate
+    /// limits of <c>Bff:RateLimit</c> when one is configured. It takes over neither routing, static files nor the
+    /// host's exception handler: a failure of a host endpoint still reaches the host's handler.
     /// </summary>
     /// <param name="app">The host's application builder.</param>
     public static IApplicationBuilder UseBff(this IApplicationBuilder app)
@@ -73,7 +73,12 @@ public static class BffApplicationBuilderExtensions
         app.UseMiddleware<BffAuthenticationMiddleware>();
         app.Properties[AuthenticationMiddlewareSetKey] = true;
 
-        // After the CSRF checks and the session, so only requests that passed both count; absent when no limit
+        // The policies of proxied routes (their AuthorizationPolicy) and of the host's own endpoints, judged on
+        // the session just read and before anything is forwarded. Added here, it also keeps WebApplication from
+        // adding the framework's one at the front of the pipeline, where no session has been read yet.
+        app.UseAuthorization();
+
+        // After the CSRF checks, the session and authorization, so only requests that passed them count; absent when no limit
         // is configured, so the default costs requests nothing.
         if (options.RateLimit.IsEnabled)
         {
@@ -92,14 +97,16 @@ public static class BffApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
 
-        MapOwn(endpoints.MapGroup("").WithOrder(GatewayEndpointOrder));
+        // Anonymous to authorization: each endpoint decides what a missing session means, and a host's fallback
+        // policy (its choice for its own endpoints) must not lock the browser out of /bff/login.
+        MapOwn(endpoints.MapGroup("").WithOrder(GatewayEndpointOrder).AllowAnonymous());
 
         // A frontend's endpoints and callbacks under its PathBase: the same endpoints, reachable only by that
         // frontend (FrontendMiddleware).
         var catalog = endpoints.ServiceProvider.GetRequiredService<FrontendCatalog>();
         foreach (var pathBase in catalog.All.Select(f => f.PathBase).Where(p => p.HasValue).Distinct())
         {
-            MapOwn(endpoints.MapGroup(pathBase.Value!).WithOrder(GatewayEndpointOrder).WithMetadata(new FrontendPathBase(pathBase)));
+            MapOwn(endpoints.MapGroup(pathBase.Value!).WithOrder(GatewayEndpointOrder).AllowAnonymous().WithMetadata(new FrontendPathBase(pathBase)));
         }
 
         if (endpoints.ServiceProvider.GetService<BffProxyMarker>() is not null)

@@ -28,6 +28,21 @@ public static class BffConfigurationError
             case OptionsValidationException validation:
                 lines.AddRange(validation.Failures);
                 return;
+            // YARP's own checks of a route or cluster (a missing match, a policy no provider knows) say which one.
+            case AggregateException aggregate when aggregate.Message.StartsWith("The proxy config is invalid.", StringComparison.Ordinal):
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    if (inner is ArgumentException)
+                    {
+                        lines.Add("ReverseProxy: " + inner.Message);
+                    }
+                    else
+                    {
+                        Collect(inner, lines);
+                    }
+                }
+
+                return;
             case AggregateException aggregate:
                 foreach (var inner in aggregate.InnerExceptions)
                 {
@@ -40,6 +55,10 @@ public static class BffConfigurationError
                 Collect(exception.InnerException, lines);
                 return;
             case InvalidOperationException when exception.InnerException is null && exception.Message.StartsWith("ReverseProxy:", StringComparison.Ordinal):
+                lines.Add(exception.Message);
+                return;
+            // A value of the wrong type (a "yes" for a bool): the binder names its key.
+            case InvalidOperationException when exception.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal):
                 lines.Add(exception.Message);
                 return;
             default:

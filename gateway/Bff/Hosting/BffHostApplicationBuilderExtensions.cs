@@ -1,5 +1,6 @@
 using Bff.Antiforgery;
 using Bff.Authentication;
+using Bff.Authorization;
 using Bff.Configuration;
 using Bff.Endpoints;
 using Bff.Frontends;
@@ -45,6 +46,7 @@ public static class BffHostApplicationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, BffStoreValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, RateLimitValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, SecurityValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BffOptions>, AuthorizationValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -60,6 +62,7 @@ public static class BffHostApplicationBuilderExtensions
         services.AddBffSessionLifecycle();
         services.AddBffAuthentication(configuration.GetSection(BffOptions.SectionName).GetSection(BffFrontendOptions.SectionName)
             .GetChildren().Select(frontend => frontend.Key));
+        services.AddBffAuthorization();
         services.AddBffAntiforgery();
         services.AddBffRateLimiting();
         services.AddBffSecurity();

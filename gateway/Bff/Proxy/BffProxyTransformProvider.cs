@@ -17,13 +17,12 @@ namespace Bff.Proxy;
 /// and a problem document when there was no upstream response. A response that lasts (an upgrade, an event
 /// stream) on the user's token is tracked, so that it ends with its session (<see cref="SessionStreams"/>).
 /// </summary>
-internal sealed class BffProxyTransformProvider(SessionStreams streams, IOptions<BffOptions> options) : ITransformProvider
+internal sealed class BffProxyTransformProvider(SessionStreams streams, RouteMetadataRules rules) : ITransformProvider
 {
-    private readonly string[] _frontends = [.. options.Value.Frontends.Select(f => f.Name)];
-
+    // YARP validates every route here, at start-up and on each reload, before it applies any of them.
     public void ValidateRoute(TransformRouteValidationContext context)
     {
-        foreach (var error in BffRouteMetadata.Validate(context.Route).Concat(BffRouteMetadata.ValidateFrontends(context.Route, _frontends)))
+        foreach (var error in RouteMetadataValidator.Validate(context.Route, rules))
         {
             context.Errors.Add(new InvalidOperationException(error));
         }

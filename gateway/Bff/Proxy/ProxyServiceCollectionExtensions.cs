@@ -1,7 +1,11 @@
+using Bff.Routes;
 using Bff.Sessions;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
 
 namespace Bff.Proxy;
 
@@ -15,6 +19,8 @@ internal static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<SessionStreams>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionChangeObserver, SessionStreams>(sp => sp.GetRequiredService<SessionStreams>()));
         services.AddHostedService<SessionStreamSweep>();
+        services.TryAddSingleton(RulesFor);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigChangeListener, ProxyConfigRefusal>());
         services.AddReverseProxy()
             .LoadFromConfig(routes)
             .AddTransforms<BffProxyTransformProvider>()
@@ -26,5 +32,16 @@ internal static class ProxyServiceCollectionExtensions
                 }
             });
         return services;
+    }
+
+    private static RouteMetadataRules RulesFor(IServiceProvider services)
+    {
+        var authorization = services.GetRequiredService<IOptions<AuthorizationOptions>>().Value;
+        // A provider of the host's own may make policies up on demand: then only YARP's validation, which asks
+        // it, can tell whether a name exists.
+        Func<string, bool> isPolicy = services.GetRequiredService<IAuthorizationPolicyProvider>() is DefaultAuthorizationPolicyProvider
+            ? name => authorization.GetPolicy(name) is not null
+            : _ => true;
+        return new RouteMetadataRules(isPolicy, RouteMetadataRules.FrontendNames(services.GetRequiredService<IConfiguration>()));
     }
 }

@@ -10,37 +10,22 @@ internal static class BffRouteMetadata
     public const string Antiforgery = "Bff.Antiforgery";
     public const string AccessTokenResource = "Bff.AccessToken.Resource";
     public const string AccessTokenScope = "Bff.AccessToken.Scope";
+    public const string Frontends = "Bff.Frontends";
+
+    /// <summary>What every key of the gateway's starts with: any other key so named is a misspelling.</summary>
+    public const string Prefix = "Bff.";
+
+    /// <summary>Every key the gateway reads; <see cref="RouteMetadataValidator"/> refuses any other <c>Bff.*</c> key.</summary>
+    public static readonly string[] Keys = [AccessToken, AccessTokenResource, AccessTokenScope, Antiforgery, Frontends];
 
     // Read on every proxied request: parsed once per route (a reload brings new RouteConfig objects).
     private static readonly ConditionalWeakTable<RouteConfig, Box> Audiences = new();
 
-    /// <summary>Comma-separated names of the frontends that may call the route; absent: every frontend.</summary>
-    public const string Frontends = "Bff.Frontends";
-
-    /// <summary>The frontends a route is limited to, or null when it is not limited.</summary>
+    /// <summary>The frontends a route is limited to (<see cref="Frontends"/>, comma-separated), or null when it is not limited.</summary>
     public static string[]? GetFrontends(RouteConfig route) =>
         route.Metadata is not null && route.Metadata.TryGetValue(Frontends, out var value)
             ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : null;
-
-    /// <summary>Errors that stop start-up: a route limited to no frontend, or to one that is not configured.</summary>
-    public static IEnumerable<string> ValidateFrontends(RouteConfig route, IReadOnlyCollection<string> configured)
-    {
-        if (GetFrontends(route) is not { } names)
-        {
-            yield break;
-        }
-
-        if (names.Length == 0)
-        {
-            yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{Frontends} must name at least one frontend of Bff:Frontends.";
-        }
-
-        foreach (var name in names.Where(n => !configured.Contains(n)))
-        {
-            yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{Frontends} names '{name}', which is not a frontend of Bff:Frontends.";
-        }
-    }
 
     public static AccessTokenMode GetAccessTokenMode(RouteConfig route) =>
         route.Metadata is not null && route.Metadata.TryGetValue(AccessToken, out var value)
@@ -86,28 +71,6 @@ internal static class BffRouteMetadata
         || !route.Metadata.TryGetValue(Antiforgery, out var value)
         || !bool.TryParse(value, out var required)
         || required;
-
-    /// <summary>Errors that stop start-up: a misspelt value must not silently weaken a route.</summary>
-    public static IEnumerable<string> Validate(RouteConfig route)
-    {
-        if (route.Metadata is null)
-        {
-            yield break;
-        }
-
-        if (route.Metadata.TryGetValue(AccessToken, out var mode))
-        {
-            if (!Enum.TryParse<AccessTokenMode>(mode, ignoreCase: true, out _) || int.TryParse(mode, out _))
-            {
-                yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{AccessToken} must be User, UserOptional, UserOrClient, Client or None (was '{mode}').";
-            }
-        }
-
-        if (route.Metadata.TryGetValue(Antiforgery, out var antiforgery) && !bool.TryParse(antiforgery, out _))
-        {
-            yield return $"ReverseProxy:Routes:{route.RouteId}:Metadata:{Antiforgery} must be true or false (was '{antiforgery}').";
-        }
-    }
 
     private sealed record Box(TokenAudience? Audience);
 }

@@ -97,6 +97,9 @@ internal static class BffEventIds
     // Proxied streams (Proxy)
     public const int StreamsAborted = 2401;
 
+    // Proxy configuration (Proxy)
+    public const int ProxyConfigRefused = 2501;
+
     // Security signals (Security): one id per kind, so an alert can match the id alone
     public const int RefreshTokenReuse = 2901;
     public const int NewDevice = 2902;

@@ -1,8 +1,9 @@
 // Fixed demo users. Passwords are the user names: this IdP only ever runs on a developer's
 // machine or in CI, and tests log in as these users by name.
 const USERS = new Map([
-  ['alice', { password: 'alice', name: 'Alice Liddell', email: 'alice@example.com' }],
-  ['bob', { password: 'bob', name: 'Bob Builder', email: 'bob@example.com' }],
+  // Alice is an admin and Bob is not, so that a route for admins only can be tried with both.
+  ['alice', { password: 'alice', name: 'Alice Liddell', email: 'alice@example.com', role: ['admin', 'user'] }],
+  ['bob', { password: 'bob', name: 'Bob Builder', email: 'bob@example.com', role: ['user'] }],
 ]);
 
 export function verifyPassword(login, password) {
@@ -24,6 +25,7 @@ export async function findAccount(_ctx, id) {
         preferred_username: id,
         email: user.email,
         email_verified: true,
+        role: user.role,
       };
     },
   };

@@ -119,7 +119,9 @@ export function createProvider(settings, log) {
     cookies: { keys: ['bff-dev-idp-cookie-signing-key'] },
     claims: {
       openid: ['sub'],
-      profile: ['name', 'preferred_username'],
+      // role is no standard claim: it comes with profile, which the gateway asks for by default, as many IdPs
+      // put roles in the ID token with the profile.
+      profile: ['name', 'preferred_username', 'role'],
       email: ['email', 'email_verified'],
     },
     scopes: ['openid', 'profile', 'email', 'offline_access', 'api'],
