@@ -24,7 +24,8 @@ internal static class TokenResponse
                     ? rotated
                     : current?.RefreshToken,
                 root.TryGetProperty("id_token", out var id) ? id.GetString() : current?.IdToken,
-                now + lifetime);
+                now + lifetime,
+                now);
         }
         catch (JsonException)
         {

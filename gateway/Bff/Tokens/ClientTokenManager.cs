@@ -62,7 +62,8 @@ internal sealed partial class ClientTokenManager(
         }
     }
 
-    private bool Fresh(TokenSet tokens) => tokens.AccessTokenExpiresAt - time.GetUtcNow() > _options.Tokens.RefreshBeforeExpiry;
+    private bool Fresh(TokenSet tokens) =>
+        tokens.AccessTokenExpiresAt - time.GetUtcNow() > RefreshWindow.Of(tokens, _options.Tokens.RefreshBeforeExpiry);
 
     private async Task<TokenSet?> RenewAsync()
     {
