@@ -58,6 +58,8 @@ public class BffOptionsValidatorTests
         { "Bff:Session:CacheDuration", o => o.Session.CacheDuration = TimeSpan.FromSeconds(-1) },
         { "Bff:Session:MaxSessionsPerUser", o => o.Session.MaxSessionsPerUser = 0 },
         { "Bff:Session:MaxSessionsPerUser", o => o.Session.MaxSessionsPerUser = 10_001 },
+        { "Bff:Session:CacheMaxEntries", o => o.Session.CacheMaxEntries = 0 },
+        { "Bff:Session:CacheMaxEntries", o => o.Session.CacheMaxEntries = 10_000_001 },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.Zero },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.FromMilliseconds(5) },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.FromDays(2) },

@@ -9,6 +9,9 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
 {
     internal const int MaxSessionsPerUserLimit = 10_000;
 
+    // Far beyond what one instance's memory holds (several KB a session): a larger number is a typo.
+    internal const int CacheMaxEntriesLimit = 10_000_000;
+
     public ValidateOptionsResult Validate(string? name, BffOptions options)
     {
         var errors = new List<string>();
@@ -96,6 +99,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         if (client.Session.MaxSessionsPerUser is < 1 or > MaxSessionsPerUserLimit)
         {
             errors.Add($"{section}:Session:MaxSessionsPerUser must be between 1 and {MaxSessionsPerUserLimit}.");
+        }
+
+        if (client.Session.CacheMaxEntries is < 1 or > CacheMaxEntriesLimit)
+        {
+            errors.Add($"{section}:Session:CacheMaxEntries must be between 1 and {CacheMaxEntriesLimit}.");
         }
 
         if (client.Session.IdleTimeout > client.Session.AbsoluteLifetime)

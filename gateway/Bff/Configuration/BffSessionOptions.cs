@@ -13,6 +13,12 @@ public sealed class BffSessionOptions
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How many sessions one instance keeps in its cache at most; past it the least recently used give way one by
+    /// one (an approximation: second chance). Bounds the cache's memory whatever the number of active sessions.
+    /// </summary>
+    public int CacheMaxEntries { get; set; } = 100_000;
+
+    /// <summary>
     /// How many live sessions one user may have: a login beyond it ends the user's oldest session. Someone holding a
     /// user's IdP session could otherwise pile up sessions without end; the bound also caps what listing or ending a
     /// user's sessions costs.
