@@ -72,6 +72,7 @@ def load(root, meta):
         res["redis"] = sum(ra.get(k, 0) - rb.get(k, 0) for k in ra if k != "info")
         mb, ma = prometheus(path + ".metrics_before"), prometheus(path + ".metrics_after")
         res["metrics_before"], res["metrics_after"] = mb, ma
+        res["metrics_during"] = prometheus(path + ".metrics_during")
         sb = json.loads(read(path + ".stub_before", "{}") or "{}")
         sa = json.loads(read(path + ".stub_after", "{}") or "{}")
         res["stub"] = {k: sa.get(k, 0) - sb.get(k, 0) for k in sa}
@@ -87,7 +88,8 @@ def cache_figures(res):
     hits = metric(a, "bff_session_cache_lookups_total", 'result="hit"') - metric(b, "bff_session_cache_lookups_total", 'result="hit"')
     misses = metric(a, "bff_session_cache_lookups_total", 'result="miss"') - metric(b, "bff_session_cache_lookups_total", 'result="miss"')
     evictions = metric(a, "bff_session_cache_evictions_total") - metric(b, "bff_session_cache_evictions_total")
-    entries = metric(a, "bff_session_cache_entries")
+    # Sampled a second before the load ended: afterwards entries age out.
+    entries = metric(res["metrics_during"], "bff_session_cache_entries") if res["metrics_during"] else None
     return (hits / (hits + misses) if hits + misses else None), entries, evictions
 
 
@@ -110,8 +112,8 @@ def main():
         w("")
         w("| round | gw ÷ YARP req/s | p99 µs gw / YARP | cpu µs/req gw / YARP | Redis cmds/req | cache hit ratio | cache entries | evictions "
           "| GCs/100k req gw (0/1/2) | GC pause µs/req gw / YARP | pool threads gw / YARP | work items/req gw | JIT methods in round gw / YARP "
-          "| JIT ms in round gw | timers gw | heap MB gw | refresh calls / token |")
-        w("|" + "---:|" * 17)
+          "| JIT ms in round gw | timers gw | heap MB gw | RSS MB gw, end of load | refresh calls / token |")
+        w("|" + "---:|" * 18)
         ratios, p99s, hit_ratios, redis_per_req, per_token = [], [], [], [], []
         for r in rounds:
             g, y = runs[(r, c, "gateway")], runs.get((r, c, "yarp"))
@@ -135,6 +137,7 @@ def main():
               f"| {d[GEN0] * 1e5 / n:.1f} / {d[GEN1] * 1e5 / n:.1f} / {d[GEN2] * 1e5 / n:.1f} "
               f"| {d[PAUSE_US] / n:.2f} / {yd[PAUSE_US] / yn:.2f} | {ga[TP_THREADS]} / {ya[TP_THREADS]} | {d[ITEMS] / n:.2f} "
               f"| {d[JIT_METHODS]:,} / {yd[JIT_METHODS]:,} | {d[JIT_US] / 1000:.1f} | {ga[TIMERS]} | {ga[HEAP] / 2**20:.0f} "
+              f"| {fmt(g['metrics_during'].get('process_rss_kb', 0) / 1024 or None, '{:.0f}')} "
               f"| {fmt(calls_per_token)} |")
         w("")
 
