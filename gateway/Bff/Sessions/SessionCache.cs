@@ -23,7 +23,8 @@ internal sealed class SessionCache
     internal const int MaxHandSteps = 64;
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<SessionCacheSlot> _clock = new();
+    private readonly SessionCacheClock _clock = new();
+    private readonly Func<SessionCacheSlot, bool> _isLive;
     private readonly TimeProvider _time;
     private readonly TimeSpan _duration;
     private readonly TimeSpan _idle;
@@ -42,6 +43,7 @@ internal sealed class SessionCache
         _idle = options.Value.Session.IdleTimeout;
         _capacity = options.Value.Session.CacheMaxEntries;
         Payloads = new DecryptedPayloadCache(time);
+        _isLive = IsLive;
         metrics?.ObserveSessionCache(() => Count, () => Interlocked.Read(ref _hits), () => Interlocked.Read(ref _misses),
             () => Interlocked.Read(ref _evictions));
     }
@@ -156,20 +158,7 @@ internal sealed class SessionCache
             }
         }
 
-        // Entries that aged out or were invalidated leave their slot behind on the clock; drop those here, away
-        // from requests, so the clock stays within a small multiple of the entries.
-        var slots = _clock.Count;
-        if (slots > (2 * Count) + MaxHandSteps)
-        {
-            for (var i = 0; i < slots && _clock.TryDequeue(out var slot); i++)
-            {
-                if (IsLive(slot))
-                {
-                    _clock.Enqueue(slot);
-                }
-            }
-        }
-
+        _clock.Compact(_isLive, Count, MaxHandSteps);
         Payloads.Sweep();
     }
 
@@ -199,37 +188,23 @@ internal sealed class SessionCache
             if (_entries.TryAdd(id, entry))
             {
                 Interlocked.Increment(ref _count);
-                _clock.Enqueue(entry.Slot);
+                _clock.Add(entry.Slot);
                 return entry;
             }
         }
     }
 
-    // Moves the hand: a slot used since its last pass gets a second chance at the back, the first one not used is
-    // evicted. Slots of entries already gone are dropped on the way.
+    // The entry whose slot the clock hands out leaves; a hit or a removal racing with it leaves the cache as it is.
     private bool EvictOne()
     {
-        for (var step = 0; step < MaxHandSteps && _clock.TryDequeue(out var slot); step++)
+        if (_clock.NextVictim(_isLive, MaxHandSteps) is not { } slot || !_entries.TryGetValue(slot.Id, out var entry)
+            || !ReferenceEquals(entry.Slot, slot) || !Remove(slot.Id, entry))
         {
-            if (!_entries.TryGetValue(slot.Id, out var entry) || !ReferenceEquals(entry.Slot, slot))
-            {
-                continue;
-            }
-
-            if (slot.TakeSecondChance())
-            {
-                _clock.Enqueue(slot);
-                continue;
-            }
-
-            if (Remove(slot.Id, entry))
-            {
-                Interlocked.Increment(ref _evictions);
-                return true;
-            }
+            return false;
         }
 
-        return false;
+        Interlocked.Increment(ref _evictions);
+        return true;
     }
 
     private bool IsLive(SessionCacheSlot slot) => _entries.TryGetValue(slot.Id, out var entry) && ReferenceEquals(entry.Slot, slot);
