@@ -61,6 +61,8 @@ public class BffOptionsValidatorTests
         { "Bff:Session:MaxSessionsPerUser", o => o.Session.MaxSessionsPerUser = 10_001 },
         { "Bff:Session:RevocationReplicas", o => o.Session.RevocationReplicas = -1 },
         { "Bff:Session:RevocationReplicas", o => o.Session.RevocationReplicas = 17 },
+        { "Bff:Session:CacheMaxEntries", o => o.Session.CacheMaxEntries = 0 },
+        { "Bff:Session:CacheMaxEntries", o => o.Session.CacheMaxEntries = 10_000_001 },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.Zero },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.FromMilliseconds(5) },
         { "Bff:Tokens:IdpTimeout", o => o.Tokens.IdpTimeout = TimeSpan.FromDays(2) },

@@ -123,6 +123,28 @@ public sealed class StoredTokenRefresherTests : IDisposable
         Assert.Empty(_security.Calls);
     }
 
+    [Fact]
+    public async Task TokensLivingNoLongerThanTheWindow_RefreshedOncePastHalfTheirLife_NotOnEveryRequest()
+    {
+        // Tokens for 60 s, as long as the default RefreshBeforeExpiry: the window is clamped to 30 s.
+        var session = await SeedAsync("rt-1", TimeSpan.FromSeconds(-1));
+        _idp.RespondTokens("at-2", "rt-2", expiresIn: 60);
+        session = (await _manager.GetAsync(session, default)).Session!;
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        var result = await _manager.GetAsync(session, default);
+
+        Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
+        Assert.Single(_idp.TokenRequests);
+
+        _idp.RespondTokens("at-3", "rt-3", expiresIn: 60);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        result = await _manager.GetAsync(result.Session, default);
+
+        Assert.Equal("at-3", result.Session!.Tokens.AccessToken);
+        Assert.Equal(2, _idp.TokenRequests.Count);
+    }
+
     private async Task<BffSession> SeedAsync(string? refreshToken, TimeSpan accessTokenLifetime)
     {
         var now = _time.GetUtcNow();

@@ -32,9 +32,10 @@ public sealed partial class LogHygieneTests
         using var upstream = WireMockServer.Start();
         upstream.Given(Request.Create().UsingAnyMethod())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("{\"ok\":true}"));
-        var config = GatewayConfig.Create(shared.Idp, shared.Redis, new Uri(upstream.Url + "/"));
-        // Longer than the dev IdP's 300 s access tokens: every proxied call refreshes first.
-        config["Bff:Tokens:RefreshBeforeExpiry"] = "00:10:00";
+        // Tokens for 4 s, due 2 s before they expire: the proxied call below, made past that, refreshes first.
+        await using var idp = await DevIdp.StartAsync(new DevIdpOptions { AccessTokenLifetime = TimeSpan.FromSeconds(4) });
+        var config = GatewayConfig.Create(idp, shared.Redis, new Uri(upstream.Url + "/"));
+        config["Bff:Tokens:RefreshBeforeExpiry"] = "00:00:02";
         config["Logging:LogLevel:Bff"] = "Debug";
         await using var gateway = await GatewayProcess.StartAsync(config);
         using var browser = gateway.CreateBrowser();
@@ -44,6 +45,7 @@ public sealed partial class LogHygieneTests
         login.EnsureSuccess();
         var sessionId = await SessionIdAsync(browser);
         var atLogin = await ReadTokensAsync(redis, sessionId);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
 
         using (var proxied = await browser.GetAsync("/api/data", Xhr))
         {
@@ -58,7 +60,7 @@ public sealed partial class LogHygieneTests
 
         var secrets = new List<(string What, string Value)>
         {
-            ("client secret", shared.Idp.ClientSecret),
+            ("client secret", idp.ClientSecret),
             ("access token at login", atLogin.AccessToken),
             ("refresh token at login", atLogin.RefreshToken!),
             ("ID token", atLogin.IdToken!),

@@ -11,6 +11,9 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
 
     internal const int MaxRevocationReplicas = 16;
 
+    // Far beyond what one instance's memory holds (several KB a session): a larger number is a typo.
+    internal const int CacheMaxEntriesLimit = 10_000_000;
+
     public ValidateOptionsResult Validate(string? name, BffOptions options)
     {
         var errors = new List<string>();
@@ -119,6 +122,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         if (client.Session.RevocationReplicas is < 0 or > MaxRevocationReplicas)
         {
             errors.Add($"{section}:Session:RevocationReplicas must be between 0 and {MaxRevocationReplicas}.");
+        }
+
+        if (client.Session.CacheMaxEntries is < 1 or > CacheMaxEntriesLimit)
+        {
+            errors.Add($"{section}:Session:CacheMaxEntries must be between 1 and {CacheMaxEntriesLimit}.");
         }
 
         if (client.Session.IdleTimeout > client.Session.AbsoluteLifetime)

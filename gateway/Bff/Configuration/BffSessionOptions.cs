@@ -13,6 +13,16 @@ public sealed class BffSessionOptions
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How many sessions one instance keeps in its cache at most; past it the least recently used give way one by
+    /// one (an approximation: second chance). Bounds the cache's memory whatever the number of active sessions.
+    /// </summary>
+    /// <remarks>
+    /// A cached session with IdP tokens of about 700 bytes takes about 4.7 KB (docs/performance.md), so the default
+    /// holds the cache near 240 MB: with the rest of the process, under 400 MB however many sessions are active.
+    /// </remarks>
+    public int CacheMaxEntries { get; set; } = 50_000;
+
+    /// <summary>
     /// How many live sessions one user may have: a login beyond it ends the user's oldest session. Someone holding a
     /// user's IdP session could otherwise pile up sessions without end; the bound also caps what listing or ending a
     /// user's sessions costs.

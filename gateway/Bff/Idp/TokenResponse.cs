@@ -26,7 +26,8 @@ internal static class TokenResponse
                 root.TryGetProperty("id_token", out var id) ? id.GetString() : current?.IdToken,
                 now + lifetime,
                 // A refresh renews the session's own token; the APIs' tokens it holds stay valid until their expiry.
-                current?.Resources);
+                current?.Resources,
+                IssuedAt: now);
         }
         catch (JsonException)
         {

@@ -9,12 +9,14 @@ namespace Bff.Idp;
 /// Tokens for the APIs that routes name (<see cref="ResourceToken"/>), obtained with the same refresh token; null in
 /// sessions stored before there were any, which read the same.
 /// </param>
+/// <param name="IssuedAt">When the gateway received <paramref name="AccessToken"/>, so that its lifetime is known; null in tokens stored without it.</param>
 internal sealed record TokenSet(
     string AccessToken,
     string? RefreshToken,
     string? IdToken,
     DateTimeOffset AccessTokenExpiresAt,
-    IReadOnlyList<ResourceToken>? Resources = null)
+    IReadOnlyList<ResourceToken>? Resources = null,
+    DateTimeOffset? IssuedAt = null)
 {
     /// <summary>The token for a resource and scope (as <see cref="ResourceToken"/> names them), or null.</summary>
     public ResourceToken? Find(string? resource, string? scope)

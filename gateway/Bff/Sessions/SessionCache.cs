@@ -1,4 +1,5 @@
 using Bff.Configuration;
+using Bff.Telemetry;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
@@ -9,63 +10,104 @@ namespace Bff.Sessions;
 /// change anywhere is announced on Redis pub/sub and evicts the entry here; entries also age out, so a
 /// lost message can keep a revoked session usable for no longer than the cache duration.
 /// </summary>
-internal sealed class SessionCache(IOptions<BffOptions> options, TimeProvider time)
+/// <remarks>
+/// At most <c>Bff:Session:CacheMaxEntries</c> entries: past it, each new entry first evicts one that was not used
+/// since the clock hand last passed it (second chance, an approximation of least recently used). A hit only sets a
+/// flag, and only when it is not set yet, so the hot path stays lock-free and rarely writes shared memory; the hand
+/// moves only when an entry is added to a full cache.
+/// </remarks>
+internal sealed class SessionCache
 {
-    private const int MaxEntries = 100_000;
+    // How far one addition may move the hand before giving up on caching that session: bounds the cost of a miss
+    // when nearly every entry was used since the hand last passed.
+    internal const int MaxHandSteps = 64;
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly TimeSpan _duration = options.Value.Session.CacheDuration;
-    private readonly TimeSpan _idle = options.Value.Session.IdleTimeout;
+    private readonly SessionCacheClock _clock = new();
+    private readonly Func<SessionCacheSlot, bool> _isLive;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _duration;
+    private readonly TimeSpan _idle;
+    private readonly int _capacity;
     private long _epoch;
+    private int _count;
+    private long _hits;
+    private long _misses;
+    private long _evictions;
     private volatile bool _enabled;
+
+    public SessionCache(IOptions<BffOptions> options, TimeProvider time, BffMetrics? metrics = null)
+    {
+        _time = time;
+        _duration = options.Value.Session.CacheDuration;
+        _idle = options.Value.Session.IdleTimeout;
+        _capacity = options.Value.Session.CacheMaxEntries;
+        Payloads = new DecryptedPayloadCache(time);
+        _isLive = IsLive;
+        metrics?.ObserveSessionCache(() => Count, () => Interlocked.Read(ref _hits), () => Interlocked.Read(ref _misses),
+            () => Interlocked.Read(ref _evictions));
+    }
 
     public bool IsEnabled => _enabled && _duration > TimeSpan.Zero;
 
     /// <summary>Bumped by every invalidation; a read that saw it change must not fill the cache.</summary>
     public long Epoch => Interlocked.Read(ref _epoch);
 
-    public int Count => _entries.Count;
+    public int Count => Volatile.Read(ref _count);
+
+    public long Evictions => Interlocked.Read(ref _evictions);
 
     /// <summary>
     /// What was decrypted for each session, for reads that go to Redis anyway. Kept here so that what
     /// evicts a session (an invalidation, the sweep) also forgets its plaintext; not switched off with the
     /// cache, because it never answers without Redis.
     /// </summary>
-    public DecryptedPayloadCache Payloads { get; } = new(time);
+    public DecryptedPayloadCache Payloads { get; }
 
     public BffSession? TryGet(string id)
     {
-        if (!IsEnabled || !_entries.TryGetValue(id, out var entry))
+        if (!IsEnabled)
         {
             return null;
         }
 
-        var now = time.GetUtcNow();
+        if (!_entries.TryGetValue(id, out var entry))
+        {
+            Interlocked.Increment(ref _misses);
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
         if (now - entry.CachedAt >= _duration || now >= entry.Session.ExpiresAt(_idle))
         {
-            _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+            Remove(id, entry);
+            Interlocked.Increment(ref _misses);
             return null;
         }
 
+        entry.Slot.Use();
+        Interlocked.Increment(ref _hits);
         return entry.Session;
     }
 
     /// <summary>Caches what a read returned, unless an invalidation arrived since the read began.</summary>
     public void Set(BffSession session, long epochAtReadStart)
     {
-        if (!IsEnabled || Epoch != epochAtReadStart || _entries.Count >= MaxEntries)
+        if (!IsEnabled || Epoch != epochAtReadStart)
         {
             return;
         }
 
-        var entry = new Entry(session, time.GetUtcNow());
-        _entries[session.Id] = entry;
+        if (Put(new Entry(session, _time.GetUtcNow(), new SessionCacheSlot(session.Id))) is not { } entry)
+        {
+            return;
+        }
 
         // An invalidation between the check above and the write would otherwise be lost: it bumps the
         // epoch before evicting, so seeing a new epoch here means the entry may be stale.
         if (Epoch != epochAtReadStart)
         {
-            _entries.TryRemove(new KeyValuePair<string, Entry>(session.Id, entry));
+            Remove(session.Id, entry);
         }
     }
 
@@ -81,7 +123,11 @@ internal sealed class SessionCache(IOptions<BffOptions> options, TimeProvider ti
     public void Invalidate(string id)
     {
         Interlocked.Increment(ref _epoch);
-        _entries.TryRemove(id, out _);
+        if (_entries.TryRemove(id, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+
         Payloads.Remove(id);
     }
 
@@ -90,7 +136,12 @@ internal sealed class SessionCache(IOptions<BffOptions> options, TimeProvider ti
     {
         _enabled = false;
         Interlocked.Increment(ref _epoch);
-        _entries.Clear();
+        foreach (var (id, entry) in _entries)
+        {
+            Remove(id, entry);
+        }
+
+        _clock.Clear();
     }
 
     public void Enable() => _enabled = true;
@@ -98,17 +149,76 @@ internal sealed class SessionCache(IOptions<BffOptions> options, TimeProvider ti
     /// <summary>Removes entries past their time, so memory follows the active sessions.</summary>
     public void Sweep()
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         foreach (var (id, entry) in _entries)
         {
             if (now - entry.CachedAt >= _duration)
             {
-                _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+                Remove(id, entry);
             }
         }
 
+        _clock.Compact(_isLive, Count, MaxHandSteps);
         Payloads.Sweep();
     }
 
-    private sealed record Entry(BffSession Session, DateTimeOffset CachedAt);
+    // Adds or replaces the entry; a new one first makes room in a full cache. Null when no room was found.
+    private Entry? Put(Entry entry)
+    {
+        var id = entry.Session.Id;
+        while (true)
+        {
+            if (_entries.TryGetValue(id, out var current))
+            {
+                // The session stays where it is on the clock.
+                var replacement = entry with { Slot = current.Slot };
+                if (_entries.TryUpdate(id, replacement, current))
+                {
+                    return replacement;
+                }
+
+                continue;
+            }
+
+            if (Count >= _capacity && !EvictOne())
+            {
+                return null;
+            }
+
+            if (_entries.TryAdd(id, entry))
+            {
+                Interlocked.Increment(ref _count);
+                _clock.Add(entry.Slot);
+                return entry;
+            }
+        }
+    }
+
+    // The entry whose slot the clock hands out leaves; a hit or a removal racing with it leaves the cache as it is.
+    private bool EvictOne()
+    {
+        if (_clock.NextVictim(_isLive, MaxHandSteps) is not { } slot || !_entries.TryGetValue(slot.Id, out var entry)
+            || !ReferenceEquals(entry.Slot, slot) || !Remove(slot.Id, entry))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _evictions);
+        return true;
+    }
+
+    private bool IsLive(SessionCacheSlot slot) => _entries.TryGetValue(slot.Id, out var entry) && ReferenceEquals(entry.Slot, slot);
+
+    private bool Remove(string id, Entry entry)
+    {
+        if (!_entries.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _count);
+        return true;
+    }
+
+    private sealed record Entry(BffSession Session, DateTimeOffset CachedAt, SessionCacheSlot Slot);
 }

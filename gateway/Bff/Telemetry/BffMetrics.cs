@@ -159,5 +159,20 @@ internal sealed class BffMetrics : IDisposable
 
     public void SecurityWebhookDropped() => _securityWebhookDropped.Add(1);
 
+    /// <summary>
+    /// The session cache's size, lookups by result (hit, miss) and evictions for room, read when collected so the
+    /// cache's hot path only bumps its own counters.
+    /// </summary>
+    public void ObserveSessionCache(Func<int> entries, Func<long> hits, Func<long> misses, Func<long> evictions)
+    {
+        _meter.CreateObservableUpDownCounter("bff.session_cache.entries", entries, "{session}", "Sessions in this instance's session cache.");
+        _meter.CreateObservableCounter("bff.session_cache.lookups", () => new[]
+        {
+            new Measurement<long>(hits(), new KeyValuePair<string, object?>("result", "hit")),
+            new Measurement<long>(misses(), new KeyValuePair<string, object?>("result", "miss")),
+        }, "{lookup}", "Session cache lookups while the cache is on, by result.");
+        _meter.CreateObservableCounter("bff.session_cache.evictions", evictions, "{session}", "Sessions evicted from the session cache to make room.");
+    }
+
     public void Dispose() => _meter.Dispose();
 }

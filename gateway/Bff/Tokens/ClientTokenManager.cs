@@ -79,7 +79,8 @@ internal sealed partial class ClientTokenManager(
     private string KeyOf(TokenAudience? audience) =>
         "cc-" + RedisKeys.Hash(audience is null ? _clientId : _clientId + "\n" + audience.Key);
 
-    private bool Fresh(TokenSet tokens) => tokens.AccessTokenExpiresAt - time.GetUtcNow() > _options.Tokens.RefreshBeforeExpiry;
+    private bool Fresh(TokenSet tokens) =>
+        tokens.AccessTokenExpiresAt - time.GetUtcNow() > RefreshWindow.Of(tokens, _options.Tokens.RefreshBeforeExpiry);
 
     private async Task<(TokenSet? Tokens, string? Refusal)> RenewAsync(Entry entry)
     {

@@ -34,7 +34,7 @@ internal sealed partial class StoredTokenRefresher(
     private readonly BffOptions _options = options.Value;
 
     public bool NeedsRefresh(TokenSet tokens) =>
-        tokens.AccessTokenExpiresAt - time.GetUtcNow() <= _options.Tokens.RefreshBeforeExpiry;
+        tokens.AccessTokenExpiresAt - time.GetUtcNow() <= RefreshWindow.Of(tokens, _options.Tokens.RefreshBeforeExpiry);
 
     public bool IsExpired(TokenSet tokens) => time.GetUtcNow() >= tokens.AccessTokenExpiresAt;
 

@@ -8,7 +8,9 @@ using System.Text;
 /// product changes. Every 100 ms it writes one line to the file named by BENCH_ALLOC_FILE:
 /// <c>total_allocated_bytes gen0_collections gen1_collections gen2_collections thread_pool_work_items lock_contentions
 /// gc_pause_microseconds promoted_bytes promoted_samples</c>: the last two add up what the latest ephemeral
-/// GC promoted each time a tick sees a new one (a sample: GCs between two ticks are not seen).
+/// GC promoted each time a tick sees a new one (a sample: GCs between two ticks are not seen); then, for telling
+/// slow rounds apart, <c>thread_pool_threads pending_work_items active_timers jit_compiled_methods jit_microseconds
+/// server_gc gc_heap_bytes processor_count</c>.
 /// The bench reads it while the process is idle before and after its rounds, so the period does not
 /// matter; the hook's own allocations (one short string per tick) are noise next to a round's.
 /// With BENCH_ALLOC_TYPES=1 it also listens to the runtime's GCAllocationTick events (one per ~100 KB
@@ -44,7 +46,9 @@ internal static class StartupHook
 
             lastIndex = ephemeral.Index;
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"{GC.GetTotalAllocatedBytes(precise: false)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {ThreadPool.CompletedWorkItemCount} {Monitor.LockContentionCount} {(long)GC.GetTotalPauseDuration().TotalMicroseconds} {promoted} {samples}\n");
+                $"{GC.GetTotalAllocatedBytes(precise: false)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {ThreadPool.CompletedWorkItemCount} {Monitor.LockContentionCount} {(long)GC.GetTotalPauseDuration().TotalMicroseconds} {promoted} {samples} " +
+                $"{ThreadPool.ThreadCount} {ThreadPool.PendingWorkItemCount} {Timer.ActiveCount} {System.Runtime.JitInfo.GetCompiledMethodCount()} {(long)System.Runtime.JitInfo.GetCompilationTime().TotalMicroseconds} " +
+                $"{(System.Runtime.GCSettings.IsServerGC ? 1 : 0)} {GC.GetGCMemoryInfo().HeapSizeBytes} {Environment.ProcessorCount}\n");
             try
             {
                 Write(path, line);
