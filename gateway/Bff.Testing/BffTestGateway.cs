@@ -21,9 +21,12 @@ public sealed partial class BffTestGateway : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Dictionary<string, WireMockServer> _upstreams;
 
-    private BffTestGateway(WebApplication app, FakeOidcProvider provider, TestTokenIssuer issuer, FakeTimeProvider time, Uri origin, Dictionary<string, WireMockServer> upstreams)
+    private readonly bool _ownsProvider;
+
+    private BffTestGateway(WebApplication app, FakeOidcProvider provider, bool ownsProvider, TestTokenIssuer issuer, FakeTimeProvider time, Uri origin, Dictionary<string, WireMockServer> upstreams)
     {
         _app = app;
+        _ownsProvider = ownsProvider;
         Provider = provider;
         Issuer = issuer;
         Time = time;
@@ -54,7 +57,8 @@ public sealed partial class BffTestGateway : IAsyncDisposable
     {
         var options = new BffTestGatewayOptions();
         configure?.Invoke(options);
-        var provider = new FakeOidcProvider();
+        var ownsProvider = options.Provider is null;
+        var provider = options.Provider ?? new FakeOidcProvider();
         var upstreams = new Dictionary<string, WireMockServer>(StringComparer.OrdinalIgnoreCase);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         try
@@ -91,11 +95,11 @@ public sealed partial class BffTestGateway : IAsyncDisposable
                 throw new InvalidOperationException("The gateway's configuration is invalid:" + Environment.NewLine + problems, ex);
             }
 
-            return new BffTestGateway(app, provider, issuer, time, origin, upstreams);
+            return new BffTestGateway(app, provider, ownsProvider, issuer, time, origin, upstreams);
         }
         catch
         {
-            DisposeServers(provider, upstreams);
+            DisposeServers(ownsProvider ? provider : null, upstreams);
             throw;
         }
     }
@@ -123,7 +127,7 @@ public sealed partial class BffTestGateway : IAsyncDisposable
         }
 
         await disposing;
-        DisposeServers(Provider, _upstreams);
+        DisposeServers(_ownsProvider ? Provider : null, _upstreams);
     }
 
     private static Dictionary<string, string?> KitSettings(IConfiguration configuration, FakeOidcProvider provider, BffTestGatewayOptions options, Dictionary<string, WireMockServer> upstreams)
@@ -164,7 +168,7 @@ public sealed partial class BffTestGateway : IAsyncDisposable
         return settings;
     }
 
-    private static void DisposeServers(FakeOidcProvider provider, Dictionary<string, WireMockServer> upstreams)
+    private static void DisposeServers(FakeOidcProvider? provider, Dictionary<string, WireMockServer> upstreams)
     {
         foreach (var server in upstreams.Values)
         {
@@ -172,6 +176,6 @@ public sealed partial class BffTestGateway : IAsyncDisposable
             server.Dispose();
         }
 
-        provider.Dispose();
+        provider?.Dispose();
     }
 }

@@ -21,6 +21,12 @@ public sealed class BffTestGatewayOptions
     /// <summary>Changes the gateway's services after the kit registered its own (a logger provider, say).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
 
+    /// <summary>
+    /// The test OpenID Provider the kit issues tokens on, for a test that needs its address before the gateway
+    /// starts (the authority of a real API's JwtBearer); the test then disposes it. Null: the kit starts its own.
+    /// </summary>
+    public FakeOidcProvider? Provider { get; set; }
+
     /// <summary>The host environment; Development by default.</summary>
     public string EnvironmentName { get; set; } = "Development";
 
