@@ -61,6 +61,7 @@ public sealed partial class BffTestGateway : IAsyncDisposable
         var provider = options.Provider ?? new FakeOidcProvider();
         var upstreams = new Dictionary<string, WireMockServer>(StringComparer.OrdinalIgnoreCase);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        WebApplication? app = null;
         try
         {
             var issuer = provider.IssueTokens();
@@ -81,25 +82,26 @@ public sealed partial class BffTestGateway : IAsyncDisposable
             builder.AddBffStockHost(bff => bff.AddInMemorySessions());
             options.ConfigureServices?.Invoke(builder.Services);
 
-            var app = builder.Build();
+            app = builder.Build();
             app.UseBffStockHost();
             var origin = new Uri(builder.Configuration["Bff:PublicOrigin"] is { Length: > 0 } configured ? configured : DefaultOrigin);
             app.GetTestServer().BaseAddress = origin;
-            try
-            {
-                await app.StartAsync(cancellationToken);
-            }
-            catch (Exception ex) when (BffConfigurationError.TryDescribe(ex, out var problems))
+            await app.StartAsync(cancellationToken);
+            return new BffTestGateway(app, provider, ownsProvider, issuer, time, origin, upstreams);
+        }
+        catch (Exception ex)
+        {
+            if (app is not null)
             {
                 await app.DisposeAsync();
+            }
+
+            DisposeServers(ownsProvider ? provider : null, upstreams);
+            if (BffConfigurationError.TryDescribe(ex, out var problems))
+            {
                 throw new InvalidOperationException("The gateway's configuration is invalid:" + Environment.NewLine + problems, ex);
             }
 
-            return new BffTestGateway(app, provider, ownsProvider, issuer, time, origin, upstreams);
-        }
-        catch
-        {
-            DisposeServers(ownsProvider ? provider : null, upstreams);
             throw;
         }
     }

@@ -85,14 +85,15 @@ public sealed partial class TestTokenIssuer
     private IResponseMessage Authorize(IRequestMessage request)
     {
         var query = QueryHelpers.ParseQuery(new Uri(request.Url).Query);
-        if (!_logins.TryRemove(query[LoginParameter].ToString(), out var login) || string.IsNullOrEmpty(query["redirect_uri"]))
+        var redirectUri = FirstOf(query, "redirect_uri");
+        if (!_logins.TryRemove(FirstOf(query, LoginParameter) ?? "", out var login) || redirectUri is null)
         {
             return Error(400, "invalid_request");
         }
 
         var code = "code-" + Guid.NewGuid().ToString("N");
-        _codes[code] = login with { Scope = query["scope"].ToString(), Nonce = query["nonce"].ToString() };
-        var location = QueryHelpers.AddQueryString(query["redirect_uri"]!, new Dictionary<string, string?> { ["code"] = code, ["state"] = query["state"] });
+        _codes[code] = login with { Scope = FirstOf(query, "scope") ?? "", Nonce = FirstOf(query, "nonce") };
+        var location = QueryHelpers.AddQueryString(redirectUri, new Dictionary<string, string?> { ["code"] = code, ["state"] = FirstOf(query, "state") });
         var response = new ResponseMessage { StatusCode = 302 };
         response.AddHeader("Location", location);
         return response;
@@ -101,10 +102,10 @@ public sealed partial class TestTokenIssuer
     private IResponseMessage Token(IRequestMessage request)
     {
         var form = QueryHelpers.ParseQuery(request.Body ?? "");
-        var grantType = form["grant_type"].ToString();
+        var grantType = FirstOf(form, "grant_type") ?? "";
         switch (grantType)
         {
-            case "authorization_code" when _codes.TryRemove(form["code"].ToString(), out var login):
+            case "authorization_code" when _codes.TryRemove(FirstOf(form, "code") ?? "", out var login):
                 return Issue(login, form, idToken: true);
             case "refresh_token":
                 Interlocked.Increment(ref _refreshCount);
@@ -112,12 +113,11 @@ public sealed partial class TestTokenIssuer
                 {
                     RefreshFailure.InvalidGrant => Error(400, "invalid_grant"),
                     RefreshFailure.Outage => Error(503, null),
-                    _ when _refreshTokens.TryRemove(form["refresh_token"].ToString(), out var grant) => Issue(grant, form, idToken: false),
+                    _ when _refreshTokens.TryRemove(FirstOf(form, "refresh_token") ?? "", out var grant) => Issue(grant, form, idToken: false),
                     _ => Error(400, "invalid_grant"),
                 };
             case "client_credentials":
-                var client = form["client_id"].ToString();
-                return Issue(new Grant(string.IsNullOrEmpty(client) ? FakeOidcProvider.ClientId : client, [], "", null), form, idToken: false, refresh: false);
+                return Issue(new Grant(FirstOf(form, "client_id") ?? FakeOidcProvider.ClientId, [], "", null), form, idToken: false, refresh: false);
             default:
                 return Error(400, grantType.Length == 0 ? "invalid_request" : "invalid_grant");
         }
