@@ -21,7 +21,7 @@ public sealed class TestTokenIssuerTests : IDisposable
     }
 
     [Fact]
-    public async Task CodeExchange_IssuesTheUsersTokensWithTheNonceAndTheChosenAudience()
+    public async Task CodeExchange_IssuesTheUsersTokensWithTheNonceTheChosenAudienceAndTheAskingClient()
     {
         _issuer.DefaultAudience = "https://orders.example";
         var tokens = await LoginAsync("alice", [new Claim("role", "admin"), new Claim("role", "ops")]);
@@ -33,7 +33,8 @@ public sealed class TestTokenIssuerTests : IDisposable
         Assert.Equal(["openid", "orders"], access.Scopes);
         var id = ReceivedToken.FromAuthorizationHeader("Bearer " + tokens.GetProperty("id_token").GetString())!;
         Assert.Equal("n-1", id.Value("nonce"));
-        Assert.Equal([FakeOidcProvider.ClientId], id.Audiences);
+        Assert.Equal(["shop-web"], id.Audiences);
+        Assert.Equal("shop-web", access.Value("client_id"));
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public sealed class TestTokenIssuerTests : IDisposable
         var login = _issuer.BeginLogin(subject, claims);
         var authorize = QueryHelpers.AddQueryString(_provider.AuthorizationEndpoint, new Dictionary<string, string?>
         {
-            ["redirect_uri"] = "https://localhost/signin-oidc", ["state"] = "s-1", ["nonce"] = "n-1", ["scope"] = "openid orders",
+            ["redirect_uri"] = "https://localhost/signin-oidc", ["state"] = "s-1", ["nonce"] = "n-1", ["scope"] = "openid orders", ["client_id"] = "shop-web",
             [TestTokenIssuer.LoginParameter] = login,
         });
         using var redirect = await _http.GetAsync(authorize);

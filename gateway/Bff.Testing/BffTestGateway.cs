@@ -134,15 +134,26 @@ public sealed partial class BffTestGateway : IAsyncDisposable
 
     private static Dictionary<string, string?> KitSettings(IConfiguration configuration, FakeOidcProvider provider, BffTestGatewayOptions options, Dictionary<string, WireMockServer> upstreams)
     {
+        // The client ids stay the team's (the issuer answers any); secrets and keys are the deployment's, not the test's.
         var settings = new Dictionary<string, string?>
         {
             ["Bff:Authority"] = provider.Issuer,
-            ["Bff:ClientId"] = FakeOidcProvider.ClientId,
             ["Bff:ClientSecret"] = "bff-testing-secret",
             ["Bff:ClientAuthentication"] = "client_secret_post",
             ["Bff:RequireHttpsMetadata"] = "false",
             ["Bff:Session:AllowInMemoryStore"] = "true",
         };
+        // A configuration of no client at all gets the provider's, so a test can start from routes alone.
+        if (string.IsNullOrEmpty(configuration["Bff:ClientId"]) && !configuration.GetSection("Bff:Frontends").Exists())
+        {
+            settings["Bff:ClientId"] = FakeOidcProvider.ClientId;
+        }
+
+        foreach (var frontend in configuration.GetSection("Bff:Frontends").GetChildren())
+        {
+            settings[$"Bff:Frontends:{frontend.Key}:ClientSecret"] = "bff-testing-secret";
+            settings[$"Bff:Frontends:{frontend.Key}:ClientAuthentication"] = "client_secret_post";
+        }
         foreach (var (clusterId, address) in options.Upstreams)
         {
             var cluster = configuration.GetSection("ReverseProxy:Clusters:" + clusterId);

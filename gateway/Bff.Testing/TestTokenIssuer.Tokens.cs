@@ -20,7 +20,7 @@ public sealed partial class TestTokenIssuer
             ["iss"] = Provider.Issuer,
             ["sub"] = grant.Subject,
             ["aud"] = audience,
-            ["client_id"] = FakeOidcProvider.ClientId,
+            ["client_id"] = grant.ClientId,
             ["iat"] = now,
             ["nbf"] = now,
             ["exp"] = now + (long)AccessTokenLifetime.TotalSeconds,
@@ -43,7 +43,7 @@ public sealed partial class TestTokenIssuer
         var claims = new JsonObject
         {
             ["iss"] = Provider.Issuer,
-            ["aud"] = FakeOidcProvider.ClientId,
+            ["aud"] = grant.ClientId,
             ["sub"] = grant.Subject,
             ["sid"] = "sid-" + grant.Subject,
             ["name"] = grant.Subject,

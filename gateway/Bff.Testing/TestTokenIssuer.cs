@@ -70,7 +70,7 @@ public sealed partial class TestTokenIssuer
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
         var id = Guid.NewGuid().ToString("N");
-        _logins[id] = new Grant(subject, [.. claims ?? []], Scope: "", Nonce: null);
+        _logins[id] = new Grant(subject, [.. claims ?? []], Scope: "", Nonce: null, FakeOidcProvider.ClientId);
         return id;
     }
 
@@ -80,7 +80,7 @@ public sealed partial class TestTokenIssuer
     /// <param name="audience">Its <c>aud</c> (<see cref="DefaultAudience"/> when null).</param>
     /// <param name="scope">Its <c>scope</c>, space-separated.</param>
     public string AccessToken(string subject, IEnumerable<Claim>? claims = null, string? audience = null, string? scope = null) =>
-        AccessToken(new Grant(subject, [.. claims ?? []], scope ?? "", null), audience ?? DefaultAudience, scope ?? "");
+        AccessToken(new Grant(subject, [.. claims ?? []], scope ?? "", null, FakeOidcProvider.ClientId), audience ?? DefaultAudience, scope ?? "");
 
     private IResponseMessage Authorize(IRequestMessage request)
     {
@@ -92,7 +92,8 @@ public sealed partial class TestTokenIssuer
         }
 
         var code = "code-" + Guid.NewGuid().ToString("N");
-        _codes[code] = login with { Scope = FirstOf(query, "scope") ?? "", Nonce = FirstOf(query, "nonce") };
+        // The ID token's audience is the client that asked, so each frontend's own client id is kept.
+        _codes[code] = login with { Scope = FirstOf(query, "scope") ?? "", Nonce = FirstOf(query, "nonce"), ClientId = FirstOf(query, "client_id") ?? FakeOidcProvider.ClientId };
         var location = QueryHelpers.AddQueryString(redirectUri, new Dictionary<string, string?> { ["code"] = code, ["state"] = FirstOf(query, "state") });
         var response = new ResponseMessage { StatusCode = 302 };
         response.AddHeader("Location", location);
@@ -117,7 +118,8 @@ public sealed partial class TestTokenIssuer
                     _ => Error(400, "invalid_grant"),
                 };
             case "client_credentials":
-                return Issue(new Grant(FirstOf(form, "client_id") ?? FakeOidcProvider.ClientId, [], "", null), form, idToken: false, refresh: false);
+                var client = FirstOf(form, "client_id") ?? FakeOidcProvider.ClientId;
+                return Issue(new Grant(client, [], "", null, client), form, idToken: false, refresh: false);
             default:
                 return Error(400, grantType.Length == 0 ? "invalid_request" : "invalid_grant");
         }
@@ -168,5 +170,5 @@ public sealed partial class TestTokenIssuer
         return response;
     }
 
-    private sealed record Grant(string Subject, Claim[] Claims, string Scope, string? Nonce);
+    private sealed record Grant(string Subject, Claim[] Claims, string Scope, string? Nonce, string ClientId);
 }
