@@ -33,8 +33,9 @@ python3 -c 'import json, sys; json.load(open(sys.argv[1]))' infra/observability/
 
 # The solution holds the gateway's host, the demo API and the OpenIddict IdP, which the tests start as processes of their own.
 dotnet build Bff.sln -c Release -nologo -clp:ErrorsOnly
-# The library is a package: a dependency or metadata that stops it packing fails the run here.
+# The library and its test kit are packages: a dependency or metadata that stops one packing fails the run here.
 dotnet pack gateway/Bff/Bff.csproj -c Release --no-build -nologo -v q -o artifacts/packages
+dotnet pack gateway/Bff.Testing/Bff.Testing.csproj -c Release --no-build -nologo -v q -o artifacts/packages
 # A hung test would eat CI's whole budget: dump and fail it instead.
 # Benchmarks have their own commands (infra/bench/); they are not tests.
 dotnet test Bff.sln -c Release --no-build -nologo --blame-hang-timeout 5m --filter "Category!=Benchmark" "$@"

@@ -8,20 +8,20 @@ try
     // The content root is the app's own folder, so appsettings and wwwroot are found whatever the working
     // directory. The slim builder: no IIS integration, no HTTP/3, fewer assemblies and less code in memory.
     var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-    builder.AddBffHostDefaults();
+    // The gateway as the library composes it for the stock host (BffStockHost), which the test kit boots too.
+    builder.AddBffStockHost();
     builder.AddHostTelemetry();
-    builder.AddBff().AddSessionStore().AddProxy();
 
     var app = builder.Build();
-    app.UseBffHostDefaults();
-    app.UseBff();
-    // After the gateway's middleware, so a request that matched an endpoint (every API call) skips the file
-    // lookups; revalidated every time, so a browser never runs an old script after a deploy.
-    app.UseDefaultFiles();
-    app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache" });
-    app.MapBffHostDefaults();
-    app.MapHostTelemetry();
-    app.MapBffEndpoints();
+    app.UseBffStockHost(
+        // After the gateway's middleware, so a request that matched an endpoint (every API call) skips the file
+        // lookups; revalidated every time, so a browser never runs an old script after a deploy.
+        afterGateway: host =>
+        {
+            host.UseDefaultFiles();
+            host.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache" });
+        },
+        mapHost: host => host.MapHostTelemetry());
     await app.RunAsync();
     return 0;
 }
