@@ -6,13 +6,10 @@ namespace Shop.ContractTests;
 
 /// <summary>
 /// The admin route guarded by the gateway itself (YARP's <c>AuthorizationPolicy</c> with a policy of
-/// <c>Bff:Authorization:Policies</c>), so that a customer's request never reaches the API. Skipped until the
-/// gateway has <c>Bff:Authorization:Policies</c>: remove the Skip then.
+/// <c>Bff:Authorization:Policies</c>), so that a customer's request never reaches the API.
 /// </summary>
 public sealed class OrdersGatewayPolicyTests : IAsyncLifetime
 {
-    private const string Pending = "Bff:Authorization:Policies is not in this gateway yet: switch on when it lands.";
-
     private BffTestGateway _gateway = null!;
 
     public async Task InitializeAsync() =>
@@ -26,7 +23,7 @@ public sealed class OrdersGatewayPolicyTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
-    [Fact(Skip = Pending)]
+    [Fact]
     public async Task AdminRoute_Customer_403ForbiddenAndNothingReachesTheApi()
     {
         using var browser = await _gateway.SignInAsync("bob", [new Claim("role", "customer")]);
@@ -38,7 +35,7 @@ public sealed class OrdersGatewayPolicyTests : IAsyncLifetime
         Assert.Empty(_gateway.ReceivedBy("orders"));
     }
 
-    [Fact(Skip = Pending)]
+    [Fact]
     public async Task AdminRoute_Admin_ReachesTheApi()
     {
         _gateway.Upstream("orders").Given(WireMock.RequestBuilders.Request.Create().WithPath("/admin/orders"))
