@@ -101,6 +101,8 @@ public class BffFrontendsValidatorTests
     [InlineData("SlidingWriteInterval", "00:00:10")]
     [InlineData("MaxSessionsPerUser", "5")]
     [InlineData("AllowInMemoryStore", "true")]
+    [InlineData("CacheMaxEntries", "10")]
+    [InlineData("RevocationReplicas", "1")]
     public void StoreWideSessionSetting_PerFrontend_NamesTheKey(string key, string value) =>
         Assert.Contains($"Bff:Frontends:admin:Session:{key} is store-wide: set Bff:Session:{key} instead.",
             Errors(Settings(($"Bff:Frontends:admin:Session:{key}", value))));

@@ -98,4 +98,15 @@ public class RouteMetadataValidatorTests
         Assert.StartsWith("ReverseProxy:Routes:r1:Metadata:Bff.Frontends ", error, StringComparison.Ordinal);
         Assert.Contains("'shop'", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Frontends_NoneConfigured_AnyNameRefused()
+    {
+        // Without Bff:Frontends a route limited to a frontend would be served to every host: it must not start.
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        var rules = Rules with { Frontends = RouteMetadataRules.FrontendNames(configuration) };
+
+        var error = Assert.Single(RouteMetadataValidator.Validate(Route((BffRouteMetadata.Frontends, "admin")), rules));
+        Assert.StartsWith("ReverseProxy:Routes:r1:Metadata:Bff.Frontends names 'admin'", error, StringComparison.Ordinal);
+    }
 }

@@ -41,8 +41,11 @@ public sealed partial class ObservabilityTests
         upstream.Given(Request.Create().UsingAnyMethod())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("{\"ok\":true}"));
         var config = GatewayConfig.Create(shared.Idp, shared.Redis, new Uri(upstream.Url + "/"));
-        // Longer than the dev IdP's access tokens: the proxied call refreshes first.
-        config["Bff:Tokens:RefreshBeforeExpiry"] = "00:10:00";
+        // A route with a token for its own API: its first call is a refresh grant (with resource), whatever the
+        // main token's age. The dev IdP's default API, which every login names.
+        config["ReverseProxy:Routes:audience:ClusterId"] = "api";
+        config["ReverseProxy:Routes:audience:Match:Path"] = "/audience/{**catch-all}";
+        config["ReverseProxy:Routes:audience:Metadata:Bff.AccessToken.Resource"] = "https://api.bff.example";
         config["Bff:Security:CsrfRejectionBurst"] = "1";
         config["ReverseProxy:Routes:down:ClusterId"] = "down";
         config["ReverseProxy:Routes:down:Match:Path"] = "/down/{**catch-all}";
@@ -58,6 +61,11 @@ public sealed partial class ObservabilityTests
         using (var proxied = await browser.GetAsync("/api/data", Xhr))
         {
             Assert.Equal(HttpStatusCode.OK, proxied.StatusCode);
+        }
+
+        using (var audience = await browser.GetAsync("/audience/data", Xhr))
+        {
+            Assert.Equal(HttpStatusCode.OK, audience.StatusCode);
         }
 
         using (var down = await browser.GetAsync("/down/x", Xhr))

@@ -72,6 +72,8 @@ internal sealed class BffFrontendsValidator : IValidateOptions<BffOptions>
             RequireStoreWide(errors, section, "CacheDuration", frontend.Session.CacheDuration != options.Session.CacheDuration);
             RequireStoreWide(errors, section, "MaxSessionsPerUser", frontend.Session.MaxSessionsPerUser != options.Session.MaxSessionsPerUser);
             RequireStoreWide(errors, section, "AllowInMemoryStore", frontend.Session.AllowInMemoryStore != options.Session.AllowInMemoryStore);
+            RequireStoreWide(errors, section, "CacheMaxEntries", frontend.Session.CacheMaxEntries != options.Session.CacheMaxEntries);
+            RequireStoreWide(errors, section, "RevocationReplicas", frontend.Session.RevocationReplicas != options.Session.RevocationReplicas);
         }
 
         if (options.HasDefaultFrontend && options.PublicOrigin is { Length: > 0 } publicOrigin && BffOptionsValidator.IsOrigin(publicOrigin)
