@@ -12,7 +12,7 @@ internal static class BffActivitySource
 
     public static readonly ActivitySource Instance = new(Name, typeof(BffActivitySource).Assembly.GetName().Version?.ToString());
 
-    // Span names (issue 34): the work of a request that is the gateway's own, apart from its Redis and HTTP calls.
+    // Span names: the work of a request that is the gateway's own, apart from its Redis and HTTP calls.
     public const string SessionLoad = "bff.session.load";
     public const string TokenRefresh = "bff.token.refresh";
     public const string Revocation = "bff.revocation";

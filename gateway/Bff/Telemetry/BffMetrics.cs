@@ -36,7 +36,7 @@ internal sealed class BffMetrics : IDisposable
         _idpCircuitChanges = _meter.CreateCounter<long>("bff.idp.circuit.changes", "{change}", "State changes of the IdP client's circuit breaker, by the state entered.");
         _idpCallsRejected = _meter.CreateCounter<long>("bff.idp.calls.rejected", "{call}", "IdP calls refused by the bound on calls at once, by kind.");
 
-        // Operations: revocation, Redis, the proxy's upstream errors, refresh locks (issue 34)
+        // Operations: revocation, Redis, the proxy's upstream errors, refresh locks
         _revocationAttempts = _meter.CreateCounter<long>("bff.revocation.attempts", "{attempt}", "Refresh-token revocation calls to the IdP, by outcome (success, failure).");
         _revocationsAbandoned = _meter.CreateCounter<long>("bff.revocation.abandoned", "{revocation}", "Revocations given up after the last retry: those refresh tokens stay valid at the IdP until they expire.");
         _meter.CreateObservableGauge("bff.revocation.queue.depth", () => Volatile.Read(ref _revocationQueueDepth), "{revocation}",
@@ -117,7 +117,7 @@ internal sealed class BffMetrics : IDisposable
     /// <summary>kind: login, session.</summary>
     public void IdpCallRejected(string kind) => _idpCallsRejected.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
-    // Operations: revocation, Redis, the proxy's upstream errors, refresh locks (issue 34)
+    // Operations: revocation, Redis, the proxy's upstream errors, refresh locks
     private readonly Counter<long> _revocationAttempts;
     private readonly Counter<long> _revocationsAbandoned;
     private readonly Histogram<double> _redisDuration;
