@@ -61,7 +61,7 @@ await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism =
             new SessionClaim("email", $"{subject}@example.com"), new SessionClaim("email_verified", "true"),
             new SessionClaim("sid", $"sid-{i:D6}"), new SessionClaim("auth_time", now.ToUnixTimeSeconds().ToString()),
         ],
-        Tokens = new TokenSet(accessToken, $"rt-{i:D6}-0", accessToken, expires, expires - lifetime),
+        Tokens = new TokenSet(accessToken, $"rt-{i:D6}-0", accessToken, expires, IssuedAt: expires - lifetime),
         CreatedAt = now,
         LastSeenAt = now,
         AbsoluteExpiresAt = now + TimeSpan.FromDays(1),
