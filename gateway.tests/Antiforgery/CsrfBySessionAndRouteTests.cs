@@ -69,4 +69,22 @@ public sealed class CsrfBySessionAndRouteTests : IClassFixture<ProxyGatewayFixtu
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Single(_gateway.Upstream.LogEntries);
     }
+
+    [Fact]
+    public async Task UnsafeMethod_AfterItsPairPassed_AnAlteredTokenOrAnotherBrowsersCookie_StillRefused()
+    {
+        var alice = await _gateway.CreateSessionAsync("alice");
+        var (token, antiforgeryCookie) = await _gateway.FetchTokenAsync(alice);
+        var (_, otherBrowsersCookie) = await _gateway.FetchTokenAsync(alice);
+        var valid = GatewayRequest.Browser("POST", "/api/orders", alice.Cookie, antiforgeryCookie) with { Token = token };
+        Assert.Equal(HttpStatusCode.OK, (await _gateway.Client.SendAsync(valid.ToMessage())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _gateway.Client.SendAsync(valid.ToMessage())).StatusCode);
+        _gateway.Upstream.ResetLogEntries();
+
+        var altered = valid with { Token = token[..10] + (token[10] == 'A' ? 'B' : 'A') + token[11..] };
+        await ProblemAssert.IsProblemAsync(await _gateway.Client.SendAsync(altered.ToMessage()), HttpStatusCode.Forbidden, "csrf");
+        var otherCookie = GatewayRequest.Browser("POST", "/api/orders", alice.Cookie, otherBrowsersCookie) with { Token = token };
+        await ProblemAssert.IsProblemAsync(await _gateway.Client.SendAsync(otherCookie.ToMessage()), HttpStatusCode.Forbidden, "csrf");
+        Assert.Empty(_gateway.Upstream.LogEntries);
+    }
 }

@@ -15,6 +15,7 @@ internal static class BffAntiforgeryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AntiforgeryOptions>, AntiforgeryOptionsSetup>());
         // AddAntiforgery registers a provider that adds nothing; binding tokens to the session is the point.
         services.Replace(ServiceDescriptor.Singleton<IAntiforgeryAdditionalDataProvider, SessionAntiforgeryDataProvider>());
+        services.TryAddSingleton<ValidatedTokenMemo>();
         return services;
     }
 }

@@ -29,6 +29,8 @@ namespace Bff.Antiforgery;
 internal sealed partial class CsrfMiddleware(
     RequestDelegate next,
     IAntiforgery antiforgery,
+    IOptions<AntiforgeryOptions> antiforgeryOptions,
+    ValidatedTokenMemo validated,
     IOptions<BffOptions> options,
     BffMetrics metrics,
     ILogger<CsrfMiddleware> logger,
@@ -117,7 +119,7 @@ internal sealed partial class CsrfMiddleware(
 
     private async Task<string?> CheckTokenAsync(HttpContext context)
     {
-        if (await context.GetBffSessionAsync() is null)
+        if (await context.GetBffSessionAsync() is not { } session)
         {
             return null;
         }
@@ -134,9 +136,16 @@ internal sealed partial class CsrfMiddleware(
             return "invalid_token";
         }
 
+        var cookieToken = context.Request.Cookies[antiforgeryOptions.Value.Cookie.Name!];
+        if (validated.Matches(session, cookieToken, token[0]!))
+        {
+            return null;
+        }
+
         try
         {
             await antiforgery.ValidateRequestAsync(context);
+            validated.Remember(session, cookieToken, token[0]!);
             return null;
         }
         catch (AntiforgeryValidationException)

@@ -16,6 +16,9 @@ using System.Text;
 /// With BENCH_ALLOC_TYPES=1 it also listens to the runtime's GCAllocationTick events (one per ~100 KB
 /// allocated, naming the type of the object that crossed the mark) and writes the sampled bytes per type
 /// to BENCH_ALLOC_FILE.types; creating BENCH_ALLOC_FILE.reset clears those counts.
+/// With BENCH_JIT_METHODS=1 it listens to the runtime's MethodLoadVerbose events instead (every method the JIT
+/// compiles, with its tier) and writes how often each name was compiled to BENCH_ALLOC_FILE.jit, reset the same
+/// way: what a process that keeps compiling during the rounds is compiling.
 /// </summary>
 internal static class StartupHook
 {
@@ -27,12 +30,14 @@ internal static class StartupHook
             return;
         }
 
-        var types = Environment.GetEnvironmentVariable("BENCH_ALLOC_TYPES") == "1" ? new AllocationTypes() : null;
-        var thread = new Thread(() => Publish(path, types)) { IsBackground = true, Name = "bench-alloc-hook" };
+        EventCounts? types = Environment.GetEnvironmentVariable("BENCH_JIT_METHODS") == "1" ? new JitMethods()
+            : Environment.GetEnvironmentVariable("BENCH_ALLOC_TYPES") == "1" ? new AllocationTypes() : null;
+        var suffix = types is JitMethods ? ".jit" : ".types";
+        var thread = new Thread(() => Publish(path, types, suffix)) { IsBackground = true, Name = "bench-alloc-hook" };
         thread.Start();
     }
 
-    private static void Publish(string path, AllocationTypes? types)
+    private static void Publish(string path, EventCounts? types, string suffix)
     {
         long lastIndex = 0, promoted = 0, samples = 0;
         while (true)
@@ -60,7 +65,7 @@ internal static class StartupHook
                         File.Delete(path + ".reset");
                     }
 
-                    Write(path + ".types", types.Report());
+                    Write(path + suffix, types.Report());
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -80,59 +85,76 @@ internal static class StartupHook
         File.Move(temporary, path, overwrite: true);
     }
 
-    private sealed class AllocationTypes : EventListener
+    /// <summary>Counts per name from one runtime event, reported as the 40 largest.</summary>
+    private abstract class EventCounts : EventListener
     {
-        private const EventKeywords GcKeyword = (EventKeywords)0x1;
-        private readonly ConcurrentDictionary<string, long> _bytes = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
 
-        public void Clear() => _bytes.Clear();
+        protected abstract EventKeywords Keywords { get; }
+
+        public void Clear() => _counts.Clear();
 
         public string Report()
         {
             var text = new StringBuilder();
-            foreach (var (type, bytes) in _bytes.OrderByDescending(kv => kv.Value).Take(40))
+            foreach (var (name, count) in _counts.ToArray().OrderByDescending(kv => kv.Value).Take(40))
             {
-                text.Append(CultureInfo.InvariantCulture, $"{bytes}\t{type}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{count}\t{name}\n");
             }
 
             return text.ToString();
+        }
+
+        protected void Add(string name, long amount) => _counts.AddOrUpdate(name, amount, (_, total) => total + amount);
+
+        protected static object? Payload(EventWrittenEventArgs eventData, string name)
+        {
+            var index = eventData.PayloadNames?.IndexOf(name) ?? -1;
+            return index >= 0 && eventData.Payload is { } payload ? payload[index] : null;
         }
 
         protected override void OnEventSourceCreated(EventSource eventSource)
         {
             if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
             {
-                EnableEvents(eventSource, EventLevel.Verbose, GcKeyword);
+                EnableEvents(eventSource, EventLevel.Verbose, Keywords);
             }
         }
+    }
+
+    private sealed class AllocationTypes : EventCounts
+    {
+        protected override EventKeywords Keywords => (EventKeywords)0x1; // GC
 
         protected override void OnEventWritten(EventWrittenEventArgs eventData)
         {
-            if (eventData.EventName is null || !eventData.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal)
-                || eventData.PayloadNames is null || eventData.Payload is null)
+            if (eventData.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) != true)
             {
                 return;
             }
 
-            long amount = 0;
-            string type = "?";
-            for (var i = 0; i < eventData.PayloadNames.Count; i++)
+            var amount = Convert.ToInt64(Payload(eventData, "AllocationAmount64") ?? Payload(eventData, "AllocationAmount") ?? 0L,
+                CultureInfo.InvariantCulture);
+            Add(Payload(eventData, "TypeName") as string ?? "?", amount);
+        }
+    }
+
+    private sealed class JitMethods : EventCounts
+    {
+        protected override EventKeywords Keywords => (EventKeywords)0x10; // JIT
+
+        protected override void OnEventWritten(EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventName?.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) != true)
             {
-                switch (eventData.PayloadNames[i])
-                {
-                    case "AllocationAmount64":
-                        amount = Convert.ToInt64(eventData.Payload[i], CultureInfo.InvariantCulture);
-                        break;
-                    case "AllocationAmount" when amount == 0:
-                        amount = Convert.ToInt64(eventData.Payload[i], CultureInfo.InvariantCulture);
-                        break;
-                    case "TypeName":
-                        type = eventData.Payload[i] as string ?? "?";
-                        break;
-                }
+                return;
             }
 
-            _bytes.AddOrUpdate(type, amount, (_, total) => total + amount);
+            // MethodFlags: bit 0 a dynamic method; bits 7-9 the optimization tier (1 minopts, 2 optimized,
+            // 3 quick-jitted, 4 tier-1, 5 tier-1 OSR, 6 instrumented tier 0, 7 instrumented tier 1).
+            var flags = Convert.ToInt64(Payload(eventData, "MethodFlags") ?? 0L, CultureInfo.InvariantCulture);
+            var dynamic = (flags & 1) != 0 ? "dynamic " : "";
+            Add($"{dynamic}tier{(flags >> 7) & 0x7} {Payload(eventData, "MethodNamespace")}::{Payload(eventData, "MethodName")}", 1);
         }
     }
 }

@@ -1,0 +1,48 @@
+using Bff.Antiforgery;
+
+namespace Bff.Tests.Antiforgery;
+
+public sealed class ValidatedTokenMemoTests
+{
+    private readonly ValidatedTokenMemo _memo = new();
+
+    [Fact]
+    public void Matches_TheRememberedPairOfTheSameSession()
+    {
+        var session = TestSessions.New();
+        _memo.Remember(session, "cookie-token", "request-token");
+
+        Assert.True(_memo.Matches(session, "cookie-token", "request-token"));
+    }
+
+    [Fact]
+    public void DoesNotMatch_AnotherCookieToken_AnotherRequestToken_OrNoCookie()
+    {
+        var session = TestSessions.New();
+        _memo.Remember(session, "cookie-token", "request-token");
+
+        Assert.False(_memo.Matches(session, "cookie-tokeN", "request-token"));
+        Assert.False(_memo.Matches(session, "cookie-token", "request-tokeN"));
+        Assert.False(_memo.Matches(session, "cookie-token", "request-token-longer"));
+        Assert.False(_memo.Matches(session, null, "request-token"));
+    }
+
+    [Fact]
+    public void DoesNotMatch_AnEqualSessionObjectLoadedAgain()
+    {
+        // A session read again from the store is equal by value but a new object: its tokens are validated again.
+        var session = TestSessions.New();
+        _memo.Remember(session, "cookie-token", "request-token");
+
+        Assert.False(_memo.Matches(session with { }, "cookie-token", "request-token"));
+    }
+
+    [Fact]
+    public void RemembersNothing_WithoutACookieToken()
+    {
+        var session = TestSessions.New();
+        _memo.Remember(session, null, "request-token");
+
+        Assert.False(_memo.Matches(session, "", "request-token"));
+    }
+}
