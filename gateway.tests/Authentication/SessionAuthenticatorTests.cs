@@ -8,7 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Authentication;
 
-public sealed class SessionAuthenticatorTests : IDisposable
+public sealed partial class SessionAuthenticatorTests : IDisposable
 {
     private readonly TestDataProtection _keyRing = TestDataProtection.InMemory();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));

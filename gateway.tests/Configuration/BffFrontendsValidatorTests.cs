@@ -97,7 +97,6 @@ public class BffFrontendsValidatorTests
 
     [Theory]
     [InlineData("CacheDuration", "00:00:01")]
-    [InlineData("IdleTimeout", "00:05:00")]
     [InlineData("SlidingWriteInterval", "00:00:10")]
     [InlineData("MaxSessionsPerUser", "5")]
     [InlineData("AllowInMemoryStore", "true")]
@@ -110,6 +109,19 @@ public class BffFrontendsValidatorTests
     [Fact]
     public void AbsoluteLifetime_PerFrontend_IsValid() =>
         Assert.Empty(Errors(Settings(("Bff:Frontends:admin:Session:AbsoluteLifetime", "01:00:00"))));
+
+    // Shorter than the store-wide sliding write interval too: each session writes back at least every quarter of its own.
+    [Theory]
+    [InlineData("00:05:00")]
+    [InlineData("00:00:30")]
+    public void IdleTimeout_PerFrontend_IsValid(string value) =>
+        Assert.Empty(Errors(Settings(("Bff:Frontends:admin:Session:IdleTimeout", value))));
+
+    [Theory]
+    [InlineData("00:00:00", "Bff:Frontends:admin:Session:IdleTimeout must be a positive time span (e.g. 00:05:00).")]
+    [InlineData("2.00:00:00", "Bff:Frontends:admin:Session:IdleTimeout must not exceed Bff:Frontends:admin:Session:AbsoluteLifetime.")]
+    public void IdleTimeout_PerFrontend_Invalid_NamesTheKey(string value, string error) =>
+        Assert.Contains(error, Errors(Settings(("Bff:Frontends:admin:Session:IdleTimeout", value))));
 
     [Fact]
     public void FrontendClientSettings_AreValidatedUnderItsSection() =>

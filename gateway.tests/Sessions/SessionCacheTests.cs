@@ -67,6 +67,18 @@ public class SessionCacheTests
     }
 
     [Fact]
+    public void TryGet_PastTheSessionsOwnIdleDeadline_Miss_ThoughTheTopLevelOneIsFarOff()
+    {
+        _options.Session.CacheDuration = TimeSpan.FromSeconds(10);
+        var cache = Create();
+        cache.Set(Session() with { IdleTimeout = TimeSpan.FromSeconds(3) }, cache.Epoch);
+
+        _time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.Null(cache.TryGet("s1"));
+    }
+
+    [Fact]
     public void Disable_DropsEverythingAndStopsCaching_UntilEnabled()
     {
         var cache = Create();

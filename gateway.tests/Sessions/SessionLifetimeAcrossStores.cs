@@ -7,7 +7,8 @@ namespace Bff.Tests.Sessions;
 /// <summary>
 /// Idle and absolute deadlines on a fake clock, run once per store (<see cref="InMemorySessionLifetimeTests"/>, and
 /// the Redis one under Integration/Sessions): the store refuses a session past either deadline whatever the cookie
-/// says (the browser here keeps sending it), and with Redis the key's own TTL follows the earlier deadline.
+/// says (the browser here keeps sending it), and with Redis the key's own TTL follows the earlier deadline; each
+/// frontend's sessions by its own idle timeout.
 /// </summary>
 public abstract class SessionLifetimeAcrossStores : IDisposable
 {
@@ -129,6 +130,62 @@ public abstract class SessionLifetimeAcrossStores : IDisposable
         using var expired = await browser.GetAsync("/bff/user", OidcGatewayHost.Xhr);
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
         Assert.Equal("session_expired", (await OidcGatewayHost.JsonAsync(expired)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Frontends_UsedAlike_EachSessionIdlesOutByItsFrontendsIdleTimeout()
+    {
+        const string adminOrigin = "https://admin.test";
+        var settings = new Dictionary<string, string?>(Lifetimes)
+        {
+            ["Bff:Frontends:admin:Origin"] = adminOrigin,
+            ["Bff:Frontends:admin:Session:IdleTimeout"] = "00:04:00",
+            // Discovery is read on the first login: on a loaded machine that can take longer than the usual 2 s.
+            ["Bff:Tokens:IdpTimeout"] = "00:00:30",
+        };
+        await using var host = await OidcGatewayHost.StartAsync(_idp, UsesRedis, _time, settings);
+        using var customer = host.CreateBrowser();
+        using var admin = new TestBrowser(new Uri(adminOrigin + "/"), new CookieJar(_time), () => host.Factory.Server.CreateHandler());
+        var alice = Unique("alice");
+        using var customerLogin = await host.LoginAsync(customer, alice, Unique("sid"));
+        using var adminLogin = await host.LoginAsync(admin, alice, Unique("sid"));
+        Assert.Equal(HttpStatusCode.Found, customerLogin.StatusCode);
+        Assert.Equal(HttpStatusCode.Found, adminLogin.StatusCode);
+
+        var start = _time.GetUtcNow();
+        var adminId = await AssertIdleExpiresAtAsync(admin, start + TimeSpan.FromMinutes(4));
+        var customerId = await AssertIdleExpiresAtAsync(customer, start + TimeSpan.FromMinutes(10));
+        AssertStoredTtl(adminId, TimeSpan.FromMinutes(4));
+        AssertStoredTtl(customerId, TimeSpan.FromMinutes(10));
+
+        // Both used three minutes in: each slides by its own idle timeout.
+        _time.Advance(TimeSpan.FromMinutes(3));
+        var used = _time.GetUtcNow();
+        await AssertIdleExpiresAtAsync(admin, used + TimeSpan.FromMinutes(4));
+        await AssertIdleExpiresAtAsync(customer, used + TimeSpan.FromMinutes(10));
+        AssertStoredTtl(adminId, TimeSpan.FromMinutes(4));
+        AssertStoredTtl(customerId, TimeSpan.FromMinutes(10));
+        using (var sessions = await admin.GetAsync("/bff/sessions", OidcGatewayHost.Xhr))
+        {
+            var listed = (await OidcGatewayHost.JsonAsync(sessions))[0];
+            Assert.Equal((used + TimeSpan.FromMinutes(4)).ToUnixTimeMilliseconds(), listed.GetProperty("expiresAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        }
+
+        // Five minutes unused: past the admin console's idle timeout, well within the customer app's.
+        _time.Advance(TimeSpan.FromMinutes(5));
+        using var expired = await admin.GetAsync("/bff/user", OidcGatewayHost.Xhr);
+        Assert.Equal("session_expired", (await OidcGatewayHost.JsonAsync(expired)).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, await UserStatusAsync(customer));
+    }
+
+    // The session's id, after checking the idle deadline /bff/user reports.
+    private static async Task<string> AssertIdleExpiresAtAsync(TestBrowser browser, DateTimeOffset expected)
+    {
+        using var user = await browser.GetAsync("/bff/user", OidcGatewayHost.Xhr);
+        Assert.Equal(HttpStatusCode.OK, user.StatusCode);
+        var session = (await OidcGatewayHost.JsonAsync(user)).GetProperty("session");
+        Assert.Equal(expected.ToUnixTimeMilliseconds(), session.GetProperty("idleExpiresAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        return session.GetProperty("id").GetString()!;
     }
 
     private static async Task<HttpStatusCode> UserStatusAsync(TestBrowser browser)

@@ -48,6 +48,28 @@ public sealed class SessionProtectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Metadata_WithTheSessionsIdleTimeout_ReadsBack()
+    {
+        var data = _protector.Protect("session-a", Metadata with { IdleTimeout = TimeSpan.FromMinutes(5) });
+
+        Assert.Equal(TimeSpan.FromMinutes(5), (await _protector.UnprotectMetadataAsync("session-a", data, default)).IdleTimeout);
+    }
+
+    [Fact]
+    public async Task Metadata_StoredWithoutAnIdleTimeout_ReadWithNone()
+    {
+        // What an instance of the release before wrote (rolling deploy): no "idleTimeout" member at all.
+        var json = """{"subject":"alice","idpSessionId":"idp-1","claims":[],"createdAt":"1970-01-01T00:00:00+00:00","absoluteExpiresAt":"1970-01-02T00:00:00+00:00","userAgent":null,"ipAddress":null}""";
+        var data = _keyRing.Provider.CreateProtector("Bff.Session.Metadata.v2").CreateProtector("session-a").Protect(System.Text.Encoding.UTF8.GetBytes(json));
+
+        var read = await _protector.UnprotectMetadataAsync("session-a", data, default);
+
+        Assert.Equal("alice", read.Subject);
+        Assert.Null(read.IdleTimeout);
+        Assert.Null(SessionProtector.Compose("session-a", read, Tokens, DateTimeOffset.UnixEpoch, 1).IdleTimeout);
+    }
+
+    [Fact]
     public async Task Tokens_WithApiTokens_ReadBack()
     {
         var tokens = Tokens with { Resources = [new ResourceToken("https://a.example", "read", "at-a", DateTimeOffset.UnixEpoch.AddMinutes(5))] };

@@ -9,7 +9,7 @@ namespace Bff.Tests.Sessions;
 /// and the Redis one under Integration/Sessions): it gives back what was stored, slides the idle deadline and never
 /// the absolute one, returns nothing past either, writes tokens only over the version it was shown, keeps the result
 /// of a refresh findable by the refresh token it replaced (in SessionStoreContract.TokenWrites.cs), and ends a
-/// session once, telling whoever caches it.
+/// session once, telling whoever caches it. Each session idles by its own idle timeout (SessionStoreContract.IdleTimeouts.cs).
 /// </summary>
 public abstract partial class SessionStoreContract
 {

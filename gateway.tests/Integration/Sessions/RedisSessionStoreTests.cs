@@ -10,8 +10,8 @@ namespace Bff.Tests.Integration.Sessions;
 /// <summary>
 /// The session store contract for the Redis store, on the run's shared Redis, with its per-instance cache on. The
 /// store's deadlines run on the fake clock, since it judges them itself on every read; the key TTLs Redis counts on
-/// its own clock are left to <see cref="RedisSessionLifetimeTests"/>, and the grace entry's to the one check below
-/// that needs no waiting.
+/// its own clock are left to <see cref="RedisSessionLifetimeTests"/>, but for what a write has just set (the
+/// session's after a create or a touch, the grace entry's) which needs no waiting.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class RedisSessionStoreTests : SessionStoreContract, IAsyncLifetime
@@ -52,6 +52,30 @@ public sealed class RedisSessionStoreTests : SessionStoreContract, IAsyncLifetim
         {
             await channel.UnsubscribeAsync();
         }
+    }
+
+    private protected override async Task AssertStoredTtlAsync(string id, TimeSpan expected)
+    {
+        var ttl = await _redis.GetDatabase().KeyTimeToLiveAsync(RedisKeys.Default.Session(id));
+        Assert.NotNull(ttl);
+        // Redis counts the TTL down in real time since the store's write: seconds of it only stand for a stalled machine.
+        Assert.InRange(ttl.Value, expected - TimeSpan.FromSeconds(10), expected);
+    }
+
+    [Fact]
+    public async Task Create_TheSessionsOwnIdleTimeout_InPlainForTheScripts_NoneWithoutOne()
+    {
+        var store = CreateStore();
+        var admin = NewSession() with { Frontend = "admin", IdleTimeout = TimeSpan.FromMinutes(10) };
+        var unset = NewSession();
+
+        await store.CreateAsync(admin, default);
+        await store.CreateAsync(unset, default);
+
+        var db = _redis.GetDatabase();
+        Assert.Equal(600_000, (long)await db.HashGetAsync(RedisKeys.Default.Session(admin.Id), "idle"));
+        // Stored as the release before stored every session: the touch and the index take the top-level idle timeout.
+        Assert.False(await db.HashExistsAsync(RedisKeys.Default.Session(unset.Id), "idle"));
     }
 
     [Fact]

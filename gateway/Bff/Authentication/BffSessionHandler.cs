@@ -107,6 +107,7 @@ internal sealed partial class BffSessionHandler(
             CreatedAt = now,
             LastSeenAt = now,
             AbsoluteExpiresAt = now + client.Session.AbsoluteLifetime,
+            IdleTimeout = client.Session.IdleTimeout,
             UserAgent = Truncate(Request.Headers.UserAgent.ToString(), 512),
             IpAddress = Context.Connection.RemoteIpAddress?.ToString(),
             Version = 1,

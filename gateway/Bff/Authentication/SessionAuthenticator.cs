@@ -31,7 +31,7 @@ internal sealed class SessionAuthenticator(
     // Per instance, as the role claim type is this host's configuration.
     private readonly ConditionalWeakTable<IReadOnlyList<SessionClaim>, AuthenticateResult> _results = new();
 
-    private readonly TimeSpan _slidingWriteInterval = options.Value.Session.EffectiveSlidingWriteInterval;
+    private readonly BffSessionOptions _sessionOptions = options.Value.Session;
 
     private readonly string _roleClaim = options.Value.Authorization.RoleClaim;
 
@@ -91,7 +91,7 @@ internal sealed class SessionAuthenticator(
             return AuthenticateResult.Fail(new SessionFailure(genuineCookie: true));
         }
 
-        if (now - session.LastSeenAt >= _slidingWriteInterval && !SlideOptOut.IsRequested(context))
+        if (now - session.LastSeenAt >= _sessionOptions.SlidingWriteIntervalFor(session.IdleTimeoutOr(_sessionOptions.IdleTimeout)) && !SlideOptOut.IsRequested(context))
         {
             await store.TouchAsync(id, now, context.RequestAborted);
             session = session with { LastSeenAt = now };

@@ -65,9 +65,8 @@ internal sealed class BffFrontendsValidator : IValidateOptions<BffOptions>
                 errors.Add($"{section}:Cookie:Name is also {cookies[frontend.Cookie.Name]}: each frontend needs a cookie of its own.");
             }
 
-            // The store slides and expires every session by one idle timeout; a frontend's own lifetime is its
-            // AbsoluteLifetime, which each session carries from login.
-            RequireStoreWide(errors, section, "IdleTimeout", frontend.Session.IdleTimeout != options.Session.IdleTimeout);
+            // A frontend's IdleTimeout and AbsoluteLifetime are its own: each session carries both from login. The
+            // sliding write interval needs no check against them, as each session's is capped by its idle timeout.
             RequireStoreWide(errors, section, "SlidingWriteInterval", frontend.Session.SlidingWriteInterval != options.Session.SlidingWriteInterval);
             RequireStoreWide(errors, section, "CacheDuration", frontend.Session.CacheDuration != options.Session.CacheDuration);
             RequireStoreWide(errors, section, "MaxSessionsPerUser", frontend.Session.MaxSessionsPerUser != options.Session.MaxSessionsPerUser);

@@ -50,10 +50,11 @@ public sealed class BffSessionOptions
     public TimeSpan SlidingWriteInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// <see cref="SlidingWriteInterval"/>, but never more than a quarter of <see cref="IdleTimeout"/>: the
-    /// store slides from the last use written back, so a longer interval would end a session that is in use.
-    /// With a quarter, a session used at least every three quarters of the idle timeout never runs out.
+    /// <see cref="SlidingWriteInterval"/>, but never more than a quarter of <paramref name="idleTimeout"/> (the
+    /// session's own, its frontend's at login): the store slides from the last use written back, so a longer interval
+    /// would end a session that is in use. With a quarter, a session used at least every three quarters of its idle
+    /// timeout never runs out, whichever frontend it belongs to.
     /// </summary>
-    internal TimeSpan EffectiveSlidingWriteInterval =>
-        SlidingWriteInterval < IdleTimeout / 4 ? SlidingWriteInterval : IdleTimeout / 4;
+    internal TimeSpan SlidingWriteIntervalFor(TimeSpan idleTimeout) =>
+        SlidingWriteInterval < idleTimeout / 4 ? SlidingWriteInterval : idleTimeout / 4;
 }

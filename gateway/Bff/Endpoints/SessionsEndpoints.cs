@@ -1,6 +1,5 @@
 using Bff.Authentication;
 using Bff.Configuration;
-using Bff.Frontends;
 using Bff.Lifecycle;
 using Bff.Problems;
 using Bff.Sessions;
@@ -35,7 +34,8 @@ internal static class SessionsEndpoints
         sessions.RemoveAll(s => s.Id == current.Id);
         sessions.Add(current);
 
-        var idle = context.GetBffClient(options.Value).Session.IdleTimeout;
+        // Each session idles out by its own timeout; this is only for one stored without it.
+        var topLevelIdle = options.Value.Session.IdleTimeout;
         var body = sessions
             .OrderByDescending(s => s.Id == current.Id)
             .ThenByDescending(s => s.LastSeenAt)
@@ -44,7 +44,7 @@ internal static class SessionsEndpoints
                 s.Id == current.Id,
                 Milliseconds(s.CreatedAt),
                 Milliseconds(s.LastSeenAt),
-                Milliseconds(s.ExpiresAt(idle)),
+                Milliseconds(s.ExpiresAt(topLevelIdle)),
                 s.UserAgent,
                 s.IpAddress,
                 UserAgentParser.Parse(s.UserAgent)))

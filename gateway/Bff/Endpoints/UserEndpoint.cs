@@ -1,6 +1,5 @@
 using Bff.Authentication;
 using Bff.Configuration;
-using Bff.Frontends;
 using Bff.Problems;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -30,7 +29,7 @@ internal static class UserEndpoint
             return;
         }
 
-        var idleTimeout = context.GetBffClient(options.Value).Session.IdleTimeout;
+        var topLevelIdle = options.Value.Session.IdleTimeout;
         var claims = new UserClaim[session.Claims.Count];
         for (var i = 0; i < claims.Length; i++)
         {
@@ -41,7 +40,7 @@ internal static class UserEndpoint
             session.Subject,
             session.FindClaim("name"),
             claims,
-            new UserSession(session.Id, session.CreatedAt, session.ExpiresAt(idleTimeout), session.LastSeenAt + idleTimeout, session.AbsoluteExpiresAt),
+            new UserSession(session.Id, session.CreatedAt, session.ExpiresAt(topLevelIdle), session.LastSeenAt + session.IdleTimeoutOr(topLevelIdle), session.AbsoluteExpiresAt),
             "/bff/logout?sid=" + Uri.EscapeDataString(session.Id));
         await context.Response.WriteAsJsonAsync(body, EndpointJsonContext.Default.UserResponse, cancellationToken: context.RequestAborted);
     }

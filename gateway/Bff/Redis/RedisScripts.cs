@@ -10,9 +10,12 @@ internal static class RedisScripts
 {
     // Sessions (RedisSessionStore): every change publishes on the invalidation channel in the same script.
 
-    // KEYS: session. ARGV: m, t, v, seen, abs, u, i, ttl, fv.
+    // 'idle' (ms) is the session's own idle timeout, in plain beside 'abs' for the touch and the index to read; for a
+    // session without one, they take the top-level idle timeout.
+    // KEYS: session. ARGV: m, t, v, seen, abs, u, i, ttl, fv, idle ('' for none).
     public const string SessionCreate = """
         redis.call('HSET', KEYS[1], 'm', ARGV[1], 't', ARGV[2], 'v', ARGV[3], 'seen', ARGV[4], 'abs', ARGV[5], 'u', ARGV[6], 'i', ARGV[7], 'fv', ARGV[9])
+        if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'idle', ARGV[10]) end
         redis.call('PEXPIRE', KEYS[1], ARGV[8])
         return 1
         """;
@@ -30,12 +33,14 @@ internal static class RedisScripts
         """;
 
     // Never recreates a deleted session: HSET on a missing key would bring back a hash with only 'seen'.
-    // KEYS: session. ARGV: now, idle, channel, message.
+    // The session's own idle timeout is read here rather than sent, so the caller needs nothing but the id.
+    // KEYS: session. ARGV: now, the top-level idle timeout (for a session without its own), channel, message.
     public const string SessionTouch = """
-        local abs = tonumber(redis.call('HGET', KEYS[1], 'abs'))
+        local f = redis.call('HMGET', KEYS[1], 'abs', 'idle')
+        local abs = tonumber(f[1])
         if not abs then return 0 end
         local now = tonumber(ARGV[1])
-        local deadline = math.min(now + tonumber(ARGV[2]), abs)
+        local deadline = math.min(now + (tonumber(f[2]) or tonumber(ARGV[2])), abs)
         if deadline <= now then
           redis.call('DEL', KEYS[1])
           redis.call('PUBLISH', ARGV[3], ARGV[4])

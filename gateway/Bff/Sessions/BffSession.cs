@@ -22,6 +22,13 @@ internal sealed record BffSession
 
     public required DateTimeOffset AbsoluteExpiresAt { get; init; }
 
+    /// <summary>
+    /// The idle timeout of the session's frontend at login, which the session keeps as it keeps its absolute deadline;
+    /// null for a session stored without one (by an instance of an earlier release), which idles out by the top-level
+    /// <c>Bff:Session:IdleTimeout</c>.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
     public string? UserAgent { get; init; }
 
     public string? IpAddress { get; init; }
@@ -32,9 +39,14 @@ internal sealed record BffSession
     /// <summary>Bumped on every token write so a stale writer can be refused.</summary>
     public long Version { get; init; }
 
-    public DateTimeOffset ExpiresAt(TimeSpan idleTimeout)
+    /// <summary>The session's own idle timeout, or <paramref name="topLevel"/> (<c>Bff:Session:IdleTimeout</c>) when it has none.</summary>
+    public TimeSpan IdleTimeoutOr(TimeSpan topLevel) => IdleTimeout ?? topLevel;
+
+    /// <summary>The earlier of the idle and absolute deadlines.</summary>
+    /// <param name="topLevelIdleTimeout"><c>Bff:Session:IdleTimeout</c>: the idle timeout of a session that has none of its own.</param>
+    public DateTimeOffset ExpiresAt(TimeSpan topLevelIdleTimeout)
     {
-        var idle = LastSeenAt + idleTimeout;
+        var idle = LastSeenAt + IdleTimeoutOr(topLevelIdleTimeout);
         return idle < AbsoluteExpiresAt ? idle : AbsoluteExpiresAt;
     }
 

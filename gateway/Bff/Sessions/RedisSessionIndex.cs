@@ -17,7 +17,7 @@ internal sealed class RedisSessionIndex(RedisSessionCalls calls, RedisKeys keys,
     // Sessions judged per round trip, and index entries read per ZSCAN page.
     private const int Batch = 256;
 
-    private static readonly RedisValue[] DeadlineFields = ["seen", "abs"];
+    private static readonly RedisValue[] DeadlineFields = ["seen", "abs", "idle"];
 
     private readonly BffSessionOptions _session = options.Value.Session;
 
@@ -102,7 +102,7 @@ internal sealed class RedisSessionIndex(RedisSessionCalls calls, RedisKeys keys,
     private async Task<IReadOnlyList<string>> LiveAsync(RedisKey index, string[] ids, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var idle = (long)_session.IdleTimeout.TotalMilliseconds;
+        var topLevelIdle = (long)_session.IdleTimeout.TotalMilliseconds;
         var live = new List<string>(ids.Length);
         var dead = new List<RedisValue>();
         foreach (var batch in ids.Chunk(Batch))
@@ -111,8 +111,8 @@ internal sealed class RedisSessionIndex(RedisSessionCalls calls, RedisKeys keys,
             var deadlines = await calls.GuardAsync(Task.WhenAll(reads), "index", cancellationToken);
             for (var i = 0; i < batch.Length; i++)
             {
-                var (seen, abs) = (deadlines[i][0], deadlines[i][1]);
-                if (!seen.IsNull && !abs.IsNull && now < Math.Min((long)seen + idle, (long)abs))
+                var (seen, abs, idle) = (deadlines[i][0], deadlines[i][1], deadlines[i][2]);
+                if (!seen.IsNull && !abs.IsNull && now < Math.Min((long)seen + (idle.IsNull ? topLevelIdle : (long)idle), (long)abs))
                 {
                     live.Add(batch[i]);
                 }

@@ -12,8 +12,8 @@ namespace Bff.Sessions;
 /// <summary>
 /// Sessions in Redis, one hash per session (<see cref="RedisKeys.Session"/>), with fields <c>fv</c> the
 /// stored format (<see cref="SessionFormat"/>), <c>m</c> protected metadata, <c>t</c> protected tokens, <c>v</c>
-/// token version, <c>seen</c> last use, <c>abs</c> absolute deadline (unix ms, plain so scripts can compute the
-/// TTL), and <c>u</c> / <c>i</c> the hashes of the user and IdP session it is indexed under
+/// token version, <c>seen</c> last use, <c>abs</c> absolute deadline and <c>idle</c> the session's own idle timeout
+/// (unix ms and ms, plain so scripts can compute the TTL; without <c>idle</c>, the top-level one), and <c>u</c> / <c>i</c> the hashes of the user and IdP session it is indexed under
 /// (<see cref="RedisSessionIndex"/>). The key's TTL is the earlier of the idle and absolute deadlines, so Redis
 /// itself forgets dead sessions. Every change is published on <see cref="RedisKeys.InvalidationChannel"/> by the
 /// same script that makes it, so no instance can miss a change without also noticing its subscription is gone.
@@ -66,6 +66,7 @@ internal sealed partial class RedisSessionStore(
             idpHash,
             (long)Math.Ceiling(ttl.TotalMilliseconds),
             SessionFormat.Current,
+            session.IdleTimeout is { } idle ? (long)idle.TotalMilliseconds : RedisValue.EmptyString,
         ];
         await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionCreate, [keys.Session(session.Id)], args), "create", cancellationToken);
         return await index.AddAsync(session, subjectHash, idpHash, cancellationToken);

@@ -16,6 +16,10 @@ internal static class SessionFormat
     /// The metadata's <c>frontend</c> member came without a new format: it is written only for a named frontend's
     /// session, and a reader that lacks it takes the session as the default frontend's, which is what every session
     /// stored before it is. An instance of the release before ignores the member, and it has no named frontends.
+    /// The session's own idle timeout (the metadata's <c>idleTimeout</c> member and the plain <c>idle</c> field) came
+    /// without one too: a reader that finds neither takes the top-level idle timeout, which is every session's in the
+    /// release before; an instance of that release ignores both and slides by its top-level idle timeout, the only
+    /// one its configuration allows.
     /// </remarks>
     public const int Current = 2;
 

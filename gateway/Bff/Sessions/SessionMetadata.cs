@@ -12,4 +12,6 @@ internal sealed record SessionMetadata(
     string? IpAddress,
     // Absent in sessions stored before frontends existed, which are the default frontend's; and absent for the
     // default frontend still, so its sessions are stored as before and instances without frontends read them.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Frontend = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Frontend = null,
+    // Absent in a session stored by an earlier release, which idles out by the top-level idle timeout.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TimeSpan? IdleTimeout = null);

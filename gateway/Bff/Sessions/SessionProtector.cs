@@ -53,6 +53,7 @@ internal sealed class SessionProtector(IDataProtectionProvider provider, KeyRing
         Tokens = tokens,
         CreatedAt = m.CreatedAt,
         AbsoluteExpiresAt = m.AbsoluteExpiresAt,
+        IdleTimeout = m.IdleTimeout,
         UserAgent = m.UserAgent,
         IpAddress = m.IpAddress,
         Frontend = m.Frontend,
@@ -61,5 +62,5 @@ internal sealed class SessionProtector(IDataProtectionProvider provider, KeyRing
     };
 
     public static SessionMetadata MetadataOf(BffSession s) =>
-        new(s.Subject, s.IdpSessionId, s.Claims, s.CreatedAt, s.AbsoluteExpiresAt, s.UserAgent, s.IpAddress, s.Frontend);
+        new(s.Subject, s.IdpSessionId, s.Claims, s.CreatedAt, s.AbsoluteExpiresAt, s.UserAgent, s.IpAddress, s.Frontend, s.IdleTimeout);
 }
