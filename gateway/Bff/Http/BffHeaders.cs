@@ -8,7 +8,4 @@ internal static class BffHeaders
 
     /// <summary>The header an unsafe request carries the token from <c>GET /bff/csrf</c> in.</summary>
     public const string TokenHeaderName = "X-XSRF-TOKEN";
-
-    /// <summary>The cookie Microsoft.AspNetCore.Antiforgery pairs its request tokens with.</summary>
-    public const string CookieName = "__Host-bff-af";
 }
