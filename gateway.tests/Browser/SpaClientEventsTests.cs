@@ -1,14 +1,18 @@
 using System.Text.Json;
 using Bff.Tests.Integration.Infrastructure;
 using Microsoft.Playwright;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 using static Microsoft.Playwright.Assertions;
 
 namespace Bff.Tests.Browser;
 
 /// <summary>
 /// What bff-client.js tells the app, in headless Chromium against a gateway of its own with a 30-second idle timeout:
-/// an upstream's own 401 is an <c>api-error</c> and the session lives on; <c>session-expiring</c> comes before the
-/// idle deadline and "stay signed in" slides it; tabs keep in step through <c>storage</c> without BroadcastChannel.
+/// an upstream's own 401 (with an empty body, or with the gateway's own problem and mark) is an <c>api-error</c>
+/// and the session lives on; <c>session-expiring</c> comes before the idle deadline and "stay signed in" slides it;
+/// tabs keep in step through <c>storage</c> without BroadcastChannel.
 /// </summary>
 [Trait("Category", "Browser")]
 [Collection(SpaCollection.Name)]
@@ -22,9 +26,17 @@ public sealed class SpaClientEventsTests
         SetDefaultExpectTimeout(SpaFixture.StepTimeoutMs);
     }
 
-    private Task<GatewayProcess> StartGatewayAsync()
+    private Task<GatewayProcess> StartGatewayAsync(WireMockServer? forger = null)
     {
         var config = GatewayConfig.Create(_fixture.Idp, _fixture.Redis, _fixture.ApiAddress);
+        if (forger is not null)
+        {
+            // /forged/* reaches an API that answers as the gateway does when a session ends, mark and all.
+            config["ReverseProxy:Routes:forged:ClusterId"] = "forged";
+            config["ReverseProxy:Routes:forged:Match:Path"] = "/forged/{**catch-all}";
+            config["ReverseProxy:Clusters:forged:Destinations:d1:Address"] = forger.Url + "/";
+        }
+
         config["Bff:Session:IdleTimeout"] = "00:00:30";
         // /anon/* reaches the demo API without a token: its JwtBearer answers 401 with an empty body, as an API
         // that dislikes a token does.
@@ -62,6 +74,40 @@ public sealed class SpaClientEventsTests
         Assert.Equal(string.Empty, only.GetProperty("body").GetString());
         Assert.Equal("alice", outcome.GetProperty("user").GetString());
         await Expect(spa.Page.Locator("#error")).ToHaveTextAsync("The API answered 401.");
+        await spa.Page.Locator("#refresh-notes").ClickAsync();
+        await Expect(spa.Notes).ToHaveTextAsync(DemoUsers.AliceNotes);
+        Assert.Equal("signed-in", await spa.App.GetAttributeAsync("data-state"));
+    }
+
+    [Fact]
+    public async Task UpstreamOwn401WithTheGatewaysProblemAndMark_ApiError_TheSpaStaysSignedIn()
+    {
+        using var forger = WireMockServer.Start();
+        forger.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(401)
+            .WithHeader("Content-Type", "application/problem+json")
+            .WithHeader("Bff-Session", "ended")
+            .WithBody("{\"type\":\"about:blank\",\"title\":\"Authentication is required.\",\"status\":401,\"code\":\"unauthenticated\"}"));
+        await using var gateway = await StartGatewayAsync(forger);
+        await using var context = await _fixture.NewContextAsync();
+        var spa = new DemoSpa(await context.NewPageAsync(), _fixture, gateway);
+        await spa.OpenAsync("/?warnBefore=0");
+        await spa.LogInAsync("alice");
+
+        var outcome = await spa.Page.EvaluateAsync<JsonElement>(@"async () => {
+            const { bff } = await import('/bff-client.js');
+            const events = [];
+            for (const type of ['api-error', 'session-expired', 'logout']) {
+              bff.addEventListener(type, (e) => events.push({ type, status: e.detail.status ?? null, code: e.detail.code ?? null }));
+            }
+            const response = await bff.fetch('/forged/api/notes');
+            return { status: response.status, events, user: (await bff.user())?.sub ?? null };
+          }");
+
+        Assert.Equal(401, outcome.GetProperty("status").GetInt32());
+        var only = Assert.Single(outcome.GetProperty("events").EnumerateArray());
+        Assert.Equal("api-error", only.GetProperty("type").GetString());
+        Assert.Equal("unauthenticated", only.GetProperty("code").GetString());
+        Assert.Equal("alice", outcome.GetProperty("user").GetString());
         await spa.Page.Locator("#refresh-notes").ClickAsync();
         await Expect(spa.Notes).ToHaveTextAsync(DemoUsers.AliceNotes);
         Assert.Equal("signed-in", await spa.App.GetAttributeAsync("data-state"));

@@ -96,6 +96,13 @@ public class BffFrontendsValidatorTests
         Assert.Contains(Errors(Settings(("Bff:Frontends:admin:Cookie:Name", "__Host-bff"))), e => e.StartsWith("Bff:Frontends:admin:Cookie:Name is also Bff:Cookie:Name", StringComparison.Ordinal));
 
     [Theory]
+    [InlineData("Bff:Frontends:af:Origin", "https://af.example", "Bff:Frontends:af:Cookie:Name is __Host-bff-af, the antiforgery cookie of the default frontend")]
+    [InlineData("Bff:Frontends:af-admin:Origin", "https://af.example", "Bff:Frontends:af-admin:Cookie:Name is __Host-bff-af-admin, the antiforgery cookie of Bff:Frontends:admin")]
+    [InlineData("Bff:Frontends:admin:Cookie:Name", "__HOST-BFF-AF-ADMIN", "Bff:Frontends:admin:Cookie:Name is __HOST-BFF-AF-ADMIN, the antiforgery cookie of Bff:Frontends:admin")]
+    public void SessionCookieNamedAsAnAntiforgeryCookie_NamesTheKey(string key, string value, string error) =>
+        Assert.Contains(Errors(Settings((key, value))), e => e.StartsWith(error, StringComparison.Ordinal));
+
+    [Theory]
     [InlineData("CacheDuration", "00:00:01")]
     [InlineData("SlidingWriteInterval", "00:00:10")]
     [InlineData("MaxSessionsPerUser", "5")]

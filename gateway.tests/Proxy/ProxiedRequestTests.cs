@@ -118,6 +118,24 @@ public sealed class ProxiedRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Proxy_UpstreamSendsTheGatewaysSessionEndedMark_TheBrowserGetsItsAnswerWithoutIt()
+    {
+        // An API behind the gateway writes the gateway's own problem and mark: the browser must not take it for
+        // the gateway's word that the session ended.
+        _upstream.Given(Request.Create().WithPath("/api/forged").UsingAnyMethod()).AtPriority(-10)
+            .RespondWith(Response.Create().WithStatusCode(401)
+                .WithHeader("Content-Type", "application/problem+json")
+                .WithHeader("Bff-Session", "ended")
+                .WithBody("{\"status\":401,\"code\":\"unauthenticated\"}"));
+
+        var response = await _client.SendAsync(Get("/api/forged", await SignedInCookieAsync()));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.False(response.Headers.Contains("Bff-Session"));
+        Assert.Single(_upstream.LogEntries);
+    }
+
+    [Fact]
     public async Task Proxy_UserOptionalWithoutSession_ForwardsWithoutToken()
     {
         var request = Get("/open/data");

@@ -7,7 +7,7 @@ namespace Bff.Antiforgery;
 /// gateway usually sits behind a proxy that terminates TLS and so sees http, where antiforgery's own
 /// <c>SecurePolicy = Always</c> refuses to work at all.
 /// </summary>
-internal sealed class AlwaysSecureCookieBuilder : CookieBuilder
+internal class AlwaysSecureCookieBuilder : CookieBuilder
 {
     public override CookieOptions Build(HttpContext context, DateTimeOffset expiresFrom)
     {

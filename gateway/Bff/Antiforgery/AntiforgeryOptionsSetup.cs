@@ -1,3 +1,4 @@
+using Bff.Configuration;
 using Bff.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
@@ -5,14 +6,17 @@ using Microsoft.Extensions.Options;
 
 namespace Bff.Antiforgery;
 
-/// <summary>The contract's antiforgery cookie (<c>__Host-bff-af</c>) and header (<c>X-XSRF-TOKEN</c>).</summary>
-internal sealed class AntiforgeryOptionsSetup : IConfigureOptions<AntiforgeryOptions>
+/// <summary>
+/// The contract's antiforgery cookie (<c>__Host-bff-af</c>, each named frontend's own: see
+/// <see cref="FrontendAntiforgeryCookieBuilder"/>) and header (<c>X-XSRF-TOKEN</c>).
+/// </summary>
+internal sealed class AntiforgeryOptionsSetup(IHttpContextAccessor requests) : IConfigureOptions<AntiforgeryOptions>
 {
     public void Configure(AntiforgeryOptions options)
     {
-        options.Cookie = new AlwaysSecureCookieBuilder
+        options.Cookie = new FrontendAntiforgeryCookieBuilder(requests)
         {
-            Name = BffHeaders.CookieName,
+            Name = BffClientOptions.DefaultAntiforgeryCookieName,
             // __Host- cookies must be Secure, Path=/ and carry no Domain, or browsers drop them.
             Path = "/",
             HttpOnly = true,

@@ -11,9 +11,12 @@
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const DEFAULT_TOKEN_HEADER = 'X-XSRF-TOKEN';
-// The gateway's own answers for a session that is gone. Any other 401 (an upstream API refusing its token, say)
-// says nothing about the session.
+// The gateway's own answers for a session that is gone: a 401 with one of these codes and the gateway's mark, a
+// header no upstream's response can carry through it. Any other 401 (an upstream API refusing its token, say, even
+// with the same body) says nothing about the session.
 const SESSION_CODES = new Set(['unauthenticated', 'session_expired']);
+const SESSION_HEADER = 'Bff-Session';
+const SESSION_ENDED = 'ended';
 const LOGIN_ERROR = '#bff-login-error=';
 const SILENT_SOURCE = 'bff-silent-login';
 
@@ -32,8 +35,9 @@ export class BffError extends Error {
  * Events (all `CustomEvent`s; `detail.source` is `'this-tab'` or `'other-tab'`):
  * - `login`: another tab signed in, so a different session is now current (`detail.sessionId`);
  * - `logout`: this tab or another one logged out;
- * - `session-expired`: the gateway refused a call with 401 `session_expired` or `unauthenticated` because the
- *   session ended (idle timeout, revoked on another device, IdP logout...), `detail.code` being that code;
+ * - `session-expired`: the gateway refused a call with 401 `session_expired` or `unauthenticated` (and its
+ *   `Bff-Session: ended` header) because the session ended (idle timeout, revoked on another device, IdP
+ *   logout...), `detail.code` being that code;
  * - `restored`: the page came back from the back/forward cache; cached state was dropped and the app
  *   should render again from `user()`.
  * Every one of them means the cached user and antiforgery token have been dropped. These do not:
@@ -312,7 +316,7 @@ export class BffClient extends EventTarget {
     const problem = await problemOf(response);
     if (response.status === 429 && problem?.code === 'rate_limited') {
       this.#onRateLimited(response);
-    } else if (response.status === 401 && SESSION_CODES.has(problem?.code)) {
+    } else if (endsSession(response, problem)) {
       if (!quiet) await this.#onUnauthorized(problem.code, generation);
     } else if (report) {
       this.#emit('api-error', {
@@ -506,6 +510,10 @@ export class BffClient extends EventTarget {
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+}
+
+function endsSession(response, problem) {
+  return response.status === 401 && response.headers.get(SESSION_HEADER) === SESSION_ENDED && SESSION_CODES.has(problem?.code);
 }
 
 async function problemOf(response) {

@@ -59,10 +59,7 @@ internal sealed partial class BffSessionHandler(
             return;
         }
 
-        var expired = result.Failure is SessionFailure { GenuineCookie: true };
-        await BffProblem.WriteAsync(Context, StatusCodes.Status401Unauthorized,
-            expired ? BffProblem.SessionExpired : BffProblem.Unauthenticated,
-            expired ? "The session has ended." : "Authentication is required.");
+        await SessionEndedProblem.WriteAsync(Context, expired: result.Failure is SessionFailure { GenuineCookie: true });
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>

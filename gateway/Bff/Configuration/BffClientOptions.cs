@@ -39,7 +39,16 @@ public class BffClientOptions
     /// <summary>Session timeouts and caching (<c>Session</c>).</summary>
     public BffSessionOptions Session { get; set; } = new();
 
+    /// <summary>The antiforgery cookie of the default frontend, fixed by the contract.</summary>
+    internal const string DefaultAntiforgeryCookieName = "__Host-bff-af";
+
     internal static readonly string[] DefaultScopes = ["openid", "profile", "offline_access"];
+
+    /// <summary>
+    /// The antiforgery cookie its tokens pair with. Not a setting: it follows from the frontend's name, so that no
+    /// two frontends share one (see <see cref="BffFrontendOptions.AntiforgeryCookieName"/>).
+    /// </summary>
+    internal virtual string AntiforgeryCookieName => DefaultAntiforgeryCookieName;
 
     internal IReadOnlyList<string> EffectiveScopes => Scopes.Count == 0 ? DefaultScopes : Scopes;
 

@@ -21,4 +21,11 @@ public sealed class BffFrontendOptions : BffClientOptions
 
     /// <summary>A path prefix (<c>/admin</c>) when two frontends share an origin; its endpoints and callbacks live under it.</summary>
     public string? PathBase { get; set; }
+
+    /// <summary>
+    /// <c>__Host-bff-af-{name}</c>. Frontends that share an origin through a <c>PathBase</c> share every cookie of
+    /// <c>Path=/</c> (all <c>__Host-</c> cookies are): with one antiforgery cookie, one frontend's logout would
+    /// expire the cookie the other's tokens pair with.
+    /// </summary>
+    internal override string AntiforgeryCookieName => DefaultAntiforgeryCookieName + "-" + Name;
 }

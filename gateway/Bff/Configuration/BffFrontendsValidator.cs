@@ -75,6 +75,8 @@ internal sealed class BffFrontendsValidator : IValidateOptions<BffOptions>
             RequireStoreWide(errors, section, "RevocationReplicas", frontend.Session.RevocationReplicas != options.Session.RevocationReplicas);
         }
 
+        RefuseAntiforgeryCookieNames(errors, options, cookies);
+
         if (options.HasDefaultFrontend && options.PublicOrigin is { Length: > 0 } publicOrigin && BffOptionsValidator.IsOrigin(publicOrigin)
             && claimed.TryGetValue(NormalizedOrigin(publicOrigin), out var owner))
         {
@@ -91,6 +93,30 @@ internal sealed class BffFrontendsValidator : IValidateOptions<BffOptions>
         return uri.IsDefaultPort
             ? $"{uri.Scheme}://{uri.IdnHost}".ToLowerInvariant()
             : $"{uri.Scheme}://{uri.IdnHost}:{uri.Port}".ToLowerInvariant();
+    }
+
+    // A session cookie named as an antiforgery cookie (a frontend "af" beside the default one, "af-admin" beside
+    // "admin") would be overwritten by it. Compared in any case: the antiforgery reader finds cookies so.
+    private static void RefuseAntiforgeryCookieNames(List<string> errors, BffOptions options, Dictionary<string, string> cookies)
+    {
+        var antiforgery = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (options.HasDefaultFrontend)
+        {
+            antiforgery[options.AntiforgeryCookieName] = "the default frontend";
+        }
+
+        foreach (var frontend in options.Frontends)
+        {
+            antiforgery.TryAdd(frontend.AntiforgeryCookieName, $"Bff:{BffFrontendOptions.SectionName}:{frontend.Name}");
+        }
+
+        foreach (var (name, key) in cookies)
+        {
+            if (antiforgery.TryGetValue(name, out var owner))
+            {
+                errors.Add($"{key} is {name}, the antiforgery cookie of {owner}: choose another cookie name (or frontend name).");
+            }
+        }
     }
 
     // The store keeps one cache, one per-user bound and one backing for every frontend's sessions.

@@ -41,6 +41,9 @@ internal sealed class BffFrontend
     /// <summary>The name of its session cookie.</summary>
     public string CookieName => Client.Cookie.Name;
 
+    /// <summary>The name of its antiforgery cookie (the default frontend's is <c>__Host-bff-af</c>).</summary>
+    public string AntiforgeryCookieName => Client.AntiforgeryCookieName;
+
     public static BffFrontend Default(BffOptions options) =>
         new(DefaultName, options, options.PublicOrigin is { Length: > 0 } origin ? origin.TrimEnd('/') : null, PathString.Empty);
 

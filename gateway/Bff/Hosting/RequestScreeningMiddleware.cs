@@ -1,10 +1,10 @@
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Http;
 using Bff.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Model;
 
 namespace Bff.Hosting;
@@ -51,7 +51,7 @@ internal sealed class RequestScreeningMiddleware(RequestDelegate next, IOptions<
 
         RemoveUntrustedHeaders(request.Headers);
 
-        if (DuplicatedCookie(request.Headers.Cookie) is { } cookie)
+        if (DuplicatedCookie(context) is { } cookie)
         {
             return BffProblem.WriteAsync(context, StatusCodes.Status400BadRequest, BffProblem.BadRequest,
                 $"The {cookie} cookie was sent more than once.");
@@ -74,11 +74,13 @@ internal sealed class RequestScreeningMiddleware(RequestDelegate next, IOptions<
             || (HttpMethods.IsConnect(method) && context.Features.Get<IHttpExtendedConnectFeature>() is not { IsExtendedConnect: true });
     }
 
-    private string? DuplicatedCookie(StringValues headers)
+    private string? DuplicatedCookie(HttpContext context)
     {
         var sessionCookie = options.Value.Cookie.Name;
-        var (sessions, antiforgery) = CookieHeader.Count(headers, sessionCookie, BffHeaders.CookieName);
-        return sessions > 1 ? sessionCookie : antiforgery > 1 ? BffHeaders.CookieName : null;
+        // The one antiforgery will read: the request's frontend's.
+        var antiforgeryCookie = context.GetBffClient(options.Value).AntiforgeryCookieName;
+        var (sessions, antiforgery) = CookieHeader.Count(context.Request.Headers.Cookie, sessionCookie, antiforgeryCookie);
+        return sessions > 1 ? sessionCookie : antiforgery > 1 ? antiforgeryCookie : null;
     }
 
     private static Task SetAllow(HttpResponse response)

@@ -24,7 +24,8 @@ internal static class BffProblem
 
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = false };
 
-    public static Task WriteAsync(HttpContext context, int status, string code, string title, string? detail = null, TimeSpan? retryAfter = null)
+    public static Task WriteAsync(HttpContext context, int status, string code, string title, string? detail = null, TimeSpan? retryAfter = null,
+        (string Name, string Value)? header = null)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -38,6 +39,12 @@ internal static class BffProblem
         if (retryAfter is { } delay)
         {
             response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, delay.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        // A header of the caller's, set here because the response was just cleared.
+        if (header is { } extra)
+        {
+            response.Headers[extra.Name] = extra.Value;
         }
 
         using var buffer = new MemoryStream();

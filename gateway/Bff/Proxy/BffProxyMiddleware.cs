@@ -124,8 +124,7 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
 
     private static Task RefuseAsync(HttpContext context, AccessTokenResult token) => token.Status switch
     {
-        AccessTokenStatus.SessionEnded =>
-            BffProblem.WriteAsync(context, StatusCodes.Status401Unauthorized, BffProblem.SessionExpired, "The session has ended."),
+        AccessTokenStatus.SessionEnded => SessionEndedProblem.WriteAsync(context, expired: true),
         AccessTokenStatus.Refused => RefusedAsync(context, token.Error!),
         // Never forward an expired token, never end the session for an IdP outage.
         _ => BffProblem.IdpUnavailableAsync(context),

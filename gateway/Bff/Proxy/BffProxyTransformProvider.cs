@@ -1,6 +1,7 @@
 using Bff.Antiforgery;
 using Bff.Authentication;
 using Bff.Configuration;
+using Bff.Http;
 using Bff.Routes;
 using System.Net;
 using Microsoft.AspNetCore.Http;
@@ -13,8 +14,9 @@ namespace Bff.Proxy;
 
 /// <summary>
 /// Header hygiene for every proxied route: the upstream sees the user's bearer token and nothing of the
-/// browser's credentials, nor a method other than the one the gateway judged; the browser sees no upstream cookie,
-/// and a problem document when there was no upstream response. A response that lasts (an upgrade, an event
+/// browser's credentials, nor a method other than the one the gateway judged; the browser sees no upstream cookie
+/// nor an upstream's <c>Bff-Session</c> header (the gateway's own mark of a session that ended), and a problem
+/// document when there was no upstream response. A response that lasts (an upgrade, an event
 /// stream) on the user's token is tracked, so that it ends with its session (<see cref="SessionStreams"/>).
 /// </summary>
 internal sealed class BffProxyTransformProvider(SessionStreams streams, RouteMetadataRules rules) : ITransformProvider
@@ -67,6 +69,8 @@ internal sealed class BffProxyTransformProvider(SessionStreams streams, RouteMet
             }
 
             transform.HttpContext.Response.Headers.Remove("Set-Cookie");
+            // The gateway's mark of a session that ended: an upstream that sent it would sign the SPA out.
+            transform.HttpContext.Response.Headers.Remove(BffHeaders.SessionHeaderName);
             if (IsLasting(transform) && SessionOf(transform.HttpContext) is { } sessionId)
             {
                 streams.Track(transform.HttpContext, sessionId);
