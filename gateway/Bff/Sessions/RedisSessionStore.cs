@@ -25,6 +25,7 @@ namespace Bff.Sessions;
 internal sealed partial class RedisSessionStore(
     RedisSessionCalls calls,
     RedisSessionIndex index,
+    RedisActiveSessions active,
     RedisKeys keys,
     SessionProtector protector,
     SessionCache cache,
@@ -68,6 +69,7 @@ internal sealed partial class RedisSessionStore(
             SessionFormat.Current,
         ];
         await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionCreate, [keys.Session(session.Id)], args), "create", cancellationToken);
+        active.Add(session, session.ExpiresAt(_options.Session.IdleTimeout));
         return await index.AddAsync(session, subjectHash, idpHash, cancellationToken);
     }
 
@@ -138,8 +140,9 @@ internal sealed partial class RedisSessionStore(
         }
     }
 
-    public async Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
+    public async Task TouchAsync(BffSession session, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
     {
+        var id = session.Id;
         RedisValue[] args =
         [
             lastSeenAt.ToUnixTimeMilliseconds(),
@@ -150,6 +153,7 @@ internal sealed partial class RedisSessionStore(
         var touched = (long)await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionTouch, [keys.Session(id)], args), "touch", cancellationToken);
         if (touched == 1)
         {
+            active.Add(session, (session with { LastSeenAt = lastSeenAt }).ExpiresAt(_options.Session.IdleTimeout));
             cache.Update(id, s => s with { LastSeenAt = lastSeenAt });
         }
     }
