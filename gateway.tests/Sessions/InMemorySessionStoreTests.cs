@@ -23,4 +23,15 @@ public sealed class InMemorySessionStoreTests : SessionStoreContract
         Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Null(await store.GetGraceTokensAsync(session.Id, session.Tokens.RefreshToken!, default));
     }
+
+    [Fact]
+    public async Task CountActive_SessionsStoredWithoutAFrontend_TheDefaultFrontends()
+    {
+        var store = CreateStore();
+        await store.CreateAsync(NewSession(), default);
+        await store.CreateAsync(NewSession() with { Frontend = "admin" }, default);
+
+        Assert.Equal(1, await store.CountActiveAsync("", default));
+        Assert.Equal(1, await store.CountActiveAsync("admin", default));
+    }
 }

@@ -61,7 +61,7 @@ public abstract partial class SessionStoreContract
         var used = await CreateInTurnAsync(store, alice, expectBeyond: []);
         await store.DeleteAsync(ended.Id, default);
         Time.Advance(Idle - TimeSpan.FromMinutes(1));
-        await store.TouchAsync(used.Id, Time.GetUtcNow(), default);
+        await store.TouchAsync(used, Time.GetUtcNow(), default);
         // The first one idles out; the one in use does not.
         Time.Advance(TimeSpan.FromMinutes(1));
 

@@ -90,13 +90,13 @@ public abstract partial class SessionStoreContract
         for (var i = 0; i < 2; i++)
         {
             Time.Advance(TimeSpan.FromMinutes(20));
-            await store.TouchAsync(session.Id, Time.GetUtcNow(), default);
+            await store.TouchAsync(session, Time.GetUtcNow(), default);
         }
 
         // 40 minutes in, used every 20: alive only because the idle deadline slid.
         Assert.Equal(Time.GetUtcNow(), (await store.GetFreshAsync(session.Id, default))!.LastSeenAt);
         Time.Advance(TimeSpan.FromMinutes(20));
-        await store.TouchAsync(session.Id, Time.GetUtcNow(), default);
+        await store.TouchAsync(session, Time.GetUtcNow(), default);
 
         // 60 minutes in: idle never ran out, but the absolute deadline has.
         Assert.Null(await store.GetAsync(session.Id, default));
@@ -111,7 +111,7 @@ public abstract partial class SessionStoreContract
         await store.CreateAsync(session, default);
         Assert.NotNull(await store.DeleteAsync(session.Id, default));
 
-        await store.TouchAsync(session.Id, Time.GetUtcNow(), default);
+        await store.TouchAsync(session, Time.GetUtcNow(), default);
 
         Assert.Null(await store.GetAsync(session.Id, default));
         Assert.Null(await store.DeleteAsync(session.Id, default));
@@ -151,7 +151,7 @@ public abstract partial class SessionStoreContract
 
         Assert.Equal(new[] { first.Id, second.Id }.Order(), (await store.ListBySubjectAsync(alice, default)).Select(s => s.Id).Order());
         Time.Advance(Idle - TimeSpan.FromMinutes(1));
-        await store.TouchAsync(second.Id, Time.GetUtcNow(), default);
+        await store.TouchAsync(second, Time.GetUtcNow(), default);
         Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal([second.Id], (await store.ListBySubjectAsync(alice, default)).Select(s => s.Id));
     }

@@ -20,7 +20,8 @@ internal static class TestRedisSessionStore
     {
         time ??= TimeProvider.System;
         var calls = new RedisSessionCalls(redis, cache, health, options, new Bff.Telemetry.BffMetrics(new TestMeterFactory()), NullLogger<RedisSessionCalls>.Instance);
-        return new RedisSessionStore(calls, new RedisSessionIndex(calls, RedisKeys.Default, options, time), RedisKeys.Default, protector, cache, health,
+        return new RedisSessionStore(calls, new RedisSessionIndex(calls, RedisKeys.Default, options, time),
+            new RedisActiveSessions(calls, RedisKeys.Default, options, time), RedisKeys.Default, protector, cache, health,
             options, time, NullLogger<RedisSessionStore>.Instance);
     }
 }

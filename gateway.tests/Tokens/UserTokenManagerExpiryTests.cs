@@ -130,7 +130,7 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
 
         public Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken) => inner.GetFreshAsync(id, cancellationToken);
 
-        public Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken) => inner.TouchAsync(id, lastSeenAt, cancellationToken);
+        public Task TouchAsync(BffSession session, DateTimeOffset lastSeenAt, CancellationToken cancellationToken) => inner.TouchAsync(session, lastSeenAt, cancellationToken);
 
         public Task<TokenSet?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken) =>
             inner.GetGraceTokensAsync(id, refreshToken, cancellationToken);
@@ -142,5 +142,7 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
 
         public Task<IReadOnlyList<string>> FindByIdpSessionAsync(string idpSessionId, CancellationToken cancellationToken) =>
             inner.FindByIdpSessionAsync(idpSessionId, cancellationToken);
+
+        public Task<long> CountActiveAsync(string frontend, CancellationToken cancellationToken) => inner.CountActiveAsync(frontend, cancellationToken);
     }
 }

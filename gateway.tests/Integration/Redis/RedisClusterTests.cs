@@ -1,8 +1,11 @@
+using Bff.Configuration;
+using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
 using Bff.Tests.Support;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -87,6 +90,37 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"Keys of the session, all in slot {slot}: {string.Join(", ", ofSession)}");
         output.WriteLine("After three refreshes:");
         await ReportMemoryAsync(redis, keys, sessionKey);
+    }
+
+    [Fact]
+    public async Task ActiveSessions_OnACluster_CountedApartFromTheSessionsSlots()
+    {
+        using var redis = await ConnectionMultiplexer.ConnectAsync(_cluster.ConnectionString);
+        using var protection = TestDataProtection.InMemory();
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        var options = Microsoft.Extensions.Options.Options.Create(new BffOptions());
+        var idle = options.Value.Session.IdleTimeout;
+        var store = TestRedisSessionStore.Create(redis, protection.SessionProtector(), new SessionCache(options, time), new SessionStoreHealth(), options, time);
+        var sessions = Enumerable.Range(0, 8).Select(i => TestSessions.New("user-" + i, time.GetUtcNow()) with { Frontend = "admin" }).ToArray();
+        foreach (var session in sessions)
+        {
+            await store.CreateAsync(session, default);
+        }
+
+        var slots = await Task.WhenAll(sessions.Select(s => _cluster.KeySlotAsync($"bff:s:{{{s.Id}}}")));
+        Assert.True(slots.Distinct().Count() > 1, "the sessions landed in one slot");
+        Assert.Equal(8, await store.CountActiveAsync("admin", default));
+
+        for (var i = 0; i < 3; i++)
+        {
+            await store.DeleteAsync(sessions[i].Id, default);
+        }
+
+        Assert.Equal(5, await store.CountActiveAsync("admin", default));
+        time.Advance(idle - TimeSpan.FromMinutes(1));
+        await store.TouchAsync(sessions[3], time.GetUtcNow(), default);
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await store.CountActiveAsync("admin", default));
     }
 
     private static List<string> AllKeys(ConnectionMultiplexer redis) =>

@@ -93,7 +93,7 @@ internal sealed class SessionAuthenticator(
 
         if (now - session.LastSeenAt >= _sessionOptions.SlidingWriteIntervalFor(session.IdleTimeoutOr(_sessionOptions.IdleTimeout)) && !SlideOptOut.IsRequested(context))
         {
-            await store.TouchAsync(id, now, context.RequestAborted);
+            await store.TouchAsync(session, now, context.RequestAborted);
             session = session with { LastSeenAt = now };
         }
 

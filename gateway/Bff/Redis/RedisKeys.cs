@@ -68,6 +68,12 @@ internal sealed class RedisKeys
     /// <summary>A device (user agent family and network, hashed) the subject logged in from within the window.</summary>
     public RedisKey KnownDevice(string subjectHash, string deviceHash) => $"{_prefix}:dv:{{{subjectHash}}}:{deviceHash}";
 
+    /// <summary>
+    /// The live sessions of a frontend (its name; empty for the default one), a sorted set scored by expiry: in a slot
+    /// of its own, so written apart from the sessions themselves.
+    /// </summary>
+    public RedisKey ActiveSessions(string frontend) => $"{_prefix}:as:{{{frontend}}}";
+
     /// <summary>A refresh token (hashed) sent to the IdP whose answer may not have been saved, in the session's slot.</summary>
     public RedisKey RefreshSent(string id) => $"{_prefix}:s:{{{id}}}:sent";
 

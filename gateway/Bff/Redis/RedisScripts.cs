@@ -72,6 +72,24 @@ internal static class RedisScripts
         return f
         """;
 
+    // Active sessions (RedisActiveSessions): per frontend, a sorted set of session ids scored by each session's
+    // expiry (unix ms), the instant its key's TTL ends, so the live ones are those scored after now even when no
+    // script saw them end. GT: a touch that arrives late never pulls an expiry back. The set lives as long as its
+    // latest session, so the set of a frontend no longer configured goes too.
+    // KEYS: set. ARGV: expiry, id, ttl.
+    public const string ActiveSessionAdd = """
+        redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
+        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+        return 1
+        """;
+
+    // Drops the entries that expired, then counts the rest (an emptied set is gone, as Redis deletes empty keys).
+    // KEYS: set. ARGV: now.
+    public const string ActiveSessionCount = """
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+        return redis.call('ZCARD', KEYS[1])
+        """;
+
     // Refresh locks (RedisRefreshLock).
 
     // KEYS: lock. ARGV: owner, ttl.

@@ -23,8 +23,8 @@ internal interface ISessionStore
     /// <summary>Like <see cref="GetAsync"/> but always from the store itself: what a token refresh must start from.</summary>
     Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Slides the idle deadline; does nothing for a session that no longer exists.</summary>
-    Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken);
+    /// <summary>Slides the idle deadline of <paramref name="session"/> (as read); does nothing for a session that no longer exists.</summary>
+    Task TouchAsync(BffSession session, DateTimeOffset lastSeenAt, CancellationToken cancellationToken);
 
     /// <summary>
     /// Replaces the tokens only if the session's version is still <paramref name="expectedVersion"/>, so a
@@ -57,4 +57,10 @@ internal interface ISessionStore
 
     /// <summary>The ids of the live sessions that came from one IdP session (<c>sid</c>).</summary>
     Task<IReadOnlyList<string>> FindByIdpSessionAsync(string idpSessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many live sessions <paramref name="frontend"/> (empty: the default frontend) has in the whole store, for
+    /// <c>bff.sessions.active</c>: cheap enough to ask every few seconds, never a scan of the store.
+    /// </summary>
+    Task<long> CountActiveAsync(string frontend, CancellationToken cancellationToken);
 }

@@ -39,9 +39,9 @@ internal sealed class InMemorySessionStore(IOptions<BffOptions> options, TimePro
 
     public Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken) => Task.FromResult(Get(id));
 
-    public Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
+    public Task TouchAsync(BffSession session, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
     {
-        Update(id, s => s with { LastSeenAt = lastSeenAt });
+        Update(session.Id, s => s with { LastSeenAt = lastSeenAt });
         return Task.CompletedTask;
     }
 
@@ -90,6 +90,9 @@ internal sealed class InMemorySessionStore(IOptions<BffOptions> options, TimePro
 
     public Task<IReadOnlyList<string>> FindByIdpSessionAsync(string idpSessionId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(Live().Where(s => s.IdpSessionId == idpSessionId).Select(s => s.Id).ToArray());
+
+    public Task<long> CountActiveAsync(string frontend, CancellationToken cancellationToken) =>
+        Task.FromResult<long>(Live().Count(s => (s.Frontend ?? "") == frontend));
 
     private IEnumerable<BffSession> Live() => _sessions.Keys.Select(Get).OfType<BffSession>();
 

@@ -31,13 +31,13 @@ internal sealed partial class RedisSessionStore
 
         var f = (RedisValue[])result!;
         await index.RemoveAsync(id, f[5]!, f[6], cancellationToken);
-        if (f[0].IsNull || f[1].IsNull || f[2].IsNull || f[3].IsNull)
-        {
-            return null;
-        }
-
-        return await DecodeAsync(id, SessionFormat.Of(f[7]), (byte[])f[0]!, (byte[])f[1]!, (long)f[2], DateTimeOffset.FromUnixTimeMilliseconds((long)f[3]), cancellationToken, deleteIfUnreadable: false);
+        var ended = f[0].IsNull || f[1].IsNull || f[2].IsNull || f[3].IsNull ? null
+            : await DecodeAsync(id, SessionFormat.Of(f[7]), (byte[])f[0]!, (byte[])f[1]!, (long)f[2], DateTimeOffset.FromUnixTimeMilliseconds((long)f[3]), cancellationToken, deleteIfUnreadable: false);
+        active.Remove(id, ended);
+        return ended;
     }
+
+    public Task<long> CountActiveAsync(string frontend, CancellationToken cancellationToken) => active.CountAsync(frontend, cancellationToken);
 
     public async Task<bool> ConfirmEndedAsync(string id, CancellationToken cancellationToken)
     {

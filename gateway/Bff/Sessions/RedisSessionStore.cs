@@ -25,6 +25,7 @@ namespace Bff.Sessions;
 internal sealed partial class RedisSessionStore(
     RedisSessionCalls calls,
     RedisSessionIndex index,
+    RedisActiveSessions active,
     RedisKeys keys,
     SessionProtector protector,
     SessionCache cache,
@@ -69,6 +70,7 @@ internal sealed partial class RedisSessionStore(
             session.IdleTimeout is { } idle ? (long)idle.TotalMilliseconds : RedisValue.EmptyString,
         ];
         await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionCreate, [keys.Session(session.Id)], args), "create", cancellationToken);
+        active.Add(session, session.ExpiresAt(_options.Session.IdleTimeout));
         return await index.AddAsync(session, subjectHash, idpHash, cancellationToken);
     }
 
@@ -139,8 +141,9 @@ internal sealed partial class RedisSessionStore(
         }
     }
 
-    public async Task TouchAsync(string id, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
+    public async Task TouchAsync(BffSession session, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
     {
+        var id = session.Id;
         RedisValue[] args =
         [
             lastSeenAt.ToUnixTimeMilliseconds(),
@@ -151,6 +154,7 @@ internal sealed partial class RedisSessionStore(
         var touched = (long)await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionTouch, [keys.Session(id)], args), "touch", cancellationToken);
         if (touched == 1)
         {
+            active.Add(session, (session with { LastSeenAt = lastSeenAt }).ExpiresAt(_options.Session.IdleTimeout));
             cache.Update(id, s => s with { LastSeenAt = lastSeenAt });
         }
     }

@@ -3,6 +3,7 @@ using Bff.Redis;
 using Bff.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -29,7 +30,9 @@ internal static class SessionServiceCollectionExtensions
         services.TryAddSingleton(sp => new RedisRevocationConnection(connectionString, sp.GetRequiredService<IOptions<BffOptions>>()));
         services.TryAddSingleton<RedisSessionCalls>();
         services.TryAddSingleton<RedisSessionIndex>();
+        services.TryAddSingleton<RedisActiveSessions>();
         services.TryAddSingleton<ISessionStore, RedisSessionStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ActiveSessionsGauge>());
         services.TryAddSingleton<SessionCache>();
         services.TryAddSingleton<SessionStoreHealth>();
         services.AddHostedService<SessionInvalidationListener>();
@@ -42,6 +45,7 @@ internal static class SessionServiceCollectionExtensions
     {
         services.AddSingleton(SessionStoreKind.InMemory);
         services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ActiveSessionsGauge>());
         return services;
     }
 }

@@ -20,6 +20,7 @@ internal static class BffEventIds
     public const int RedisBack = 1115;
     public const int KeyRingLoadFailed = 1120;
     public const int KeyRingReadFailed = 1121;
+    public const int ActiveSessionsCountFailed = 1131;
 
     // The login callback (Authentication)
     public const int LoginCallbackFailed = 1201;

@@ -21,6 +21,7 @@ internal sealed class BffMetrics : IDisposable
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _idpCircuitChanges;
     private readonly Counter<long> _idpCallsRejected;
+    private Measurement<long>[] _activeSessions = [];
 
     public BffMetrics(IMeterFactory meterFactory)
     {
@@ -35,6 +36,8 @@ internal sealed class BffMetrics : IDisposable
         _rateLimited = _meter.CreateCounter<long>("bff.rate_limited", "{request}", "Requests refused with 429 by a rate limit, by limit.");
         _idpCircuitChanges = _meter.CreateCounter<long>("bff.idp.circuit.changes", "{change}", "State changes of the IdP client's circuit breaker, by the state entered.");
         _idpCallsRejected = _meter.CreateCounter<long>("bff.idp.calls.rejected", "{call}", "IdP calls refused by the bound on calls at once, by kind.");
+        _meter.CreateObservableGauge<long>("bff.sessions.active", () => Volatile.Read(ref _activeSessions), "{session}",
+            "Live sessions in the session store, by frontend, as last counted (every 10 s); every instance reports the whole store's.");
 
         // Operations: revocation, Redis, the proxy's upstream errors, refresh locks
         _revocationAttempts = _meter.CreateCounter<long>("bff.revocation.attempts", "{attempt}", "Refresh-token revocation calls to the IdP, by outcome (success, failure).");
@@ -92,6 +95,10 @@ internal sealed class BffMetrics : IDisposable
     /// <summary>reason: logout, revoked, backchannel, idle, absolute, invalid_grant, unreadable.</summary>
     public void SessionEnded(string reason, long count = 1) =>
         _sessionsEnded.Add(count, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>The store-wide count of live sessions per frontend (empty name: the default frontend), for the gauge.</summary>
+    public void ActiveSessions(IReadOnlyList<(string Frontend, long Count)> counts) =>
+        Volatile.Write(ref _activeSessions, counts.Select(c => new Measurement<long>(c.Count, new KeyValuePair<string, object?>("bff.frontend", c.Frontend))).ToArray());
 
     /// <summary>
     /// outcome: success, invalid_grant, idp_unavailable, reused (another instance's result); kind: user (a session's
