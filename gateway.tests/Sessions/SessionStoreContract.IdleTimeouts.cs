@@ -24,8 +24,8 @@ public abstract partial class SessionStoreContract
         await AssertStoredTtlAsync(customer.Id, CustomerIdle);
 
         Time.Advance(TimeSpan.FromMinutes(8));
-        await store.TouchAsync(admin.Id, Time.GetUtcNow(), default);
-        await store.TouchAsync(customer.Id, Time.GetUtcNow(), default);
+        await store.TouchAsync(admin, Time.GetUtcNow(), default);
+        await store.TouchAsync(customer, Time.GetUtcNow(), default);
         Time.Advance(AdminIdle);
 
         // Both last used ten minutes ago: the admin session's idle timeout has run out, the customer's has not.
@@ -48,7 +48,7 @@ public abstract partial class SessionStoreContract
         await store.CreateAsync(session, default);
 
         Time.Advance(TimeSpan.FromMinutes(8));
-        await store.TouchAsync(session.Id, Time.GetUtcNow(), default);
+        await store.TouchAsync(session, Time.GetUtcNow(), default);
 
         await AssertStoredTtlAsync(session.Id, AdminIdle);
         Time.Advance(AdminIdle - TimeSpan.FromSeconds(1));
@@ -67,7 +67,7 @@ public abstract partial class SessionStoreContract
         await AssertStoredTtlAsync(session.Id, Idle);
 
         Time.Advance(TimeSpan.FromMinutes(20));
-        await store.TouchAsync(session.Id, Time.GetUtcNow(), default);
+        await store.TouchAsync(session, Time.GetUtcNow(), default);
 
         await AssertStoredTtlAsync(session.Id, Idle);
         Time.Advance(Idle - TimeSpan.FromSeconds(1));
