@@ -1,5 +1,7 @@
 using Bff.Idp;
+using Bff.Telemetry;
 using Bff.Tests.Support;
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -145,6 +147,43 @@ public sealed class BackchannelLogoutEndpointTests : BackchannelLogoutAcrossStor
         using var response = await client.GetAsync(EndpointPath + "?logout_token=" + Idp.LogoutToken("alice", "s"));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Span_CountsTheSessionsEnded_RefusalMarkedFailedWithItsReason()
+    {
+        using var spans = new SpanRecorder();
+        await using var host = await OidcGatewayHost.StartAsync(Idp);
+        var sid = Unique("sid");
+        var (_, browser) = await host.SeedSessionAsync("alice", sid);
+        using var _ = browser;
+
+        using (var ended = await PostTracedAsync(host, Idp.LogoutToken("alice", sid), spans))
+        {
+            Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        }
+
+        using (var refused = await PostTracedAsync(host, Idp.LogoutToken("alice", sid, c => c["jti"] = null), spans))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        // A response with a body may reach the client before the handler's span ends.
+        await Eventually.TrueAsync(() => spans.Named(BffActivitySource.BackchannelLogout).Count == 2, TimeSpan.FromSeconds(10), "both spans to end");
+        var logouts = spans.Named(BffActivitySource.BackchannelLogout);
+        Assert.Equal(1, logouts[0].GetTagItem("bff.sessions.ended"));
+        Assert.Equal(ActivityStatusCode.Unset, logouts[0].Status);
+        Assert.Equal("no_jti", logouts[1].GetTagItem("error.type"));
+        Assert.Equal(ActivityStatusCode.Error, logouts[1].Status);
+    }
+
+    // As the IdP sends it, with a traceparent that puts the request's spans in the recorder's trace.
+    private static async Task<HttpResponseMessage> PostTracedAsync(OidcGatewayHost host, string token, SpanRecorder spans)
+    {
+        using var client = host.Factory.CreateClient(new() { HandleCookies = false, AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(HttpMethod.Post, EndpointPath) { Content = new FormUrlEncodedContent([new("logout_token", token)]) };
+        request.Headers.Add(spans.TraceParent.Key, spans.TraceParent.Value);
+        return await client.SendAsync(request);
     }
 
     private string HmacToken(string sid)

@@ -1,6 +1,7 @@
 using Bff.Configuration;
 using Bff.Lifecycle;
 using Bff.Redis;
+using Bff.Telemetry;
 using Bff.Tests.Integration.Infrastructure;
 using Bff.Tests.Lifecycle;
 using Microsoft.AspNetCore.DataProtection;
@@ -57,5 +58,5 @@ public sealed class RedisRevocationQueueTests : RevocationQueueContract, IAsyncL
 
     private protected override IRevocationQueue CreateQueue() =>
         new RedisRevocationQueue(_connection, RedisKeys.Default, new EphemeralDataProtectionProvider(),
-            Options.Create(new BffOptions()), NullLogger<RedisRevocationQueue>.Instance);
+            Options.Create(new BffOptions()), NullLogger<RedisRevocationQueue>.Instance, new BffMetrics(new TestMeterFactory()));
 }

@@ -4,6 +4,7 @@ using Bff.Problems;
 using Bff.Redis;
 using Bff.Sessions;
 using Bff.Telemetry;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -31,11 +32,31 @@ internal static partial class BackchannelLogoutEndpoint
         ILoggerFactory loggerFactory)
     {
         using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.BackchannelLogout);
-        var logger = loggerFactory.CreateLogger("Bff.Endpoints.BackchannelLogout");
+        try
+        {
+            await LogOutAsync(context, validator, replayCache, store, revoker, security, loggerFactory.CreateLogger("Bff.Endpoints.BackchannelLogout"), activity);
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            activity.SetTag("error.type", ex.GetType().Name).SetStatus(ActivityStatusCode.Error);
+            throw;
+        }
+    }
+
+    private static async Task LogOutAsync(
+        HttpContext context,
+        LogoutTokenValidator validator,
+        ILogoutTokenReplayCache replayCache,
+        ISessionStore store,
+        SessionTerminator revoker,
+        ISecurityObserver security,
+        ILogger logger,
+        Activity? activity)
+    {
         var token = await ReadLogoutTokenAsync(context);
         if (token is null)
         {
-            LogRefused(logger, "not_a_form_with_one_logout_token");
+            Refused(logger, activity, "not_a_form_with_one_logout_token");
             await BadRequestAsync(context, "Expected a form POST (application/x-www-form-urlencoded) with one logout_token.");
             return;
         }
@@ -49,13 +70,14 @@ internal static partial class BackchannelLogoutEndpoint
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && IdpFailure.IsUnavailable(ex))
         {
             LogKeysUnavailable(logger, ex.GetType().Name);
+            activity?.SetTag("error.type", "idp_unavailable").SetStatus(ActivityStatusCode.Error);
             await BffProblem.IdpUnavailableAsync(context);
             return;
         }
 
         if (logout is null)
         {
-            LogRefused(logger, error ?? "invalid");
+            Refused(logger, activity, error ?? "invalid");
             await BadRequestAsync(context, "The logout token is not valid.");
             return;
         }
@@ -64,7 +86,7 @@ internal static partial class BackchannelLogoutEndpoint
         var ids = await FindSessionsAsync(store, logout, context.RequestAborted);
         if (!await replayCache.TryAddAsync(logout, context.RequestAborted))
         {
-            LogRefused(logger, "replayed_jti");
+            Refused(logger, activity, "replayed_jti");
             security.LogoutTokenReplayed(logout.Issuer, logout.Subject);
             await BadRequestAsync(context, "The logout token was already used.");
             return;
@@ -157,6 +179,13 @@ internal static partial class BackchannelLogoutEndpoint
         {
             // Redis is down: the jti stays spent until it expires, a few minutes at most.
         }
+    }
+
+    // A refusal ends no session: the span says why, as an error, since the IdP's logout did not take effect here.
+    private static void Refused(ILogger logger, Activity? activity, string reason)
+    {
+        LogRefused(logger, reason);
+        activity?.SetTag("error.type", reason).SetStatus(ActivityStatusCode.Error);
     }
 
     private static Task BadRequestAsync(HttpContext context, string title) =>

@@ -1,6 +1,7 @@
 using Bff.Configuration;
 using Bff.Idp;
 using Bff.Redis;
+using Bff.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -11,7 +12,8 @@ namespace Bff.Lifecycle;
 /// and <c>jti</c> (hash-tagged, so a cluster puts it in one slot), expiring when the token could no longer
 /// be accepted anyway.
 /// </summary>
-internal sealed class RedisLogoutTokenReplayCache(IConnectionMultiplexer redis, RedisKeys keys, IOptions<BffOptions> options, TimeProvider time)
+internal sealed class RedisLogoutTokenReplayCache(IConnectionMultiplexer redis, RedisKeys keys, IOptions<BffOptions> options, TimeProvider time,
+    BffMetrics metrics)
     : ILogoutTokenReplayCache
 {
     private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
@@ -26,17 +28,17 @@ internal sealed class RedisLogoutTokenReplayCache(IConnectionMultiplexer redis, 
             ttl = TimeSpan.FromSeconds(1);
         }
 
-        return await Guard(redis.GetDatabase().StringSetAsync(KeyOf(token), "1", ttl, When.NotExists), cancellationToken);
+        return await Guard(redis.GetDatabase().StringSetAsync(KeyOf(token), "1", ttl, When.NotExists), "logout_token.add", cancellationToken);
     }
 
     public Task RemoveAsync(LogoutToken token, CancellationToken cancellationToken) =>
-        Guard(redis.GetDatabase().KeyDeleteAsync(KeyOf(token)), cancellationToken);
+        Guard(redis.GetDatabase().KeyDeleteAsync(KeyOf(token)), "logout_token.remove", cancellationToken);
 
-    private async Task<T> Guard<T>(Task<T> call, CancellationToken cancellationToken)
+    private async Task<T> Guard<T>(Task<T> call, string operation, CancellationToken cancellationToken)
     {
         try
         {
-            return await call.WaitAsync(_timeout, cancellationToken);
+            return await metrics.TimeRedisAsync(call, operation, _timeout, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

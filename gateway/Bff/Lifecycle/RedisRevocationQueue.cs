@@ -21,7 +21,8 @@ internal sealed partial class RedisRevocationQueue(
     RedisKeys keys,
     IDataProtectionProvider dataProtection,
     IOptions<BffOptions> options,
-    ILogger<RedisRevocationQueue> logger) : IRevocationQueue
+    ILogger<RedisRevocationQueue> logger,
+    BffMetrics metrics) : IRevocationQueue
 {
     internal const int MaxItems = 100_000;
 
@@ -31,20 +32,20 @@ internal sealed partial class RedisRevocationQueue(
     private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
 
     public async Task<long> CountAsync(CancellationToken cancellationToken) =>
-        await redis.GetDatabase().SortedSetLengthAsync(keys.RevocationQueue).WaitAsync(_timeout, cancellationToken);
+        await metrics.TimeRedisAsync(redis.GetDatabase().SortedSetLengthAsync(keys.RevocationQueue), "revocation_queue.count", _timeout, cancellationToken);
 
     public async Task<bool> EnqueueAsync(PendingRevocation item, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         var payload = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(item, RevocationJsonContext.Default.PendingRevocation));
         var result = await Guard(Database.ScriptEvaluateAsync(RedisScripts.RevocationEnqueue, _keys,
-            [item.Id, payload, dueAt.ToUnixTimeMilliseconds(), MaxItems]), cancellationToken);
+            [item.Id, payload, dueAt.ToUnixTimeMilliseconds(), MaxItems]), "revocation_queue.enqueue", cancellationToken);
         return (long)result == 1;
     }
 
     public async Task<IReadOnlyList<PendingRevocation>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken)
     {
         var result = await Guard(Database.ScriptEvaluateAsync(RedisScripts.RevocationClaim, _keys,
-            [now.ToUnixTimeMilliseconds(), max, (now + lease).ToUnixTimeMilliseconds()]), cancellationToken);
+            [now.ToUnixTimeMilliseconds(), max, (now + lease).ToUnixTimeMilliseconds()]), "revocation_queue.claim", cancellationToken);
 
         var pairs = (RedisValue[])result!;
         var items = new List<PendingRevocation>(pairs.Length / 2);
@@ -64,7 +65,7 @@ internal sealed partial class RedisRevocationQueue(
     }
 
     public Task CompleteAsync(string id, CancellationToken cancellationToken) =>
-        Guard(Database.ScriptEvaluateAsync(RedisScripts.RevocationComplete, _keys, [id]), cancellationToken);
+        Guard(Database.ScriptEvaluateAsync(RedisScripts.RevocationComplete, _keys, [id]), "revocation_queue.complete", cancellationToken);
 
     private PendingRevocation? Decode(byte[] payload)
     {
@@ -82,11 +83,11 @@ internal sealed partial class RedisRevocationQueue(
 
     private IDatabase Database => redis.GetDatabase();
 
-    private async Task<RedisResult> Guard(Task<RedisResult> call, CancellationToken cancellationToken)
+    private async Task<RedisResult> Guard(Task<RedisResult> call, string operation, CancellationToken cancellationToken)
     {
         try
         {
-            return await call.WaitAsync(_timeout, cancellationToken);
+            return await metrics.TimeRedisAsync(call, operation, _timeout, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -1,6 +1,7 @@
 using Bff.Idp;
 using Bff.Redis;
 using Bff.Telemetry;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Bff.Lifecycle;
@@ -59,6 +60,7 @@ internal sealed partial class RefreshTokenRevoker(
         using var cancellation = new CancellationTokenSource(timeout, time);
         using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.Revocation);
         bool revoked;
+        string? error = null;
         try
         {
             revoked = clients is null
@@ -69,10 +71,17 @@ internal sealed partial class RefreshTokenRevoker(
         {
             LogAttemptFailed(logger, ex.GetType().Name);
             revoked = false;
+            error = ex.GetType().Name;
         }
 
         metrics.RevocationAttempt(revoked);
         activity?.SetTag("bff.revocation.outcome", revoked ? "success" : "failure");
+        if (!revoked)
+        {
+            // The IdP's client reports an error answer or an IdP it could not reach as false; anything else throws.
+            activity?.SetTag("error.type", error).SetStatus(ActivityStatusCode.Error);
+        }
+
         return revoked;
     }
 

@@ -1,5 +1,6 @@
 using Bff.Configuration;
 using Bff.Redis;
+using Bff.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -16,9 +17,11 @@ internal sealed class RedisRevocationConnection : IDisposable
     private readonly IConnectionMultiplexer? _connection;
     private readonly int _replicas;
     private readonly TimeSpan _timeout;
+    private readonly BffMetrics _metrics;
 
-    public RedisRevocationConnection(string configuration, IOptions<BffOptions> options)
+    public RedisRevocationConnection(string configuration, IOptions<BffOptions> options, BffMetrics metrics)
     {
+        _metrics = metrics;
         var value = options.Value;
         _replicas = value.Session.RevocationReplicas;
         _timeout = value.SessionStoreTimeout;
@@ -41,7 +44,7 @@ internal sealed class RedisRevocationConnection : IDisposable
     {
         try
         {
-            return await call(_connection!.GetDatabase()).WaitAsync(_timeout * 3, cancellationToken);
+            return await _metrics.TimeRedisAsync(call(_connection!.GetDatabase()), "replicated_delete", _timeout * 3, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

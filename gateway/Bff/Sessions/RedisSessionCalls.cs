@@ -1,7 +1,6 @@
 using Bff.Configuration;
 using Bff.Redis;
 using Bff.Telemetry;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -28,16 +27,12 @@ internal sealed partial class RedisSessionCalls(
     public async Task<T> GuardAsync<T>(Task<T> call, string operation, CancellationToken cancellationToken)
     {
         health.ThrowIfUnavailable();
-        var started = Stopwatch.GetTimestamp();
         try
         {
-            var result = await call.WaitAsync(_timeout, cancellationToken);
-            metrics.RedisOperation(operation, Stopwatch.GetElapsedTime(started));
-            return result;
+            return await metrics.TimeRedisAsync(call, operation, _timeout, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            metrics.RedisError(operation, ex.GetType().Name);
             health.MarkFailed();
             cache.Disable();
             LogStoreFailed(logger, operation, ex.GetType().Name);

@@ -2,6 +2,7 @@ using Bff.Configuration;
 using Bff.Idp;
 using Bff.Redis;
 using Bff.Telemetry;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -95,7 +96,17 @@ internal sealed partial class RedisSessionStore(
         using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.SessionLoad);
         activity?.SetTag("bff.session.cache_hit", false);
         var epoch = cache.Epoch;
-        var values = await calls.GuardAsync(calls.Database.HashGetAsync(keys.Session(id), ReadFields), "read", cancellationToken);
+        RedisValue[] values;
+        try
+        {
+            values = await calls.GuardAsync(calls.Database.HashGetAsync(keys.Session(id), ReadFields), "read", cancellationToken);
+        }
+        catch (SessionStoreUnavailableException ex) when (activity is not null)
+        {
+            activity.SetTag("error.type", (ex.InnerException ?? ex).GetType().Name).SetStatus(ActivityStatusCode.Error);
+            throw;
+        }
+
         if (values[0].IsNull || values[1].IsNull || values[2].IsNull || values[3].IsNull || values[4].IsNull)
         {
             return null;

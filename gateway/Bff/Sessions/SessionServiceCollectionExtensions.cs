@@ -27,7 +27,8 @@ internal static class SessionServiceCollectionExtensions
         services.AddSingleton(SessionStoreKind.Redis);
         services.TryAddSingleton(sp => RedisConnection.Connect(connectionString, sp.GetRequiredService<IOptions<BffOptions>>().Value.SessionStoreTimeout));
         services.TryAddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<BffOptions>>().Value.Redis.KeyPrefix));
-        services.TryAddSingleton(sp => new RedisRevocationConnection(connectionString, sp.GetRequiredService<IOptions<BffOptions>>()));
+        services.TryAddSingleton(sp => new RedisRevocationConnection(connectionString, sp.GetRequiredService<IOptions<BffOptions>>(),
+            sp.GetRequiredService<BffMetrics>()));
         services.TryAddSingleton<RedisSessionCalls>();
         services.TryAddSingleton<RedisSessionIndex>();
         services.TryAddSingleton<RedisActiveSessions>();

@@ -44,9 +44,9 @@ internal sealed class BffMetrics : IDisposable
         _revocationsAbandoned = _meter.CreateCounter<long>("bff.revocation.abandoned", "{revocation}", "Revocations given up after the last retry: those refresh tokens stay valid at the IdP until they expire.");
         _meter.CreateObservableGauge("bff.revocation.queue.depth", () => Volatile.Read(ref _revocationQueueDepth), "{revocation}",
             "Revocations waiting for a retry, as last counted by this instance's retry pass.");
-        _redisDuration = _meter.CreateHistogram<double>("bff.redis.operation.duration", "s", "Session-store calls to Redis, by operation.",
+        _redisDuration = _meter.CreateHistogram<double>("bff.redis.operation.duration", "s", "Calls to Redis, by operation.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
-        _redisErrors = _meter.CreateCounter<long>("bff.redis.errors", "{error}", "Session-store calls to Redis that failed or timed out, by operation and error type.");
+        _redisErrors = _meter.CreateCounter<long>("bff.redis.errors", "{error}", "Calls to Redis that failed or timed out, by operation and error type.");
         _proxyErrors = _meter.CreateCounter<long>("bff.proxy.errors", "{request}", "Proxied requests the forwarder could not complete, by route and YARP's error kind.");
         _lockWaitTimeouts = _meter.CreateCounter<long>("bff.token.lock.wait_timeouts", "{request}", "Requests that gave up waiting for another instance's refresh of their session.");
         _locksLost = _meter.CreateCounter<long>("bff.token.lock.lost", "{lock}", "Refresh locks that could not be renewed while their refresh ran.");
@@ -142,7 +142,10 @@ internal sealed class BffMetrics : IDisposable
 
     public void RevocationQueueDepth(long depth) => Volatile.Write(ref _revocationQueueDepth, depth);
 
-    /// <summary>operation: the store's name for the call (read, create, touch, delete, ...), a constant string.</summary>
+    /// <summary>
+    /// operation: a constant string, the session store's name for the call (read, create, touch, delete, ...) or the feature
+    /// and its verb (refresh_lock.acquire, rate_limit.lease, ...). Recorded through <see cref="RedisCallMetrics"/>.
+    /// </summary>
     public void RedisOperation(string operation, TimeSpan duration) =>
         _redisDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("bff.redis.operation", operation));
 

@@ -1,6 +1,7 @@
 using Bff.Configuration;
 using Bff.Redis;
 using Bff.Sessions;
+using Bff.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -10,7 +11,8 @@ namespace Bff.Tokens;
 /// Refresh attempts in Redis, seen by every instance: one <c>SET ... GET</c> per refresh on a key in the session's
 /// slot holding a hash of the token sent (never the token), expiring after <see cref="RefreshAttemptWindow"/>.
 /// </summary>
-internal sealed class RedisRefreshAttempts(IConnectionMultiplexer redis, RedisKeys keys, SessionStoreHealth health, IOptions<BffOptions> options)
+internal sealed class RedisRefreshAttempts(IConnectionMultiplexer redis, RedisKeys keys, SessionStoreHealth health, IOptions<BffOptions> options,
+    BffMetrics metrics)
     : IRefreshAttempts
 {
     private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
@@ -22,9 +24,8 @@ internal sealed class RedisRefreshAttempts(IConnectionMultiplexer redis, RedisKe
         var hash = RedisKeys.Hash(refreshToken);
         try
         {
-            var before = await redis.GetDatabase()
-                .StringSetAndGetAsync(keys.RefreshSent(sessionId), hash, _window)
-                .WaitAsync(_timeout, cancellationToken);
+            var before = await metrics.TimeRedisAsync(redis.GetDatabase().StringSetAndGetAsync(keys.RefreshSent(sessionId), hash, _window),
+                "refresh_attempt.mark", _timeout, cancellationToken);
             return before == hash;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -27,6 +27,7 @@ internal sealed partial class RedisRefreshLock(
     private readonly RedisValue _channel = keys.InvalidationChannel.ToString();
     private readonly TimeProvider _time = time;
     private readonly ILogger _logger = logger;
+    private readonly BffMetrics _metrics = metrics;
     private readonly TimeSpan _lifetime = options.Value.Tokens.RefreshLockLifetime;
     private readonly TimeSpan _storeTimeout = options.Value.SessionStoreTimeout;
 
@@ -38,8 +39,8 @@ internal sealed partial class RedisRefreshLock(
         bool acquired;
         try
         {
-            acquired = await _redis.GetDatabase().StringSetAsync(key, owner, _lifetime, When.NotExists)
-                .WaitAsync(_storeTimeout, cancellationToken);
+            acquired = await _metrics.TimeRedisAsync(_redis.GetDatabase().StringSetAsync(key, owner, _lifetime, When.NotExists),
+                "refresh_lock.acquire", _storeTimeout, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -75,9 +76,9 @@ internal sealed partial class RedisRefreshLock(
             {
                 while (await timer.WaitForNextTickAsync(_stop.Token))
                 {
-                    var renewed = (long)await _lock._redis.GetDatabase()
-                        .ScriptEvaluateAsync(RedisScripts.RefreshLockRenew, [_key], [_owner, (long)_lock._lifetime.TotalMilliseconds])
-                        .WaitAsync(_lock._storeTimeout, _stop.Token);
+                    var renewed = (long)await _lock._metrics.TimeRedisAsync(_lock._redis.GetDatabase()
+                        .ScriptEvaluateAsync(RedisScripts.RefreshLockRenew, [_key], [_owner, (long)_lock._lifetime.TotalMilliseconds]),
+                        "refresh_lock.renew", _lock._storeTimeout, _stop.Token);
                     if (renewed == 0)
                     {
                         _lock.Lost(_sessionId);
@@ -102,8 +103,8 @@ internal sealed partial class RedisRefreshLock(
             _stop.Dispose();
             try
             {
-                await _lock._redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.RefreshLockRelease, [_key],
-                    [_owner, _lock._channel, "r:" + _sessionId]).WaitAsync(_lock._storeTimeout);
+                await _lock._metrics.TimeRedisAsync(_lock._redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.RefreshLockRelease, [_key],
+                    [_owner, _lock._channel, "r:" + _sessionId]), "refresh_lock.release", _lock._storeTimeout, CancellationToken.None);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -114,7 +115,7 @@ internal sealed partial class RedisRefreshLock(
 
     private void Lost(string sessionId)
     {
-        metrics.LockLost();
+        _metrics.LockLost();
         LogLost(_logger, sessionId);
     }
 

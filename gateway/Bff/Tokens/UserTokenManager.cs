@@ -83,13 +83,21 @@ internal sealed partial class UserTokenManager(
     {
         AccessTokenResult result = default;
         Exception? failure = null;
-        try
+        using (var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.TokenRefresh))
         {
-            result = await RefreshAsync(session.Id, audience, AudienceTokens.Of(session.Tokens, audience)?.AccessToken);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
+            try
+            {
+                result = await RefreshAsync(session.Id, audience, AudienceTokens.Of(session.Tokens, audience)?.AccessToken, activity);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+
+            if (activity is not null)
+            {
+                TagResult(activity, result, failure);
+            }
         }
 
         // Leave the table before completing: a request that arrives after the result must start a new
@@ -105,9 +113,8 @@ internal sealed partial class UserTokenManager(
         }
     }
 
-    private async Task<AccessTokenResult> RefreshAsync(string id, TokenAudience? audience, string? startToken)
+    private async Task<AccessTokenResult> RefreshAsync(string id, TokenAudience? audience, string? startToken, Activity? activity)
     {
-        using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.TokenRefresh);
         var deadline = time.GetUtcNow() + _options.Tokens.IdpTimeout + (2 * _options.Tokens.RefreshLockLifetime);
         var waitStarted = Stopwatch.GetTimestamp();
         var waited = false;
@@ -141,11 +148,36 @@ internal sealed partial class UserTokenManager(
                 LogWaitTimedOut(logger, id);
                 metrics.LockWaitTimedOut();
                 RecordWait(waited, waitStarted);
+                activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.lock_wait_timed_out", true);
                 return AccessTokenResult.IdpUnavailable;
             }
 
             waited = true;
             await Task.WhenAny(signal.Task, Task.Delay(remaining < PollInterval ? remaining : PollInterval, time));
+        }
+    }
+
+    // What the flight's requests were given. A flight the IdP or the store failed is a failed span; a dead grant or an
+    // API token the IdP refused is the IdP's answer, not a failure of the gateway's.
+    private static void TagResult(Activity activity, AccessTokenResult result, Exception? failure)
+    {
+        if (failure is not null)
+        {
+            activity.SetTag("error.type", failure.GetType().Name).SetStatus(ActivityStatusCode.Error);
+            return;
+        }
+
+        var status = result.Status switch
+        {
+            AccessTokenStatus.Usable => "usable",
+            AccessTokenStatus.SessionEnded => "session_ended",
+            AccessTokenStatus.IdpUnavailable => "idp_unavailable",
+            _ => "refused",
+        };
+        activity.SetTag("bff.token.result", status);
+        if (result.Status == AccessTokenStatus.IdpUnavailable)
+        {
+            activity.SetTag("error.type", status).SetStatus(ActivityStatusCode.Error);
         }
     }
 
