@@ -1,41 +1,22 @@
 using Bff.Telemetry;
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StackExchange.Redis;
 
 namespace Bff.Tests.Telemetry;
 
 public sealed class RedisCallMetricsTests : IDisposable
 {
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly MetricCollector<double> _durations;
-    private readonly MetricCollector<long> _errors;
-    private readonly BffMetrics _metrics;
+    private readonly RedisMetricsRecorder _redis = new();
 
-    public RedisCallMetricsTests()
-    {
-        var meters = _services.GetRequiredService<IMeterFactory>();
-        _metrics = new BffMetrics(meters);
-        _durations = new MetricCollector<double>(meters, BffTelemetry.MeterName, "bff.redis.operation.duration");
-        _errors = new MetricCollector<long>(meters, BffTelemetry.MeterName, "bff.redis.errors");
-    }
-
-    public void Dispose()
-    {
-        _durations.Dispose();
-        _errors.Dispose();
-        _services.Dispose();
-    }
+    public void Dispose() => _redis.Dispose();
 
     [Fact]
     public async Task Answered_DurationRecordedUnderItsOperation()
     {
-        Assert.True(await _metrics.TimeRedisAsync(Task.FromResult(true), "refresh_lock.acquire", TimeSpan.FromSeconds(1), default));
+        Assert.True(await _redis.Metrics.TimeRedisAsync(Task.FromResult(true), "refresh_lock.acquire", TimeSpan.FromSeconds(1), default));
 
-        var duration = Assert.Single(_durations.GetMeasurementSnapshot());
+        var duration = Assert.Single(_redis.Durations.GetMeasurementSnapshot());
         Assert.Equal("refresh_lock.acquire", duration.Tags["bff.redis.operation"]);
-        Assert.Empty(Raised());
+        Assert.Empty(_redis.Errors());
     }
 
     [Fact]
@@ -43,10 +24,10 @@ public sealed class RedisCallMetricsTests : IDisposable
     {
         var call = Task.FromException<bool>(FakeRedis.ConnectionFailure("SET"));
 
-        await Assert.ThrowsAsync<RedisConnectionException>(() => _metrics.TimeRedisAsync(call, "rate_limit.lease", TimeSpan.FromSeconds(1), default));
+        await Assert.ThrowsAsync<RedisConnectionException>(() => _redis.Metrics.TimeRedisAsync(call, "rate_limit.lease", TimeSpan.FromSeconds(1), default));
 
-        Assert.Equal([("rate_limit.lease", "RedisConnectionException")], Raised());
-        Assert.Empty(_durations.GetMeasurementSnapshot());
+        Assert.Equal([("rate_limit.lease", "RedisConnectionException")], _redis.Errors());
+        Assert.Empty(_redis.Durations.GetMeasurementSnapshot());
     }
 
     [Fact]
@@ -54,9 +35,9 @@ public sealed class RedisCallMetricsTests : IDisposable
     {
         var never = new TaskCompletionSource<bool>();
 
-        await Assert.ThrowsAsync<TimeoutException>(() => _metrics.TimeRedisAsync(never.Task, "revocation_queue.claim", TimeSpan.Zero, default));
+        await Assert.ThrowsAsync<TimeoutException>(() => _redis.Metrics.TimeRedisAsync(never.Task, "revocation_queue.claim", TimeSpan.Zero, default));
 
-        Assert.Equal([("revocation_queue.claim", "TimeoutException")], Raised());
+        Assert.Equal([("revocation_queue.claim", "TimeoutException")], _redis.Errors());
     }
 
     [Fact]
@@ -65,13 +46,9 @@ public sealed class RedisCallMetricsTests : IDisposable
         var never = new TaskCompletionSource<bool>();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            _metrics.TimeRedisAsync(never.Task, "refresh_lock.renew", TimeSpan.FromSeconds(1), new CancellationToken(canceled: true)));
+            _redis.Metrics.TimeRedisAsync(never.Task, "refresh_lock.renew", TimeSpan.FromSeconds(1), new CancellationToken(canceled: true)));
 
-        Assert.Empty(Raised());
-        Assert.Empty(_durations.GetMeasurementSnapshot());
+        Assert.Empty(_redis.Errors());
+        Assert.Empty(_redis.Durations.GetMeasurementSnapshot());
     }
-
-    // The counter's series at zero, made when the meter starts, are not errors.
-    private (string Operation, string Type)[] Raised() =>
-        [.. _errors.GetMeasurementSnapshot().Where(m => m.Value > 0).Select(m => ((string)m.Tags["bff.redis.operation"]!, (string)m.Tags["error.type"]!))];
 }

@@ -1,11 +1,7 @@
 using Bff.Configuration;
 using Bff.Redis;
 using Bff.Sessions;
-using Bff.Telemetry;
 using Bff.Tokens;
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -16,25 +12,9 @@ namespace Bff.Tests.Tokens;
 /// <summary>The refresh lock's Redis calls in the gateway's Redis metrics, against Redis's answers and failures without a Redis.</summary>
 public sealed class RedisRefreshLockTests : IDisposable
 {
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly MetricCollector<double> _durations;
-    private readonly MetricCollector<long> _errors;
-    private readonly BffMetrics _metrics;
+    private readonly RedisMetricsRecorder _redis = new();
 
-    public RedisRefreshLockTests()
-    {
-        var meters = _services.GetRequiredService<IMeterFactory>();
-        _metrics = new BffMetrics(meters);
-        _durations = new MetricCollector<double>(meters, BffTelemetry.MeterName, "bff.redis.operation.duration");
-        _errors = new MetricCollector<long>(meters, BffTelemetry.MeterName, "bff.redis.errors");
-    }
-
-    public void Dispose()
-    {
-        _durations.Dispose();
-        _errors.Dispose();
-        _services.Dispose();
-    }
+    public void Dispose() => _redis.Dispose();
 
     [Fact]
     public async Task AcquiredAndReleased_EachTimedUnderItsOperation()
@@ -51,7 +31,7 @@ public sealed class RedisRefreshLockTests : IDisposable
         await held.DisposeAsync();
 
         Assert.Equal(["refresh_lock.acquire", "refresh_lock.release"],
-            _durations.GetMeasurementSnapshot().Select(m => (string)m.Tags["bff.redis.operation"]!));
+            _redis.Durations.GetMeasurementSnapshot().Select(m => (string)m.Tags["bff.redis.operation"]!));
     }
 
     [Fact]
@@ -62,11 +42,11 @@ public sealed class RedisRefreshLockTests : IDisposable
         await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => Lock(FakeRedis.Unreachable(), health).TryAcquireAsync("s1", default));
 
         Assert.Equal([("refresh_lock.acquire", "RedisConnectionException")],
-            _errors.GetMeasurementSnapshot().Where(m => m.Value > 0).Select(m => ((string)m.Tags["bff.redis.operation"]!, (string)m.Tags["error.type"]!)));
+            _redis.Errors());
         Assert.False(health.IsAvailable);
     }
 
     // On a clock that never moves, so the held lock is never renewed.
     private RedisRefreshLock Lock(IConnectionMultiplexer redis, SessionStoreHealth health) =>
-        new(redis, RedisKeys.Default, health, Options.Create(new BffOptions()), new FakeTimeProvider(), NullLogger<RedisRefreshLock>.Instance, _metrics);
+        new(redis, RedisKeys.Default, health, Options.Create(new BffOptions()), new FakeTimeProvider(), NullLogger<RedisRefreshLock>.Instance, _redis.Metrics);
 }
