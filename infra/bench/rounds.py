@@ -10,7 +10,9 @@ ratio and p99s, cpu per request of each, and what tells the suspected causes of 
 - tiered compilation / PGO: methods the JIT compiled during the round and its time (a process still tiering);
 - timers: timers active at the round's end;
 - the session cache: hit ratio, entries and evictions during the round (the gateway's /metrics);
-- Redis commands per request; in the refresh mode, the stub's refresh grants per refresh token.
+- Redis commands per request (as Redis counts them, the commands scripts run included) and the gateway's own
+  round trips to Redis per request (its bff.redis.operation.duration count); refresh grants per request;
+- in the refresh mode, the stub's refresh grants per refresh token.
 """
 import glob
 import json
@@ -93,6 +95,12 @@ def cache_figures(res):
     return (hits / (hits + misses) if hits + misses else None), entries, evictions
 
 
+def delta(res, name, label=None):
+    """How much a counter of the gateway's /metrics grew during the round; None without its /metrics."""
+    b, a = res["metrics_before"], res["metrics_after"]
+    return metric(a, name, label) - metric(b, name, label) if a else None
+
+
 def main():
     root = sys.argv[1]
     meta = json.load(open(os.path.join(root, "meta.json")))
@@ -110,11 +118,11 @@ def main():
             continue
         w(f"#### {c} connection(s), per round")
         w("")
-        w("| round | gw ÷ YARP req/s | p99 µs gw / YARP | cpu µs/req gw / YARP | Redis cmds/req | cache hit ratio | cache entries | evictions "
+        w("| round | gw ÷ YARP req/s | p99 µs gw / YARP | cpu µs/req gw / YARP | Redis cmds/req | Redis round trips/req | refreshes/req | cache hit ratio | cache entries | evictions "
           "| GCs/100k req gw (0/1/2) | GC pause µs/req gw / YARP | pool threads gw / YARP | work items/req gw | JIT methods in round gw / YARP "
           "| JIT ms in round gw | timers gw | heap MB gw | RSS MB gw, end of load | refresh calls / token |")
-        w("|" + "---:|" * 18)
-        ratios, p99s, hit_ratios, redis_per_req, per_token = [], [], [], [], []
+        w("|" + "---:|" * 20)
+        ratios, p99s, hit_ratios, redis_per_req, trips_per_req, per_token = [], [], [], [], [], []
         for r in rounds:
             g, y = runs[(r, c, "gateway")], runs.get((r, c, "yarp"))
             n = g["requests"] or 1
@@ -124,16 +132,20 @@ def main():
             ga = g["after"] + [0] * 17
             ratio = g["rps"] / y["rps"] if y and y["rps"] else None
             hit, entries, evictions = cache_figures(g)
+            trips = delta(g, "bff_redis_operation_duration_seconds_count")
+            refreshes = delta(g, "bff_token_refreshes_total", 'outcome="success"')
             stub = g["stub"]
             calls_per_token = stub["calls"] / stub["tokens"] if stub.get("tokens") else None
             ratios.append(ratio)
             p99s.append(g["p99_us"] / y["p99_us"] if y and y["p99_us"] else None)
             hit_ratios.append(hit)
             redis_per_req.append(g["redis"] / n)
+            trips_per_req.append(trips / n if trips is not None else None)
             per_token.append(calls_per_token)
             yn = (y["requests"] if y else 0) or 1
             w(f"| {r} | {fmt(ratio)} | {g['p99_us']:,} / {y['p99_us'] if y else 0:,} | {1e6 * g['cpu_s'] / n:.1f} / {1e6 * y['cpu_s'] / yn if y else 0:.1f} "
-              f"| {g['redis'] / n:.4f} | {fmt(hit, '{:.4f}')} | {fmt(entries, '{:,.0f}')} | {fmt(evictions, '{:,.0f}')} "
+              f"| {g['redis'] / n:.4f} | {fmt(trips / n if trips is not None else None, '{:.4f}')} "
+              f"| {fmt(refreshes / n if refreshes is not None else None, '{:.4f}')} | {fmt(hit, '{:.4f}')} | {fmt(entries, '{:,.0f}')} | {fmt(evictions, '{:,.0f}')} "
               f"| {d[GEN0] * 1e5 / n:.1f} / {d[GEN1] * 1e5 / n:.1f} / {d[GEN2] * 1e5 / n:.1f} "
               f"| {d[PAUSE_US] / n:.2f} / {yd[PAUSE_US] / yn:.2f} | {ga[TP_THREADS]} / {ya[TP_THREADS]} | {d[ITEMS] / n:.2f} "
               f"| {d[JIT_METHODS]:,} / {yd[JIT_METHODS]:,} | {d[JIT_US] / 1000:.1f} | {ga[TIMERS]} | {ga[HEAP] / 2**20:.0f} "
@@ -145,15 +157,16 @@ def main():
             values = [v for v in values if v is not None]
             return f"{f.format(statistics.median(values))} ({f.format(min(values))}–{f.format(max(values))})" if values else "n/a"
 
-        summary.append((c, med(ratios), med(p99s), med(redis_per_req, "{:.4f}"), med(hit_ratios, "{:.4f}"), med(per_token)))
+        summary.append((c, med(ratios), med(p99s), med(redis_per_req, "{:.4f}"), med(trips_per_req, "{:.4f}"), med(hit_ratios, "{:.4f}"), med(per_token)))
         gc = runs[(rounds[0], c, "gateway")]["after"] + [0] * 17
         w(f"Gateway runtime: {'Server' if gc[SERVER_GC] else 'Workstation'} GC, {gc[CPUS]} processor(s) visible.")
         w("")
 
     w("#### The mode's figures (median over rounds, min–max)")
     w("")
-    w("| conns | gateway ÷ bare YARP, req/s | gateway p99 ÷ bare YARP p99 | Redis commands / request | session-cache hit ratio | refresh grants / refresh token |")
-    w("|---:|---:|---:|---:|---:|---:|")
+    w("| conns | gateway ÷ bare YARP, req/s | gateway p99 ÷ bare YARP p99 | Redis commands / request | gateway's Redis round trips / request "
+      "| session-cache hit ratio | refresh grants / refresh token |")
+    w("|---:|---:|---:|---:|---:|---:|---:|")
     for row in summary:
         w("| " + " | ".join(str(x) for x in row) + " |")
     totals = [res["stub_total"] for res in runs.values() if res.get("stub_total")]
