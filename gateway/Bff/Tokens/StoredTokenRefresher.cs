@@ -49,12 +49,13 @@ internal sealed partial class StoredTokenRefresher(
     /// <param name="id">The session.</param>
     /// <param name="audience">What the token is for; null for the session's own.</param>
     /// <param name="startToken">The token the flight started from: another one stored means someone refreshed it.</param>
-    public async Task<(bool Done, AccessTokenResult Result)> CheckStoredAsync(string id, TokenAudience? audience, string? startToken)
+    /// <returns>Done with its result, or not done with the session as stored, for the refresh to start from.</returns>
+    public async Task<StoredCheck> CheckStoredAsync(string id, TokenAudience? audience, string? startToken)
     {
         var stored = await store.GetFreshAsync(id, CancellationToken.None);
         if (stored is null)
         {
-            return (true, AccessTokenResult.SessionEnded);
+            return new(true, AccessTokenResult.SessionEnded);
         }
 
         // Someone refreshed this token since this flight began: take it even when the IdP's lifetime is shorter
@@ -68,7 +69,7 @@ internal sealed partial class StoredTokenRefresher(
                 metrics.Refresh("reused");
             }
 
-            return (true, AccessTokenResult.Usable(stored, token.AccessToken));
+            return new(true, AccessTokenResult.Usable(stored, token.AccessToken));
         }
 
         if (stored.Tokens.RefreshToken is null)
@@ -76,23 +77,24 @@ internal sealed partial class StoredTokenRefresher(
             if (audience is not null)
             {
                 // Nothing to ask for the API's token with; the session itself is fine.
-                return (true, await RefusedAsync(id, "no_refresh_token"));
+                return new(true, await RefusedAsync(id, "no_refresh_token"));
             }
 
             // Nothing to refresh with: usable until it expires, then the session is over.
-            return IsExpired(stored.Tokens)
-                ? (true, await EndAsync(id, "expired"))
-                : (true, AccessTokenResult.Usable(stored));
+            return new(true, IsExpired(stored.Tokens) ? await EndAsync(id, "expired") : AccessTokenResult.Usable(stored));
         }
 
-        return (false, default);
+        return new(false, default, stored);
     }
 
-    /// <summary>The refresh itself, by the holder of the session's lock.</summary>
-    public async Task<AccessTokenResult> RefreshHeldAsync(string id, TokenAudience? audience)
+    /// <summary>
+    /// The refresh itself, by the holder of the session's lock, from <paramref name="session"/> as
+    /// <see cref="CheckStoredAsync"/> read it under that lock.
+    /// </summary>
+    public async Task<AccessTokenResult> RefreshHeldAsync(BffSession session, TokenAudience? audience)
     {
-        var session = await store.GetFreshAsync(id, CancellationToken.None);
-        if (session?.Tokens.RefreshToken is not { } refreshToken)
+        var id = session.Id;
+        if (session.Tokens.RefreshToken is not { } refreshToken)
         {
             return AccessTokenResult.SessionEnded;
         }
@@ -220,3 +222,6 @@ internal sealed partial class StoredTokenRefresher(
     /// <summary>What a grace entry left: the session with its tokens, or null when the session has ended.</summary>
     private sealed record Recovered(BffSession? Session);
 }
+
+/// <summary>What <see cref="StoredTokenRefresher.CheckStoredAsync"/> found: a result, or the session to refresh.</summary>
+internal readonly record struct StoredCheck(bool Done, AccessTokenResult Result, BffSession? Stored = null);
