@@ -51,7 +51,8 @@ internal static class RedisScripts
         return 1
         """;
 
-    // KEYS: session, grace. ARGV: grace hash ('' for none), grace ttl, expected version, t, channel, message.
+    // The message names the version written ('v:<version>:<id>'), so the writer's own instance can keep what it wrote.
+    // KEYS: session, grace. ARGV: grace hash ('' for none), grace ttl, expected version, t, channel, session id.
     public const string SessionUpdateTokens = """
         if ARGV[1] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[2]) end
         local v = redis.call('HGET', KEYS[1], 'v')
@@ -59,7 +60,7 @@ internal static class RedisScripts
         if v ~= ARGV[3] then return 0 end
         local next = tonumber(v) + 1
         redis.call('HSET', KEYS[1], 't', ARGV[4], 'v', next)
-        redis.call('PUBLISH', ARGV[5], ARGV[6])
+        redis.call('PUBLISH', ARGV[5], 'v:' .. next .. ':' .. ARGV[6])
         return next
         """;
 

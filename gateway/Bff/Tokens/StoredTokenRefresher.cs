@@ -123,7 +123,7 @@ internal sealed partial class StoredTokenRefresher(
                 // was replaced, and a grace entry under it would make the next refresh take these tokens again
                 // (expired by then, when they live under a minute) instead of asking the IdP.
                 var replaced = tokens.RefreshToken == refreshToken ? null : refreshToken;
-                var write = await store.TryUpdateTokensAsync(id, session.Version, tokens, replaced, CancellationToken.None);
+                var write = await store.TryUpdateTokensAsync(session, tokens, replaced, CancellationToken.None);
                 if (write.Outcome == TokenWriteOutcome.Written)
                 {
                     metrics.Refresh("success");
@@ -177,7 +177,7 @@ internal sealed partial class StoredTokenRefresher(
             return null;
         }
 
-        var write = await store.TryUpdateTokensAsync(session.Id, session.Version, grace, replacedRefreshToken: null, CancellationToken.None);
+        var write = await store.TryUpdateTokensAsync(session, grace, replacedRefreshToken: null, CancellationToken.None);
         metrics.RaceRecovered();
         LogRecovered(logger, session.Id);
         return write.Outcome == TokenWriteOutcome.Written
