@@ -106,6 +106,16 @@ internal static class RedisScripts
         return 1
         """;
 
+    // Refresh attempts (RedisRefreshAttempts): one round trip before a refresh token is sent. The grace entry its
+    // earlier use left, if any (the token is then not sent, so not marked); else the mark, and whether it was there.
+    // KEYS: grace, sent. ARGV: token hash, window (ms). Returns { 1, grace } or { 0, 1 when sent before else 0 }.
+    public const string RefreshGraceOrMarkSent = """
+        local grace = redis.call('GET', KEYS[1])
+        if grace then return { 1, grace } end
+        if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'GET') == ARGV[1] then return { 0, 1 } end
+        return { 0, 0 }
+        """;
+
     // The revocation queue (RedisRevocationQueue). Every script: KEYS = queue, items.
 
     // ARGV: id, payload, due, max items.

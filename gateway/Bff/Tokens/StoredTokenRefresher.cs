@@ -102,17 +102,19 @@ internal sealed partial class StoredTokenRefresher(
         // An earlier holder may have used this very refresh token and died before saving the result. A flight sends one
         // refresh token at most: when the recovered refresh renewed another of the session's tokens, this one is
         // answered from what is stored (503 once expired), and the next request asks with the recovered token.
-        if (await RecoverAsync(session, refreshToken) is { } recovered)
+        // Otherwise the token is marked sent, in the same round trip: should this holder die with the IdP's answer
+        // unsaved, the next one knows its invalid_grant may be the IdP's answer to this very attempt, not someone else's.
+        var check = attempts is null
+            ? new SendCheck(await store.GetGraceTokensAsync(id, refreshToken, CancellationToken.None), false)
+            : await attempts.BeforeSendAsync(store, id, refreshToken, CancellationToken.None);
+        if (check.Grace is { } grace)
         {
-            return Answer(recovered, audience);
+            return Answer(await TakeGraceAsync(session, grace), audience);
         }
 
         // As the client the session logged in with: the IdP binds a refresh token to its client.
         var client = clients?.For(session.Frontend);
-
-        // Marked before sending: should this holder die with the IdP's answer unsaved, the next one knows its
-        // invalid_grant may be the IdP's answer to this very attempt, not someone else's use of the token.
-        var resend = attempts is not null && await attempts.MarkSentAsync(id, refreshToken, CancellationToken.None);
+        var resend = check.SentBefore;
         var response = await idp.RefreshAsync(client, session.Tokens, audience?.Resource, audience?.Scope, CancellationToken.None);
         switch (response.Outcome)
         {
@@ -172,11 +174,11 @@ internal sealed partial class StoredTokenRefresher(
     private async Task<Recovered?> RecoverAsync(BffSession session, string refreshToken)
     {
         var grace = await store.GetGraceTokensAsync(session.Id, refreshToken, CancellationToken.None);
-        if (grace is null)
-        {
-            return null;
-        }
+        return grace is null ? null : await TakeGraceAsync(session, grace);
+    }
 
+    private async Task<Recovered> TakeGraceAsync(BffSession session, TokenSet grace)
+    {
         var write = await store.TryUpdateTokensAsync(session, grace, replacedRefreshToken: null, CancellationToken.None);
         metrics.RaceRecovered();
         LogRecovered(logger, session.Id);
