@@ -134,7 +134,7 @@ internal sealed partial class SessionInvalidationListener(
         }
         else if (text.StartsWith(TokensWrittenPrefix, StringComparison.Ordinal))
         {
-            // 'v:<version>:<id>'; one that does not parse still evicts, as any change must.
+            // 'v:<version>:<id>', as the token write's script publishes it: what it evicts depends on the version.
             var rest = text.AsSpan(TokensWrittenPrefix.Length);
             var colon = rest.IndexOf(':');
             if (colon > 0 && long.TryParse(rest[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
