@@ -91,6 +91,25 @@ public sealed class CrossInstanceCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenWrite_WriterKeepsTheSessionItWrote_OtherInstanceEvicts()
+    {
+        var session = await CachedOnBAsync();
+        Assert.NotNull(await _a.Store.GetAsync(session.Id, default));
+        var (epochA, epochB) = (_a.Cache.Epoch, _b.Cache.Epoch);
+        var tokens = new Bff.Idp.TokenSet("access-2", "refresh-2", "id", session.Tokens.AccessTokenExpiresAt.AddMinutes(5));
+
+        var write = await _a.Store.TryUpdateTokensAsync(session, tokens, session.Tokens.RefreshToken, default);
+
+        // Both instances heard the write's message.
+        await Eventually.TrueAsync(() => _a.Cache.Epoch > epochA && _b.Cache.Epoch > epochB, WellWithinCacheDuration, "the write's message on both instances");
+        Assert.Null(_b.Cache.TryGet(session.Id));
+        var kept = _a.Cache.TryGet(session.Id);
+        Assert.NotNull(kept);
+        Assert.Equal(write.Version, kept.Version);
+        Assert.Equal("access-2", kept.Tokens.AccessToken);
+    }
+
+    [Fact]
     public async Task PubSubConnectionKilled_CacheDropped_RevokedSessionRefusedWithinCacheDuration()
     {
         var session = await CachedOnBAsync();

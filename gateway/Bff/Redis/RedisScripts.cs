@@ -51,7 +51,8 @@ internal static class RedisScripts
         return 1
         """;
 
-    // KEYS: session, grace. ARGV: grace hash ('' for none), grace ttl, expected version, t, channel, message.
+    // The message names the version written ('v:<version>:<id>'), so the writer's own instance can keep what it wrote.
+    // KEYS: session, grace. ARGV: grace hash ('' for none), grace ttl, expected version, t, channel, session id.
     public const string SessionUpdateTokens = """
         if ARGV[1] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[2]) end
         local v = redis.call('HGET', KEYS[1], 'v')
@@ -59,7 +60,7 @@ internal static class RedisScripts
         if v ~= ARGV[3] then return 0 end
         local next = tonumber(v) + 1
         redis.call('HSET', KEYS[1], 't', ARGV[4], 'v', next)
-        redis.call('PUBLISH', ARGV[5], ARGV[6])
+        redis.call('PUBLISH', ARGV[5], 'v:' .. next .. ':' .. ARGV[6])
         return next
         """;
 
@@ -103,6 +104,16 @@ internal static class RedisScripts
         if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
         redis.call('PUBLISH', ARGV[2], ARGV[3])
         return 1
+        """;
+
+    // Refresh attempts (RedisRefreshAttempts): one round trip before a refresh token is sent. The grace entry its
+    // earlier use left, if any (the token is then not sent, so not marked); else the mark, and whether it was there.
+    // KEYS: grace, sent. ARGV: token hash, window (ms). Returns { 1, grace } or { 0, 1 when sent before else 0 }.
+    public const string RefreshGraceOrMarkSent = """
+        local grace = redis.call('GET', KEYS[1])
+        if grace then return { 1, grace } end
+        if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'GET') == ARGV[1] then return { 0, 1 } end
+        return { 0, 0 }
         """;
 
     // The revocation queue (RedisRevocationQueue). Every script: KEYS = queue, items.

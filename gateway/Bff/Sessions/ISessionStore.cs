@@ -37,6 +37,14 @@ internal interface ISessionStore
     Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="TryUpdateTokensAsync(string, long, TokenSet, string?, CancellationToken)"/> of the session as
+    /// <paramref name="read"/> (its version expected), by a writer that read it whole: a store may then keep the result
+    /// at hand rather than read it back.
+    /// </summary>
+    Task<TokenWriteResult> TryUpdateTokensAsync(BffSession read, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken) =>
+        TryUpdateTokensAsync(read.Id, read.Version, tokens, replacedRefreshToken, cancellationToken);
+
+    /// <summary>
     /// The tokens a refresh with <paramref name="refreshToken"/> produced in the last minute, if any: lets a
     /// refresh whose outcome looked lost recover the result instead of replaying a rotated refresh token.
     /// </summary>

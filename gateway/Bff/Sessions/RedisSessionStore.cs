@@ -170,7 +170,16 @@ internal sealed partial class RedisSessionStore(
         }
     }
 
-    public async Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken)
+    public Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken) =>
+        WriteTokensAsync(id, expectedVersion, tokens, replacedRefreshToken, null, cancellationToken);
+
+    // The writer knows the whole session it wrote: it stays cached here (see SessionCache.BeginWrite), so the
+    // session's next request on this instance neither reads it back nor decrypts it.
+    public Task<TokenWriteResult> TryUpdateTokensAsync(BffSession read, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken) =>
+        WriteTokensAsync(read.Id, read.Version, tokens, replacedRefreshToken, read, cancellationToken);
+
+    private async Task<TokenWriteResult> WriteTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, BffSession? read,
+        CancellationToken cancellationToken)
     {
         var graceHash = replacedRefreshToken is null ? "" : RedisKeys.Hash(replacedRefreshToken);
         RedisKey[] scriptKeys = [keys.Session(id), keys.RefreshGrace(id, graceHash)];
@@ -181,10 +190,30 @@ internal sealed partial class RedisSessionStore(
             expectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
             protector.Protect(id, tokens),
             _invalidationChannelName,
-            InvalidationMessage(id),
+            id,
         ];
-        var result = (long)await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionUpdateTokens, scriptKeys, args), "update", cancellationToken);
-        cache.Invalidate(id);
+        var write = read is null ? null : cache.BeginWrite(id);
+        long result;
+        try
+        {
+            result = (long)await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionUpdateTokens, scriptKeys, args), "update", cancellationToken);
+        }
+        catch when (write is not null)
+        {
+            cache.AbandonWrite(id, write);
+            throw;
+        }
+
+        if (write is null || result <= 0 || !cache.EndWrite(write, read! with { Tokens = tokens, Version = result }))
+        {
+            if (write is not null)
+            {
+                cache.AbandonWrite(id, write);
+            }
+
+            cache.Invalidate(id);
+        }
+
         return result switch
         {
             -1 => TokenWriteResult.Missing,

@@ -16,7 +16,7 @@ namespace Bff.Sessions;
 /// flag, and only when it is not set yet, so the hot path stays lock-free and rarely writes shared memory; the hand
 /// moves only when an entry is added to a full cache.
 /// </remarks>
-internal sealed class SessionCache
+internal sealed partial class SessionCache
 {
     // How far one addition may move the hand before giving up on caching that session: bounds the cost of a miss
     // when nearly every entry was used since the hand last passed.
@@ -122,6 +122,7 @@ internal sealed class SessionCache
 
     public void Invalidate(string id)
     {
+        SawChange(id, long.MaxValue);
         Interlocked.Increment(ref _epoch);
         if (_entries.TryRemove(id, out _))
         {
@@ -136,6 +137,7 @@ internal sealed class SessionCache
     {
         _enabled = false;
         Interlocked.Increment(ref _epoch);
+        SawEveryChange();
         foreach (var (id, entry) in _entries)
         {
             Remove(id, entry);

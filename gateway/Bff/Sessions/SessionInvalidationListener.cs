@@ -28,6 +28,7 @@ internal sealed partial class SessionInvalidationListener(
     private const string PingPrefix = "p:";
     private const string SessionPrefix = "s:";
     private const string LockReleasedPrefix = "r:";
+    private const string TokensWrittenPrefix = "v:";
 
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly ISessionChangeObserver[] _observers = [.. observers];
@@ -130,6 +131,18 @@ internal sealed partial class SessionInvalidationListener(
             var id = text[SessionPrefix.Length..];
             cache.Invalidate(id);
             Notify(id);
+        }
+        else if (text.StartsWith(TokensWrittenPrefix, StringComparison.Ordinal))
+        {
+            // 'v:<version>:<id>', as the token write's script publishes it: what it evicts depends on the version.
+            var rest = text.AsSpan(TokensWrittenPrefix.Length);
+            var colon = rest.IndexOf(':');
+            if (colon > 0 && long.TryParse(rest[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                var id = rest[(colon + 1)..].ToString();
+                cache.Supersede(id, version);
+                Notify(id);
+            }
         }
         else if (text.StartsWith(LockReleasedPrefix, StringComparison.Ordinal))
         {

@@ -1,3 +1,6 @@
+using Bff.Idp;
+using Bff.Sessions;
+
 namespace Bff.Tokens;
 
 /// <summary>
@@ -9,4 +12,17 @@ internal interface IRefreshAttempts
 {
     /// <summary>Records that <paramref name="refreshToken"/> is being sent; true when it was sent before within the window.</summary>
     Task<bool> MarkSentAsync(string sessionId, string refreshToken, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Just before <paramref name="refreshToken"/> would be sent: the tokens its earlier use left in
+    /// <paramref name="store"/> (<see cref="ISessionStore.GetGraceTokensAsync"/>; then it is not sent, nor marked), or
+    /// else <see cref="MarkSentAsync"/>'s answer.
+    /// </summary>
+    async Task<SendCheck> BeforeSendAsync(ISessionStore store, string sessionId, string refreshToken, CancellationToken cancellationToken) =>
+        await store.GetGraceTokensAsync(sessionId, refreshToken, cancellationToken) is { } grace
+            ? new SendCheck(grace, false)
+            : new SendCheck(null, await MarkSentAsync(sessionId, refreshToken, cancellationToken));
 }
+
+/// <summary>What <see cref="IRefreshAttempts.BeforeSendAsync"/> found: a grace entry to take, or whether the token was sent before.</summary>
+internal readonly record struct SendCheck(TokenSet? Grace, bool SentBefore);

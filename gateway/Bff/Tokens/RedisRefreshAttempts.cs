@@ -3,6 +3,7 @@ using Bff.Redis;
 using Bff.Sessions;
 using Bff.Telemetry;
 using Microsoft.Extensions.Options;
+using System.Security.Cryptography;
 using StackExchange.Redis;
 
 namespace Bff.Tokens;
@@ -12,7 +13,7 @@ namespace Bff.Tokens;
 /// slot holding a hash of the token sent (never the token), expiring after <see cref="RefreshAttemptWindow"/>.
 /// </summary>
 internal sealed class RedisRefreshAttempts(IConnectionMultiplexer redis, RedisKeys keys, SessionStoreHealth health, IOptions<BffOptions> options,
-    BffMetrics metrics)
+    BffMetrics metrics, SessionProtector protector)
     : IRefreshAttempts
 {
     private readonly TimeSpan _timeout = options.Value.SessionStoreTimeout;
@@ -32,6 +33,40 @@ internal sealed class RedisRefreshAttempts(IConnectionMultiplexer redis, RedisKe
         {
             health.MarkFailed();
             throw new SessionStoreUnavailableException("Refresh attempt marker failed.", ex);
+        }
+    }
+
+    // The grace entry lives beside the marker, in the session's slot, where the store put it (RedisSessionStore).
+    public async Task<SendCheck> BeforeSendAsync(ISessionStore store, string sessionId, string refreshToken, CancellationToken cancellationToken)
+    {
+        health.ThrowIfUnavailable();
+        var hash = RedisKeys.Hash(refreshToken);
+        RedisResult[] answer;
+        try
+        {
+            answer = (RedisResult[])(await metrics.TimeRedisAsync(redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.RefreshGraceOrMarkSent,
+                [keys.RefreshGrace(sessionId, hash), keys.RefreshSent(sessionId)], [hash, (long)_window.TotalMilliseconds]),
+                "refresh_attempt.mark", _timeout, cancellationToken))!;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            health.MarkFailed();
+            throw new SessionStoreUnavailableException("Refresh attempt marker failed.", ex);
+        }
+
+        if ((long)answer[0] == 0)
+        {
+            return new SendCheck(null, (long)answer[1] == 1);
+        }
+
+        try
+        {
+            return new SendCheck(await protector.UnprotectTokensAsync(sessionId, (byte[])answer[1]!, cancellationToken), false);
+        }
+        catch (CryptographicException)
+        {
+            // Unreadable, the entry is as good as absent: the token is sent, so it is marked as any other.
+            return new SendCheck(null, await MarkSentAsync(sessionId, refreshToken, cancellationToken));
         }
     }
 }

@@ -49,12 +49,13 @@ internal sealed partial class StoredTokenRefresher(
     /// <param name="id">The session.</param>
     /// <param name="audience">What the token is for; null for the session's own.</param>
     /// <param name="startToken">The token the flight started from: another one stored means someone refreshed it.</param>
-    public async Task<(bool Done, AccessTokenResult Result)> CheckStoredAsync(string id, TokenAudience? audience, string? startToken)
+    /// <returns>Done with its result, or not done with the session as stored, for the refresh to start from.</returns>
+    public async Task<StoredCheck> CheckStoredAsync(string id, TokenAudience? audience, string? startToken)
     {
         var stored = await store.GetFreshAsync(id, CancellationToken.None);
         if (stored is null)
         {
-            return (true, AccessTokenResult.SessionEnded);
+            return new(true, AccessTokenResult.SessionEnded);
         }
 
         // Someone refreshed this token since this flight began: take it even when the IdP's lifetime is shorter
@@ -68,7 +69,7 @@ internal sealed partial class StoredTokenRefresher(
                 metrics.Refresh("reused");
             }
 
-            return (true, AccessTokenResult.Usable(stored, token.AccessToken));
+            return new(true, AccessTokenResult.Usable(stored, token.AccessToken));
         }
 
         if (stored.Tokens.RefreshToken is null)
@@ -76,23 +77,24 @@ internal sealed partial class StoredTokenRefresher(
             if (audience is not null)
             {
                 // Nothing to ask for the API's token with; the session itself is fine.
-                return (true, await RefusedAsync(id, "no_refresh_token"));
+                return new(true, await RefusedAsync(id, "no_refresh_token"));
             }
 
             // Nothing to refresh with: usable until it expires, then the session is over.
-            return IsExpired(stored.Tokens)
-                ? (true, await EndAsync(id, "expired"))
-                : (true, AccessTokenResult.Usable(stored));
+            return new(true, IsExpired(stored.Tokens) ? await EndAsync(id, "expired") : AccessTokenResult.Usable(stored));
         }
 
-        return (false, default);
+        return new(false, default, stored);
     }
 
-    /// <summary>The refresh itself, by the holder of the session's lock.</summary>
-    public async Task<AccessTokenResult> RefreshHeldAsync(string id, TokenAudience? audience)
+    /// <summary>
+    /// The refresh itself, by the holder of the session's lock, from <paramref name="session"/> as
+    /// <see cref="CheckStoredAsync"/> read it under that lock.
+    /// </summary>
+    public async Task<AccessTokenResult> RefreshHeldAsync(BffSession session, TokenAudience? audience)
     {
-        var session = await store.GetFreshAsync(id, CancellationToken.None);
-        if (session?.Tokens.RefreshToken is not { } refreshToken)
+        var id = session.Id;
+        if (session.Tokens.RefreshToken is not { } refreshToken)
         {
             return AccessTokenResult.SessionEnded;
         }
@@ -100,17 +102,19 @@ internal sealed partial class StoredTokenRefresher(
         // An earlier holder may have used this very refresh token and died before saving the result. A flight sends one
         // refresh token at most: when the recovered refresh renewed another of the session's tokens, this one is
         // answered from what is stored (503 once expired), and the next request asks with the recovered token.
-        if (await RecoverAsync(session, refreshToken) is { } recovered)
+        // Otherwise the token is marked sent, in the same round trip: should this holder die with the IdP's answer
+        // unsaved, the next one knows its invalid_grant may be the IdP's answer to this very attempt, not someone else's.
+        var check = attempts is null
+            ? new SendCheck(await store.GetGraceTokensAsync(id, refreshToken, CancellationToken.None), false)
+            : await attempts.BeforeSendAsync(store, id, refreshToken, CancellationToken.None);
+        if (check.Grace is { } grace)
         {
-            return Answer(recovered, audience);
+            return Answer(await TakeGraceAsync(session, grace), audience);
         }
 
         // As the client the session logged in with: the IdP binds a refresh token to its client.
         var client = clients?.For(session.Frontend);
-
-        // Marked before sending: should this holder die with the IdP's answer unsaved, the next one knows its
-        // invalid_grant may be the IdP's answer to this very attempt, not someone else's use of the token.
-        var resend = attempts is not null && await attempts.MarkSentAsync(id, refreshToken, CancellationToken.None);
+        var resend = check.SentBefore;
         var response = await idp.RefreshAsync(client, session.Tokens, audience?.Resource, audience?.Scope, CancellationToken.None);
         switch (response.Outcome)
         {
@@ -121,7 +125,7 @@ internal sealed partial class StoredTokenRefresher(
                 // was replaced, and a grace entry under it would make the next refresh take these tokens again
                 // (expired by then, when they live under a minute) instead of asking the IdP.
                 var replaced = tokens.RefreshToken == refreshToken ? null : refreshToken;
-                var write = await store.TryUpdateTokensAsync(id, session.Version, tokens, replaced, CancellationToken.None);
+                var write = await store.TryUpdateTokensAsync(session, tokens, replaced, CancellationToken.None);
                 if (write.Outcome == TokenWriteOutcome.Written)
                 {
                     metrics.Refresh("success");
@@ -170,12 +174,12 @@ internal sealed partial class StoredTokenRefresher(
     private async Task<Recovered?> RecoverAsync(BffSession session, string refreshToken)
     {
         var grace = await store.GetGraceTokensAsync(session.Id, refreshToken, CancellationToken.None);
-        if (grace is null)
-        {
-            return null;
-        }
+        return grace is null ? null : await TakeGraceAsync(session, grace);
+    }
 
-        var write = await store.TryUpdateTokensAsync(session.Id, session.Version, grace, replacedRefreshToken: null, CancellationToken.None);
+    private async Task<Recovered> TakeGraceAsync(BffSession session, TokenSet grace)
+    {
+        var write = await store.TryUpdateTokensAsync(session, grace, replacedRefreshToken: null, CancellationToken.None);
         metrics.RaceRecovered();
         LogRecovered(logger, session.Id);
         return write.Outcome == TokenWriteOutcome.Written
@@ -220,3 +224,6 @@ internal sealed partial class StoredTokenRefresher(
     /// <summary>What a grace entry left: the session with its tokens, or null when the session has ended.</summary>
     private sealed record Recovered(BffSession? Session);
 }
+
+/// <summary>What <see cref="StoredTokenRefresher.CheckStoredAsync"/> found: a result, or the session to refresh.</summary>
+internal readonly record struct StoredCheck(bool Done, AccessTokenResult Result, BffSession? Stored = null);

@@ -121,12 +121,18 @@ internal sealed partial class UserTokenManager(
         while (true)
         {
             using var signal = signals.Register(id);
-            var (done, result) = await refresher.CheckStoredAsync(id, audience, startToken);
-            if (done)
+
+            // A flight nearly always finds the lock free, so it first takes the lock and reads under it, once. After
+            // a wait it reads first: the holder that let it go has most likely saved what this flight needs.
+            if (waited)
             {
-                RecordWait(waited, waitStarted);
-                activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", false);
-                return result;
+                var check = await refresher.CheckStoredAsync(id, audience, startToken);
+                if (check.Done)
+                {
+                    RecordWait(waited, waitStarted);
+                    activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", false);
+                    return check.Result;
+                }
             }
 
             await using (var held = await refreshLock.TryAcquireAsync(id, CancellationToken.None))
@@ -134,11 +140,12 @@ internal sealed partial class UserTokenManager(
                 if (held is not null)
                 {
                     RecordWait(waited, waitStarted);
-                    activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", true);
 
-                    // The previous holder may have saved new tokens just before it released the lock.
-                    (done, result) = await refresher.CheckStoredAsync(id, audience, startToken);
-                    return done ? result : await refresher.RefreshHeldAsync(id, audience);
+                    // The previous holder may have saved new tokens just before it released the lock. The refresh
+                    // starts from this read: nobody else writes the tokens while the lock is held.
+                    var check = await refresher.CheckStoredAsync(id, audience, startToken);
+                    activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", !check.Done);
+                    return check.Done ? check.Result : await refresher.RefreshHeldAsync(check.Stored!, audience);
                 }
             }
 

@@ -1,0 +1,123 @@
+using Bff.Configuration;
+using Bff.Idp;
+using Bff.Sessions;
+using Bff.Telemetry;
+using Bff.Tests.Support;
+using Bff.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bff.Tests.Tokens;
+
+/// <summary>
+/// What one refresh flight costs the store: the session is read once, under the lock, and the refresh starts from
+/// that very read; a flight that waited for another holder reads after the release and takes what it saved.
+/// </summary>
+public sealed class UserTokenManagerReadsTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeOidcProvider _idp = new();
+    private readonly InMemorySessionStore _store;
+    private readonly CountingStore _counting;
+    private readonly RefreshWaiters _waiters = new();
+    private readonly InProcessRefreshLock _lock;
+    private readonly UserTokenManager _manager;
+    private readonly ServiceProvider _services;
+
+    public UserTokenManagerReadsTests()
+    {
+        var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        _store = new InMemorySessionStore(options, _time);
+        _counting = new CountingStore(_store);
+        _lock = new InProcessRefreshLock(_waiters);
+        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
+        _manager = TestUserTokenManager.Create(_counting, client, options, metrics, _time, _lock, _waiters);
+    }
+
+    public void Dispose()
+    {
+        _idp.Dispose();
+        _services.Dispose();
+    }
+
+    [Fact]
+    public async Task Refresh_ReadsTheSessionOnce()
+    {
+        var session = await SeedAsync();
+        _idp.RespondTokens("at-2", "rt-2");
+
+        var result = await _manager.GetAsync(session, default);
+
+        Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
+        Assert.Single(_idp.TokenRequests);
+        Assert.Equal(1, _counting.FreshReads);
+    }
+
+    [Fact]
+    public async Task LockHeldByAnotherWhoSaves_TakesWhatItSaved_WithoutAskingTheIdp()
+    {
+        var session = await SeedAsync();
+        _idp.RespondTokens("at-3", "rt-3");
+        var other = await _lock.TryAcquireAsync("s1", default);
+
+        var pending = _manager.GetAsync(session, default).AsTask();
+        await _store.TryUpdateTokensAsync("s1", session.Version, new TokenSet("at-2", "rt-2", "id", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+        await other!.DisposeAsync();
+        var result = await pending;
+
+        Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
+        Assert.Empty(_idp.TokenRequests);
+    }
+
+    private async Task<BffSession> SeedAsync()
+    {
+        var now = _time.GetUtcNow();
+        var session = TestSessions.New("alice", now) with
+        {
+            Id = "s1",
+            Tokens = new TokenSet("at-1", "rt-1", "id", now.AddSeconds(10)),
+            AbsoluteExpiresAt = now.AddHours(8),
+        };
+        await _store.CreateAsync(session, default);
+        return session;
+    }
+
+    /// <summary>The store, counting the reads that bypass any cache.</summary>
+    private sealed class CountingStore(ISessionStore inner) : ISessionStore
+    {
+        private int _freshReads;
+
+        public int FreshReads => Volatile.Read(ref _freshReads);
+
+        public Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _freshReads);
+            return inner.GetFreshAsync(id, cancellationToken);
+        }
+
+        public Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken) =>
+            inner.TryUpdateTokensAsync(id, expectedVersion, tokens, replacedRefreshToken, cancellationToken);
+
+        public Task<IReadOnlyList<string>> CreateAsync(BffSession session, CancellationToken cancellationToken) => inner.CreateAsync(session, cancellationToken);
+
+        public ValueTask<BffSession?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+
+        public Task TouchAsync(BffSession session, DateTimeOffset lastSeenAt, CancellationToken cancellationToken) => inner.TouchAsync(session, lastSeenAt, cancellationToken);
+
+        public Task<TokenSet?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken) =>
+            inner.GetGraceTokensAsync(id, refreshToken, cancellationToken);
+
+        public Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
+
+        public Task<IReadOnlyList<BffSession>> ListBySubjectAsync(string subject, CancellationToken cancellationToken) =>
+            inner.ListBySubjectAsync(subject, cancellationToken);
+
+        public Task<IReadOnlyList<string>> FindByIdpSessionAsync(string idpSessionId, CancellationToken cancellationToken) =>
+            inner.FindByIdpSessionAsync(idpSessionId, cancellationToken);
+
+        public Task<long> CountActiveAsync(string frontend, CancellationToken cancellationToken) => inner.CountActiveAsync(frontend, cancellationToken);
+    }
+}
