@@ -139,6 +139,22 @@ public class DecryptedPayloadCacheTests
     }
 
     [Fact]
+    public void SessionCache_SmallerBound_BoundsTheMemoToo()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new BffOptions());
+        options.Value.Session.CacheMaxEntries = 2;
+        var cache = new SessionCache(options, _time);
+
+        foreach (var id in new[] { "s1", "s2", "s3" })
+        {
+            cache.Payloads.Set(Session(id), Bytes(1, 1), Bytes(1, 2));
+        }
+
+        Assert.Equal(2, cache.Payloads.Count);
+        Assert.False(TryGet(cache.Payloads, "s3", Bytes(1, 1), Bytes(1, 2)));
+    }
+
+    [Fact]
     public void SessionCache_InvalidateAndSweep_ReachTheMemo()
     {
         var options = Microsoft.Extensions.Options.Options.Create(new BffOptions());

@@ -17,8 +17,8 @@ public sealed class BffSessionOptions
     /// one (an approximation: second chance). Bounds the cache's memory whatever the number of active sessions.
     /// </summary>
     /// <remarks>
-    /// A cached session with IdP tokens of about 700 bytes takes about 4.7 KB (docs/performance.md), so the default
-    /// holds the cache near 240 MB: with the rest of the process, under 400 MB however many sessions are active.
+    /// Also bounds the sessions whose decrypted payload is remembered beside the cache. The memory a cached session
+    /// takes, and what the process needs around it, is in docs/performance.md ("Memory per session").
     /// </remarks>
     public int CacheMaxEntries { get; set; } = 50_000;
 

@@ -18,11 +18,19 @@ namespace Bff.Sessions;
 /// match nothing remembered for this id, so they are decrypted under this id, which refuses them
 /// (<see cref="SessionProtector"/>).
 /// </remarks>
-internal sealed class DecryptedPayloadCache(TimeProvider time)
+/// <param name="time">The clock entries age by.</param>
+/// <param name="capacity">
+/// How many sessions it holds at most: never more than <see cref="MaxEntries"/>. The session cache passes its own
+/// bound (<c>Bff:Session:CacheMaxEntries</c>), so that a smaller cache, chosen to save memory, is not undone by
+/// a minute of plaintext beside it.
+/// </param>
+internal sealed class DecryptedPayloadCache(TimeProvider time, int capacity = DecryptedPayloadCache.MaxEntries)
 {
     // Each entry holds a session's decrypted tokens and claims, a few KB: this caps the memory at tens of
     // MB. Past it sessions are decrypted on every read, as without the memo.
     internal const int MaxEntries = 10_000;
+
+    private readonly int _capacity = Math.Min(capacity, MaxEntries);
 
     // Bounds how long a payload outlives a change of the key ring that would now refuse it (a revoked or
     // lost key), as long as a verified cookie is remembered (SessionCookie); Data Protection itself
@@ -72,7 +80,7 @@ internal sealed class DecryptedPayloadCache(TimeProvider time)
     /// <summary>Remembers a session just decrypted from these bytes.</summary>
     public void Set(BffSession session, byte[] metadata, byte[] tokens)
     {
-        if (_entries.Count >= MaxEntries && !_entries.ContainsKey(session.Id))
+        if (_entries.Count >= _capacity && !_entries.ContainsKey(session.Id))
         {
             return;
         }

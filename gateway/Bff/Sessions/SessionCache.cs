@@ -42,7 +42,7 @@ internal sealed partial class SessionCache
         _duration = options.Value.Session.CacheDuration;
         _idle = options.Value.Session.IdleTimeout;
         _capacity = options.Value.Session.CacheMaxEntries;
-        Payloads = new DecryptedPayloadCache(time);
+        Payloads = new DecryptedPayloadCache(time, _capacity);
         _isLive = IsLive;
         metrics?.ObserveSessionCache(() => Count, () => Interlocked.Read(ref _hits), () => Interlocked.Read(ref _misses),
             () => Interlocked.Read(ref _evictions));
