@@ -12,8 +12,10 @@
 // (the claims and tokens come from the variables below).
 //   BENCH_ACCESS_TOKEN     the access token of every session (a real one from the IdP, so the bytes are real)
 //   BENCH_TOKEN_LIFETIME   seconds each access token lives from now (default: a day)
-//   BENCH_TOKEN_SPREAD     0 or 1: expiries spread evenly over [now, now + lifetime) instead of all at now + lifetime,
+//   BENCH_TOKEN_SPREAD     0 or 1: expiries spread evenly over [now + from, now + lifetime) instead of all at now + lifetime,
 //                          so refreshes come at a steady rate (the refresh mode)
+//   BENCH_TOKEN_SPREAD_FROM  seconds: the earliest expiry, from now (default 0). The refresh mode gives its refresh
+//                          window, so no token is due when seeded and they come due evenly from then on
 //   BENCH_PARALLEL         creations in flight at once (default 64)
 using System.Diagnostics;
 using Bff.Hosting;
@@ -38,9 +40,13 @@ var cookie = services.GetRequiredService<SessionCookie>();
 var accessToken = Environment.GetEnvironmentVariable("BENCH_ACCESS_TOKEN") is { Length: > 0 } a ? a : new string('a', 900);
 var lifetime = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_TOKEN_LIFETIME"), out var l) ? l : 86_400);
 var spread = Environment.GetEnvironmentVariable("BENCH_TOKEN_SPREAD") == "1";
+var spreadFrom = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_TOKEN_SPREAD_FROM"), out var f) ? f : 0);
 var parallel = int.TryParse(Environment.GetEnvironmentVariable("BENCH_PARALLEL"), out var p) ? p : 64;
 
 var now = DateTimeOffset.UtcNow;
+// Refresh tokens of one seeding differ from every other's, so the token stub's count of tokens presented twice stays
+// a count of second calls for one expiry when a run seeds again.
+var seeding = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
 var ids = new string[count];
 var cookies = new string[count];
 var watch = Stopwatch.StartNew();
@@ -48,7 +54,7 @@ await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism =
 {
     var secret = SessionCookie.NewSecret();
     // Expiry offsets evenly spread and not in creation order, so neighbouring sessions do not refresh together.
-    var expires = spread ? now + (lifetime * (((long)i * 7919 % count) / (double)count)) : now + lifetime;
+    var expires = spread ? now + spreadFrom + ((lifetime - spreadFrom) * (((long)i * 7919 % count) / (double)count)) : now + lifetime;
     var subject = $"bench-{i:D6}";
     var session = new BffSession
     {
@@ -61,7 +67,7 @@ await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism =
             new SessionClaim("email", $"{subject}@example.com"), new SessionClaim("email_verified", "true"),
             new SessionClaim("sid", $"sid-{i:D6}"), new SessionClaim("auth_time", now.ToUnixTimeSeconds().ToString()),
         ],
-        Tokens = new TokenSet(accessToken, $"rt-{i:D6}-0", accessToken, expires, IssuedAt: expires - lifetime),
+        Tokens = new TokenSet(accessToken, $"rt-{seeding}-{i:D6}-0", accessToken, expires, IssuedAt: expires - lifetime),
         CreatedAt = now,
         LastSeenAt = now,
         AbsoluteExpiresAt = now + TimeSpan.FromDays(1),
