@@ -1,0 +1,80 @@
+using Bff.Idp;
+using Bff.Redis;
+using System.Security.Cryptography;
+using StackExchange.Redis;
+
+namespace Bff.Sessions;
+
+/// <summary>Writing a session's tokens after a refresh, and the grace entry a refresh leaves for its replaced refresh token.</summary>
+internal sealed partial class RedisSessionStore
+{
+    public Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken) =>
+        WriteTokensAsync(id, expectedVersion, tokens, replacedRefreshToken, null, cancellationToken);
+
+    // The writer knows the whole session it wrote: it stays cached here (see SessionCache.BeginWrite), so the
+    // session's next request on this instance neither reads it back nor decrypts it.
+    public Task<TokenWriteResult> TryUpdateTokensAsync(BffSession read, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken) =>
+        WriteTokensAsync(read.Id, read.Version, tokens, replacedRefreshToken, read, cancellationToken);
+
+    private async Task<TokenWriteResult> WriteTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, BffSession? read,
+        CancellationToken cancellationToken)
+    {
+        var graceHash = replacedRefreshToken is null ? "" : RedisKeys.Hash(replacedRefreshToken);
+        RedisKey[] scriptKeys = [keys.Session(id), keys.RefreshGrace(id, graceHash)];
+        RedisValue[] args =
+        [
+            graceHash,
+            (long)GracePeriod.TotalMilliseconds,
+            expectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            protector.Protect(id, tokens),
+            _invalidationChannelName,
+            id,
+        ];
+        var write = read is null ? null : cache.BeginWrite(id);
+        long result;
+        try
+        {
+            result = (long)await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionUpdateTokens, scriptKeys, args), "update", cancellationToken);
+        }
+        catch when (write is not null)
+        {
+            cache.AbandonWrite(id, write);
+            throw;
+        }
+
+        if (write is null || result <= 0 || !cache.EndWrite(write, read! with { Tokens = tokens, Version = result }))
+        {
+            if (write is not null)
+            {
+                cache.AbandonWrite(id, write);
+            }
+
+            cache.Invalidate(id);
+        }
+
+        return result switch
+        {
+            -1 => TokenWriteResult.Missing,
+            0 => TokenWriteResult.Conflict,
+            _ => TokenWriteResult.Written(result),
+        };
+    }
+
+    public async Task<TokenSet?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken)
+    {
+        var value = await calls.GuardAsync(calls.Database.StringGetAsync(keys.RefreshGrace(id, RedisKeys.Hash(refreshToken))), "read", cancellationToken);
+        if (value.IsNull)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await protector.UnprotectTokensAsync(id, (byte[])value!, cancellationToken);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+}
