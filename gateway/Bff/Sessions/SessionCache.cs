@@ -86,6 +86,7 @@ internal sealed partial class SessionCache
         }
 
         entry.Slot.Use();
+        entry.MarkUsed();
         Interlocked.Increment(ref _hits);
         return entry.Session;
     }
@@ -164,53 +165,6 @@ internal sealed partial class SessionCache
         Payloads.Sweep();
     }
 
-    // Adds or replaces the entry; a new one first makes room in a full cache. Null when no room was found.
-    private Entry? Put(Entry entry)
-    {
-        var id = entry.Session.Id;
-        while (true)
-        {
-            if (_entries.TryGetValue(id, out var current))
-            {
-                // The session stays where it is on the clock.
-                var replacement = entry with { Slot = current.Slot };
-                if (_entries.TryUpdate(id, replacement, current))
-                {
-                    return replacement;
-                }
-
-                continue;
-            }
-
-            if (Count >= _capacity && !EvictOne())
-            {
-                return null;
-            }
-
-            if (_entries.TryAdd(id, entry))
-            {
-                Interlocked.Increment(ref _count);
-                _clock.Add(entry.Slot);
-                return entry;
-            }
-        }
-    }
-
-    // The entry whose slot the clock hands out leaves; a hit or a removal racing with it leaves the cache as it is.
-    private bool EvictOne()
-    {
-        if (_clock.NextVictim(_isLive, MaxHandSteps) is not { } slot || !_entries.TryGetValue(slot.Id, out var entry)
-            || !ReferenceEquals(entry.Slot, slot) || !Remove(slot.Id, entry))
-        {
-            return false;
-        }
-
-        Interlocked.Increment(ref _evictions);
-        return true;
-    }
-
-    private bool IsLive(SessionCacheSlot slot) => _entries.TryGetValue(slot.Id, out var entry) && ReferenceEquals(entry.Slot, slot);
-
     private bool Remove(string id, Entry entry)
     {
         if (!_entries.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
@@ -222,5 +176,20 @@ internal sealed partial class SessionCache
         return true;
     }
 
-    private sealed record Entry(BffSession Session, DateTimeOffset CachedAt, SessionCacheSlot Slot);
+    internal sealed record Entry(BffSession Session, DateTimeOffset CachedAt, SessionCacheSlot Slot)
+    {
+        private volatile bool _used;
+
+        /// <summary>Whether a request was served from this entry: only those are worth confirming (SessionCacheRevalidator).</summary>
+        public bool Used => _used;
+
+        // Read first: a session used by every request would otherwise write the same cache line on every hit.
+        public void MarkUsed()
+        {
+            if (!_used)
+            {
+                _used = true;
+            }
+        }
+    }
 }

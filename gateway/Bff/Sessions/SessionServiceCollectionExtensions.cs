@@ -37,6 +37,7 @@ internal static class SessionServiceCollectionExtensions
         services.TryAddSingleton<SessionCache>();
         services.TryAddSingleton<SessionStoreHealth>();
         services.AddHostedService<SessionInvalidationListener>();
+        services.AddHostedService<SessionCacheRevalidator>();
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [BffHealthTags.Ready]);
         return services;
     }

@@ -21,6 +21,7 @@ internal static class BffEventIds
     public const int KeyRingLoadFailed = 1120;
     public const int KeyRingReadFailed = 1121;
     public const int ActiveSessionsCountFailed = 1131;
+    public const int SessionCacheRevalidationFailed = 1132;
 
     // The login callback (Authentication)
     public const int LoginCallbackFailed = 1201;

@@ -18,10 +18,12 @@
 //                          window, so no token is due when seeded and they come due evenly from then on
 //   BENCH_PARALLEL         creations in flight at once (default 64)
 using System.Diagnostics;
+using Bff.Configuration;
 using Bff.Hosting;
 using Bff.Idp;
 using Bff.Sessions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 var measure = args.Length == 2 && args[0] == "--measure";
 if (args.Length != 2 || !int.TryParse(measure ? args[1] : args[0], out var count) || count < 1)
@@ -36,6 +38,7 @@ await using var app = builder.Build();
 var services = app.Services;
 var store = services.GetRequiredService<ISessionStore>();
 var cookie = services.GetRequiredService<SessionCookie>();
+var slidingWriteInterval = services.GetRequiredService<IOptions<BffOptions>>().Value.Session.SlidingWriteInterval;
 
 var accessToken = Environment.GetEnvironmentVariable("BENCH_ACCESS_TOKEN") is { Length: > 0 } a ? a : new string('a', 900);
 var lifetime = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_TOKEN_LIFETIME"), out var l) ? l : 86_400);
@@ -69,7 +72,10 @@ await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism =
         ],
         Tokens = new TokenSet(accessToken, $"rt-{seeding}-{i:D6}-0", accessToken, expires, IssuedAt: expires - lifetime),
         CreatedAt = now,
-        LastSeenAt = now,
+        // Last uses spread over the sliding write interval, as continuous traffic leaves them: all at once, every
+        // session would slide within the same few seconds a minute later, and again each minute after. It holds
+        // only if the gateway is loaded right after seeding, which infra/bench/run does before each round.
+        LastSeenAt = now - (slidingWriteInterval * (((long)i * 104_729 % count) / (double)count)),
         AbsoluteExpiresAt = now + TimeSpan.FromDays(1),
         UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
         IpAddress = "127.0.0.1",
