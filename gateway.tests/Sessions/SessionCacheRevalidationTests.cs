@@ -91,6 +91,29 @@ public class SessionCacheRevalidationTests
     }
 
     [Fact]
+    public void ConfirmedAgainAndAgain_NotDueOnceItsLastFullReadIsAMinuteOld()
+    {
+        var cache = Create();
+        var session = Cached(cache);
+        var read = _time.GetUtcNow();
+        while (true)
+        {
+            _time.Advance(MinAge);
+            var due = Due(cache);
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            Assert.True(cache.Confirm(Assert.Single(due), _time.GetUtcNow(), session.Version, session.LastSeenAt));
+            Assert.NotNull(cache.TryGet("s1"));
+        }
+
+        Assert.True(_time.GetUtcNow() - read >= DecryptedPayloadCache.MaxAge);
+        Assert.True(_time.GetUtcNow() - read < DecryptedPayloadCache.MaxAge + MinAge);
+    }
+
+    [Fact]
     public void Confirm_OtherVersion_DropsTheEntry()
     {
         var cache = Create();

@@ -10,7 +10,10 @@ internal sealed partial class SessionCache
 {
     /// <summary>
     /// Adds to <paramref name="due"/> (up to <paramref name="max"/> in all) the entries a request used since they were
-    /// read or confirmed that are at least <paramref name="minAge"/> old and not yet aged out.
+    /// read or confirmed that are at least <paramref name="minAge"/> old and not yet aged out, and were read in full
+    /// less than <see cref="DecryptedPayloadCache.MaxAge"/> ago: a session is still read and decrypted again about once
+    /// a minute, so its plaintext outlives a change of the key ring that would refuse it no longer than without
+    /// confirmations.
     /// </summary>
     public void CollectDue(TimeSpan minAge, List<Due> due, int max)
     {
@@ -28,7 +31,8 @@ internal sealed partial class SessionCache
             }
 
             var age = now - entry.CachedAt;
-            if (entry.Used && age >= minAge && age < _duration && now < entry.Session.ExpiresAt(_idle))
+            if (entry.Used && age >= minAge && age < _duration && now - entry.ReadAt < DecryptedPayloadCache.MaxAge
+                && now < entry.Session.ExpiresAt(_idle))
             {
                 due.Add(new Due(entry));
             }
@@ -59,7 +63,7 @@ internal sealed partial class SessionCache
                 session = session with { LastSeenAt = lastSeen };
             }
 
-            if (_entries.TryUpdate(id, new Entry(session, askedAt, entry.Slot), entry))
+            if (_entries.TryUpdate(id, new Entry(session, askedAt, entry.Slot) { ReadAt = entry.ReadAt }, entry))
             {
                 return true;
             }

@@ -180,6 +180,9 @@ internal sealed partial class SessionCache
     {
         private volatile bool _used;
 
+        /// <summary>When the session was last read in full (CachedAt, until a confirmation renews the entry).</summary>
+        public DateTimeOffset ReadAt { get; init; } = CachedAt;
+
         /// <summary>Whether a request was served from this entry: only those are worth confirming (SessionCacheRevalidator).</summary>
         public bool Used => _used;
 

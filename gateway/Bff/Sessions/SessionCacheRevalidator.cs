@@ -19,6 +19,7 @@ namespace Bff.Sessions;
 /// in full by its next request, as is one no request used since its last read (so idle sessions age out as before:
 /// at most one read per active session and cache duration). Nothing is revoked later than without it: an entry counts
 /// as read when its confirmation was asked for, and an invalidation heard meanwhile removes the very entry confirmed.
+/// A session is still read in full about once a minute (<see cref="SessionCache.CollectDue"/>).
 /// A failed round just lets the entries age out; the store's own calls decide whether Redis is down.
 /// </remarks>
 internal sealed partial class SessionCacheRevalidator(
