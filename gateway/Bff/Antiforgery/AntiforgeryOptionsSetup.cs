@@ -10,11 +10,11 @@ namespace Bff.Antiforgery;
 /// The contract's antiforgery cookie (<c>__Host-bff-af</c>, each named frontend's own: see
 /// <see cref="FrontendAntiforgeryCookieBuilder"/>) and header (<c>X-XSRF-TOKEN</c>).
 /// </summary>
-internal sealed class AntiforgeryOptionsSetup(IHttpContextAccessor requests) : IConfigureOptions<AntiforgeryOptions>
+internal sealed class AntiforgeryOptionsSetup : IConfigureOptions<AntiforgeryOptions>
 {
     public void Configure(AntiforgeryOptions options)
     {
-        options.Cookie = new FrontendAntiforgeryCookieBuilder(requests)
+        options.Cookie = new FrontendAntiforgeryCookieBuilder
         {
             Name = BffClientOptions.DefaultAntiforgeryCookieName,
             // __Host- cookies must be Secure, Path=/ and carry no Domain, or browsers drop them.

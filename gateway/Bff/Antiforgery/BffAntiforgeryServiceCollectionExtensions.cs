@@ -12,8 +12,6 @@ internal static class BffAntiforgeryServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddAntiforgery();
-        // The antiforgery cookie's name is the request's frontend's, and antiforgery reads it without the request.
-        services.AddHttpContextAccessor();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AntiforgeryOptions>, AntiforgeryOptionsSetup>());
         // AddAntiforgery registers a provider that adds nothing; binding tokens to the session is the point.
         services.Replace(ServiceDescriptor.Singleton<IAntiforgeryAdditionalDataProvider, SessionAntiforgeryDataProvider>());

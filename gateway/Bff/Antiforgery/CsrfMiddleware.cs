@@ -136,6 +136,8 @@ internal sealed partial class CsrfMiddleware(
             return "invalid_token";
         }
 
+        // The cookie's name, here and inside antiforgery, is the request's frontend's.
+        using var request = AntiforgeryRequest.Enter(context);
         var cookieToken = context.Request.Cookies[antiforgeryOptions.Value.Cookie.Name!];
         if (validated.Matches(session, cookieToken, token[0]!))
         {

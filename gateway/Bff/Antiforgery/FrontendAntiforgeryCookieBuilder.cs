@@ -1,5 +1,4 @@
 using Bff.Frontends;
-using Microsoft.AspNetCore.Http;
 
 namespace Bff.Antiforgery;
 
@@ -7,14 +6,15 @@ namespace Bff.Antiforgery;
 /// The antiforgery cookie of the request's frontend (<see cref="BffFrontend.AntiforgeryCookieName"/>): frontends
 /// that share an origin through a <c>PathBase</c> share every <c>Path=/</c> cookie, so each needs a name of its own.
 /// Microsoft.AspNetCore.Antiforgery reads the name from its options wherever it reads, writes or names the cookie,
-/// and gives the builder no request: the name is taken from the current one. Outside a request (while options are
-/// set up) it is the default frontend's, the name this builder was given.
+/// and gives the builder no request: the name is taken from the one the gateway called antiforgery for
+/// (<see cref="AntiforgeryRequest"/>). Outside such a call (while options are set up, or in a host's own use of
+/// antiforgery) it is the default frontend's, the name this builder was given.
 /// </summary>
-internal sealed class FrontendAntiforgeryCookieBuilder(IHttpContextAccessor requests) : AlwaysSecureCookieBuilder
+internal sealed class FrontendAntiforgeryCookieBuilder : AlwaysSecureCookieBuilder
 {
     public override string? Name
     {
-        get => requests.HttpContext?.GetBffFrontend() is { IsDefault: false } frontend ? frontend.AntiforgeryCookieName : base.Name;
+        get => AntiforgeryRequest.Current?.GetBffFrontend() is { IsDefault: false } frontend ? frontend.AntiforgeryCookieName : base.Name;
         set => base.Name = value;
     }
 }

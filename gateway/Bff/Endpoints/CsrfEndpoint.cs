@@ -1,3 +1,4 @@
+using Bff.Antiforgery;
 using Bff.Authentication;
 using Bff.Configuration;
 using Bff.Http;
@@ -22,7 +23,13 @@ internal static class CsrfEndpoint
             return;
         }
 
-        var tokens = antiforgery.GetAndStoreTokens(context);
+        AntiforgeryTokenSet tokens;
+        using (AntiforgeryRequest.Enter(context))
+        {
+            // Sets the request's frontend's cookie.
+            tokens = antiforgery.GetAndStoreTokens(context);
+        }
+
         var body = new CsrfResponse(tokens.RequestToken!, BffHeaders.TokenHeaderName);
         await context.Response.WriteAsJsonAsync(body, EndpointJsonContext.Default.CsrfResponse, cancellationToken: context.RequestAborted);
     }

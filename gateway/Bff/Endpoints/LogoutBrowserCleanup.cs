@@ -1,3 +1,4 @@
+using Bff.Antiforgery;
 using Bff.Configuration;
 using Bff.Frontends;
 using Bff.Sessions;
@@ -18,9 +19,12 @@ internal sealed class LogoutBrowserCleanup(SessionCookie sessionCookie, IOptions
         sessionCookie.Expire(context, context.GetBffClient(options.Value).Cookie);
 
         // Built by the same builder that set it: a __Host- cookie is only replaced by one with the same
-        // attributes (Secure, Path=/, no Domain).
+        // attributes (Secure, Path=/, no Domain). Told the request, the builder names its frontend's cookie.
         var cookie = antiforgery.Value.Cookie;
-        context.Response.Cookies.Delete(cookie.Name!, cookie.Build(context, DateTimeOffset.UnixEpoch));
+        using (AntiforgeryRequest.Enter(context))
+        {
+            context.Response.Cookies.Delete(cookie.Name!, cookie.Build(context, DateTimeOffset.UnixEpoch));
+        }
 
         context.Response.Headers["Clear-Site-Data"] = options.Value.Logout.ClearSiteDataCookies ? ClearSiteDataWithCookies : ClearSiteData;
     }
