@@ -39,6 +39,17 @@ public sealed class SessionProtectorTests : IDisposable
         await Assert.ThrowsAnyAsync<CryptographicException>(() => _protector.UnprotectTokensAsync("session-b", data, default).AsTask());
     }
 
+    // A grace entry that cannot be decrypted is as good as none: the refresh asks the IdP instead of failing.
+    [Fact]
+    public async Task GraceTokens_ReadBackUnderTheirOwnId_NullUnderAnotherOrWhenGarbled()
+    {
+        var data = _protector.Protect("session-a", Tokens);
+
+        Assert.Equal("rt", (await _protector.TryUnprotectGraceTokensAsync("session-a", data, default))!.RefreshToken);
+        Assert.Null(await _protector.TryUnprotectGraceTokensAsync("session-b", data, default));
+        Assert.Null(await _protector.TryUnprotectGraceTokensAsync("session-a", [1, 2, 3], default));
+    }
+
     [Fact]
     public async Task Metadata_AndTokens_NotInterchangeable()
     {

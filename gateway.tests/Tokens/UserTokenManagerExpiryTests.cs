@@ -108,11 +108,23 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
     }
 
     /// <summary>The store, with a hook that runs once just before a flight writes the tokens it refreshed.</summary>
-    private sealed class InterleavingStore(ISessionStore inner) : ISessionStore
+    private sealed class InterleavingStore(ISessionStore inner) : DelegatingSessionStore(inner)
     {
         public Func<Task>? BeforeRefreshWrite { get; set; }
 
-        public async Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken)
+        public override async Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken)
+        {
+            await BeforeWriteAsync(replacedRefreshToken);
+            return await base.TryUpdateTokensAsync(id, expectedVersion, tokens, replacedRefreshToken, cancellationToken);
+        }
+
+        public override async Task<TokenWriteResult> TryUpdateTokensAsync(BffSession read, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken)
+        {
+            await BeforeWriteAsync(replacedRefreshToken);
+            return await base.TryUpdateTokensAsync(read, tokens, replacedRefreshToken, cancellationToken);
+        }
+
+        private async Task BeforeWriteAsync(string? replacedRefreshToken)
         {
             // Only a refresh's own write names the refresh token it replaces.
             if (replacedRefreshToken is not null && BeforeRefreshWrite is { } hook)
@@ -120,29 +132,6 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
                 BeforeRefreshWrite = null;
                 await hook();
             }
-
-            return await inner.TryUpdateTokensAsync(id, expectedVersion, tokens, replacedRefreshToken, cancellationToken);
         }
-
-        public Task<IReadOnlyList<string>> CreateAsync(BffSession session, CancellationToken cancellationToken) => inner.CreateAsync(session, cancellationToken);
-
-        public ValueTask<BffSession?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
-
-        public Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken) => inner.GetFreshAsync(id, cancellationToken);
-
-        public Task TouchAsync(BffSession session, DateTimeOffset lastSeenAt, CancellationToken cancellationToken) => inner.TouchAsync(session, lastSeenAt, cancellationToken);
-
-        public Task<TokenSet?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken) =>
-            inner.GetGraceTokensAsync(id, refreshToken, cancellationToken);
-
-        public Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
-
-        public Task<IReadOnlyList<BffSession>> ListBySubjectAsync(string subject, CancellationToken cancellationToken) =>
-            inner.ListBySubjectAsync(subject, cancellationToken);
-
-        public Task<IReadOnlyList<string>> FindByIdpSessionAsync(string idpSessionId, CancellationToken cancellationToken) =>
-            inner.FindByIdpSessionAsync(idpSessionId, cancellationToken);
-
-        public Task<long> CountActiveAsync(string frontend, CancellationToken cancellationToken) => inner.CountActiveAsync(frontend, cancellationToken);
     }
 }

@@ -86,38 +86,16 @@ public sealed class UserTokenManagerReadsTests : IDisposable
     }
 
     /// <summary>The store, counting the reads that bypass any cache.</summary>
-    private sealed class CountingStore(ISessionStore inner) : ISessionStore
+    private sealed class CountingStore(ISessionStore inner) : DelegatingSessionStore(inner)
     {
         private int _freshReads;
 
         public int FreshReads => Volatile.Read(ref _freshReads);
 
-        public Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken)
+        public override Task<BffSession?> GetFreshAsync(string id, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _freshReads);
-            return inner.GetFreshAsync(id, cancellationToken);
+            return base.GetFreshAsync(id, cancellationToken);
         }
-
-        public Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken) =>
-            inner.TryUpdateTokensAsync(id, expectedVersion, tokens, replacedRefreshToken, cancellationToken);
-
-        public Task<IReadOnlyList<string>> CreateAsync(BffSession session, CancellationToken cancellationToken) => inner.CreateAsync(session, cancellationToken);
-
-        public ValueTask<BffSession?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
-
-        public Task TouchAsync(BffSession session, DateTimeOffset lastSeenAt, CancellationToken cancellationToken) => inner.TouchAsync(session, lastSeenAt, cancellationToken);
-
-        public Task<TokenSet?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken) =>
-            inner.GetGraceTokensAsync(id, refreshToken, cancellationToken);
-
-        public Task<BffSession?> DeleteAsync(string id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
-
-        public Task<IReadOnlyList<BffSession>> ListBySubjectAsync(string subject, CancellationToken cancellationToken) =>
-            inner.ListBySubjectAsync(subject, cancellationToken);
-
-        public Task<IReadOnlyList<string>> FindByIdpSessionAsync(string idpSessionId, CancellationToken cancellationToken) =>
-            inner.FindByIdpSessionAsync(idpSessionId, cancellationToken);
-
-        public Task<long> CountActiveAsync(string frontend, CancellationToken cancellationToken) => inner.CountActiveAsync(frontend, cancellationToken);
     }
 }

@@ -1,6 +1,5 @@
 using Bff.Idp;
 using Bff.Redis;
-using System.Security.Cryptography;
 using StackExchange.Redis;
 
 namespace Bff.Sessions;
@@ -63,18 +62,6 @@ internal sealed partial class RedisSessionStore
     public async Task<TokenSet?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken)
     {
         var value = await calls.GuardAsync(calls.Database.StringGetAsync(keys.RefreshGrace(id, RedisKeys.Hash(refreshToken))), "read", cancellationToken);
-        if (value.IsNull)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await protector.UnprotectTokensAsync(id, (byte[])value!, cancellationToken);
-        }
-        catch (CryptographicException)
-        {
-            return null;
-        }
+        return value.IsNull ? null : await protector.TryUnprotectGraceTokensAsync(id, (byte[])value!, cancellationToken);
     }
 }

@@ -1,7 +1,6 @@
 using Bff.Configuration;
 using Bff.Redis;
 using Bff.Telemetry;
-using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,11 +24,6 @@ internal sealed partial class SessionInvalidationListener(
     TimeProvider time,
     ILogger<SessionInvalidationListener> logger) : BackgroundService
 {
-    private const string PingPrefix = "p:";
-    private const string SessionPrefix = "s:";
-    private const string LockReleasedPrefix = "r:";
-    private const string TokensWrittenPrefix = "v:";
-
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly ISessionChangeObserver[] _observers = [.. observers];
     private long _sent;
@@ -98,7 +92,7 @@ internal sealed partial class SessionInvalidationListener(
         try
         {
             await redis.GetSubscriber()
-                .PublishAsync(keys.InvalidationChannel, PingPrefix + _instance + ":" + sequence.ToString(CultureInfo.InvariantCulture))
+                .PublishAsync(keys.InvalidationChannel, SessionInvalidationMessage.Ping(_instance, sequence))
                 .WaitAsync(options.Value.SessionStoreTimeout);
             if (!health.IsAvailable)
             {
@@ -120,44 +114,37 @@ internal sealed partial class SessionInvalidationListener(
 
     private void OnMessage(RedisValue message)
     {
-        var text = (string?)message;
-        if (text is null)
+        if (!SessionInvalidationMessage.TryParse((string?)message, out var parsed))
         {
             return;
         }
 
-        if (text.StartsWith(SessionPrefix, StringComparison.Ordinal))
+        switch (parsed.Kind)
         {
-            var id = text[SessionPrefix.Length..];
-            cache.Invalidate(id);
-            Notify(id);
-        }
-        else if (text.StartsWith(TokensWrittenPrefix, StringComparison.Ordinal))
-        {
-            // 'v:<version>:<id>', as the token write's script publishes it: what it evicts depends on the version.
-            var rest = text.AsSpan(TokensWrittenPrefix.Length);
-            var colon = rest.IndexOf(':');
-            if (colon > 0 && long.TryParse(rest[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-            {
-                var id = rest[(colon + 1)..].ToString();
-                cache.Supersede(id, version);
-                Notify(id);
-            }
-        }
-        else if (text.StartsWith(LockReleasedPrefix, StringComparison.Ordinal))
-        {
-            Notify(text[LockReleasedPrefix.Length..]);
-        }
-        else if (text.StartsWith(PingPrefix, StringComparison.Ordinal)
-            && text.AsSpan(PingPrefix.Length).StartsWith(_instance, StringComparison.Ordinal)
-            && long.TryParse(text.AsSpan(PingPrefix.Length + _instance.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
-        {
-            InterlockedMax(ref _echoed, sequence);
-            if (sequence == Interlocked.Read(ref _sent) && !cache.IsEnabled)
-            {
-                cache.Enable();
-                LogCacheEnabled(logger);
-            }
+            case SessionInvalidationKind.SessionChanged:
+                cache.Invalidate(parsed.Id);
+                Notify(parsed.Id);
+                break;
+
+            case SessionInvalidationKind.TokensWritten:
+                // What it evicts depends on the version.
+                cache.Supersede(parsed.Id, parsed.Number);
+                Notify(parsed.Id);
+                break;
+
+            case SessionInvalidationKind.LockReleased:
+                Notify(parsed.Id);
+                break;
+
+            case SessionInvalidationKind.Ping when parsed.Id == _instance:
+                InterlockedMax(ref _echoed, parsed.Number);
+                if (parsed.Number == Interlocked.Read(ref _sent) && !cache.IsEnabled)
+                {
+                    cache.Enable();
+                    LogCacheEnabled(logger);
+                }
+
+                break;
         }
     }
 

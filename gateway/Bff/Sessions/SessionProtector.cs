@@ -1,4 +1,5 @@
 using Bff.Idp;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -42,6 +43,22 @@ internal sealed class SessionProtector(IDataProtectionProvider provider, KeyRing
         await keyRing.WaitForKeyAsync(data, cancellationToken);
         return JsonSerializer.Deserialize(_tokens.CreateProtector(id).Unprotect(data), SessionJsonContext.Default.TokenSet)
             ?? throw new InvalidDataException("Empty session tokens.");
+    }
+
+    /// <summary>
+    /// The tokens of a grace entry (<see cref="ISessionStore.GetGraceTokensAsync"/>), or null when they cannot be
+    /// decrypted: the entry only spares a refresh, so one that cannot be read is as good as absent.
+    /// </summary>
+    public async ValueTask<TokenSet?> TryUnprotectGraceTokensAsync(string id, byte[] data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await UnprotectTokensAsync(id, data, cancellationToken);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
     }
 
     public static BffSession Compose(string id, SessionMetadata m, TokenSet tokens, DateTimeOffset lastSeen, long version) => new()

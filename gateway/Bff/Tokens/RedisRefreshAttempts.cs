@@ -3,7 +3,6 @@ using Bff.Redis;
 using Bff.Sessions;
 using Bff.Telemetry;
 using Microsoft.Extensions.Options;
-using System.Security.Cryptography;
 using StackExchange.Redis;
 
 namespace Bff.Tokens;
@@ -59,14 +58,12 @@ internal sealed class RedisRefreshAttempts(IConnectionMultiplexer redis, RedisKe
             return new SendCheck(null, (long)answer[1] == 1);
         }
 
-        try
+        if (await protector.TryUnprotectGraceTokensAsync(sessionId, (byte[])answer[1]!, cancellationToken) is { } grace)
         {
-            return new SendCheck(await protector.UnprotectTokensAsync(sessionId, (byte[])answer[1]!, cancellationToken), false);
+            return new SendCheck(grace, false);
         }
-        catch (CryptographicException)
-        {
-            // Unreadable, the entry is as good as absent: the token is sent, so it is marked as any other.
-            return new SendCheck(null, await MarkSentAsync(sessionId, refreshToken, cancellationToken));
-        }
+
+        // Unreadable, the entry is as good as absent: the token is sent, so it is marked as any other.
+        return new SendCheck(null, await MarkSentAsync(sessionId, refreshToken, cancellationToken));
     }
 }

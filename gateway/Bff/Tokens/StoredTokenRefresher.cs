@@ -170,34 +170,6 @@ internal sealed partial class StoredTokenRefresher(
         }
     }
 
-    /// <summary>The session after taking the grace entry of <paramref name="refreshToken"/>, if there is one.</summary>
-    private async Task<Recovered?> RecoverAsync(BffSession session, string refreshToken)
-    {
-        var grace = await store.GetGraceTokensAsync(session.Id, refreshToken, CancellationToken.None);
-        return grace is null ? null : await TakeGraceAsync(session, grace);
-    }
-
-    private async Task<Recovered> TakeGraceAsync(BffSession session, TokenSet grace)
-    {
-        var write = await store.TryUpdateTokensAsync(session, grace, replacedRefreshToken: null, CancellationToken.None);
-        metrics.RaceRecovered();
-        LogRecovered(logger, session.Id);
-        return write.Outcome == TokenWriteOutcome.Written
-            ? new Recovered(session with { Tokens = grace, Version = write.Version })
-            : new Recovered(await store.GetFreshAsync(session.Id, CancellationToken.None));
-    }
-
-    private AccessTokenResult Answer(Recovered recovered, TokenAudience? audience) =>
-        recovered.Session is null ? AccessTokenResult.SessionEnded : UsableUnlessExpired(recovered.Session, audience);
-
-    // Tokens this flight did not get from the IdP itself (a grace entry up to a minute old, another writer's)
-    // can have expired by now, and an expired token is never forwarded. The session keeps them, refresh token
-    // included, so the request after the Retry-After renews from there.
-    private AccessTokenResult UsableUnlessExpired(BffSession session, TokenAudience? audience) =>
-        AudienceTokens.Of(session.Tokens, audience) is { } token && time.GetUtcNow() < token.ExpiresAt
-            ? AccessTokenResult.Usable(session, token.AccessToken)
-            : AccessTokenResult.IdpUnavailable;
-
     private Task<AccessTokenResult> RefusedAsync(string id, string error)
     {
         metrics.Refresh("refused");
@@ -217,12 +189,6 @@ internal sealed partial class StoredTokenRefresher(
 
     [LoggerMessage(EventId = BffEventIds.ResourceTokenRefused, Level = LogLevel.Warning, Message = "The IdP refused session {SessionId} a token for a route's API ({Error}); the session stays")]
     private static partial void LogRefused(ILogger logger, string sessionId, string error);
-
-    [LoggerMessage(EventId = BffEventIds.RefreshRecovered, Level = LogLevel.Warning, Message = "Session {SessionId} recovered the result of an earlier refresh of the same refresh token")]
-    private static partial void LogRecovered(ILogger logger, string sessionId);
-
-    /// <summary>What a grace entry left: the session with its tokens, or null when the session has ended.</summary>
-    private sealed record Recovered(BffSession? Session);
 }
 
 /// <summary>What <see cref="StoredTokenRefresher.CheckStoredAsync"/> found: a result, or the session to refresh.</summary>
