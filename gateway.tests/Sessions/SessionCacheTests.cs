@@ -42,15 +42,68 @@ public class SessionCacheTests
     }
 
     [Fact]
-    public void Set_InvalidationOfAnotherSessionDuringRead_AlsoNotCached()
+    public void Set_InvalidationOfAnotherSessionDuringRead_StillCached()
     {
-        // Conservative on purpose: one counter for all sessions keeps the check free of per-id state.
+        // A busy store changes other sessions all the time: a read overlapping one of those is as good as any.
         var cache = Create();
         var epoch = cache.Epoch;
         cache.Invalidate("other");
         cache.Set(Session(), epoch);
 
+        Assert.NotNull(cache.TryGet("s1"));
+    }
+
+    [Fact]
+    public void Set_CacheDroppedDuringRead_NotCached()
+    {
+        var cache = Create();
+        var epoch = cache.Epoch;
+        cache.Disable();
+        cache.Enable();
+        cache.Set(Session(), epoch);
+
         Assert.Null(cache.TryGet("s1"));
+    }
+
+    [Fact]
+    public void Set_SameSessionInvalidatedBetweenTwoOthers_NotCached()
+    {
+        var cache = Create();
+        var epoch = cache.Epoch;
+        cache.Invalidate("a");
+        cache.Invalidate("s1");
+        cache.Invalidate("b");
+        cache.Set(Session(), epoch);
+
+        Assert.Null(cache.TryGet("s1"));
+    }
+
+    [Fact]
+    public void Set_ReadSlowerThanChangesAreRemembered_NotCached_EvenWithNoChangeLeftOnRecord()
+    {
+        var cache = Create();
+        var epoch = cache.Epoch;
+        var started = _time.GetUtcNow();
+        cache.Invalidate("s1");
+        _time.Advance(SessionCache.ChangeMemory);
+        cache.Sweep();
+
+        cache.Set(Session(), epoch, started);
+        Assert.Null(cache.TryGet("s1"));
+        // The change itself is forgotten: only the read's age kept it out.
+        Assert.False(cache.ChangedSince("s1", epoch));
+    }
+
+    [Fact]
+    public void ChangedSince_RemembersAChangeUntilChangeMemoryPasses()
+    {
+        var cache = Create();
+        var epoch = cache.Epoch;
+        cache.Invalidate("s1");
+        _time.Advance(SessionCache.ChangeMemory - TimeSpan.FromMilliseconds(1));
+        cache.Sweep();
+        Assert.True(cache.ChangedSince("s1", epoch));
+        Assert.False(cache.ChangedSince("s2", epoch));
     }
 
     [Fact]

@@ -96,6 +96,7 @@ internal sealed partial class RedisSessionStore(
         using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.SessionLoad);
         activity?.SetTag("bff.session.cache_hit", false);
         var epoch = cache.Epoch;
+        var started = time.GetUtcNow();
         RedisValue[] values;
         try
         {
@@ -137,7 +138,7 @@ internal sealed partial class RedisSessionStore(
             return null;
         }
 
-        cache.Set(session, epoch);
+        cache.Set(session, epoch, started);
         return session;
     }
 
@@ -146,7 +147,7 @@ internal sealed partial class RedisSessionStore(
     private void RememberPayloads(BffSession session, byte[] metadata, byte[] tokens, long epochAtReadStart)
     {
         cache.Payloads.Set(session, metadata, tokens);
-        if (cache.Epoch != epochAtReadStart)
+        if (cache.ChangedSince(session.Id, epochAtReadStart))
         {
             cache.Payloads.Remove(session.Id);
         }

@@ -53,7 +53,7 @@ internal sealed partial class SessionCache
     public void Supersede(string id, long version)
     {
         SawChange(id, version);
-        Interlocked.Increment(ref _epoch);
+        RecordChange(id);
         var cached = _entries.TryGetValue(id, out var entry);
         if (cached && entry!.Session.Version >= version)
         {

@@ -50,9 +50,6 @@ internal sealed partial class SessionCache
 
     public bool IsEnabled => _enabled && _duration > TimeSpan.Zero;
 
-    /// <summary>Bumped by every invalidation; a read that saw it change must not fill the cache.</summary>
-    public long Epoch => Interlocked.Read(ref _epoch);
-
     public int Count => Volatile.Read(ref _count);
 
     public long Evictions => Interlocked.Read(ref _evictions);
@@ -91,24 +88,31 @@ internal sealed partial class SessionCache
         return entry.Session;
     }
 
-    /// <summary>Caches what a read returned, unless an invalidation arrived since the read began.</summary>
-    public void Set(BffSession session, long epochAtReadStart)
+    /// <summary>Caches what a read that began just now returned, unless the session changed since.</summary>
+    public void Set(BffSession session, long epochAtReadStart) => Set(session, epochAtReadStart, _time.GetUtcNow());
+
+    /// <summary>
+    /// Caches what a read returned, unless the session changed (or the cache was dropped) since the read began at
+    /// <paramref name="readStartedAt"/>, or the read took longer than changes are remembered.
+    /// </summary>
+    public void Set(BffSession session, long epochAtReadStart, DateTimeOffset readStartedAt)
     {
-        if (!IsEnabled || Epoch != epochAtReadStart)
+        var id = session.Id;
+        if (!IsEnabled || _time.GetUtcNow() - readStartedAt >= ChangeMemory || ChangedSince(id, epochAtReadStart))
         {
             return;
         }
 
-        if (Put(new Entry(session, _time.GetUtcNow(), new SessionCacheSlot(session.Id))) is not { } entry)
+        if (Put(new Entry(session, _time.GetUtcNow(), new SessionCacheSlot(id))) is not { } entry)
         {
             return;
         }
 
-        // An invalidation between the check above and the write would otherwise be lost: it bumps the
-        // epoch before evicting, so seeing a new epoch here means the entry may be stale.
-        if (Epoch != epochAtReadStart)
+        // A change between the check above and the write would otherwise be lost: it is recorded before it
+        // evicts, so seeing it now means the entry may be stale.
+        if (ChangedSince(id, epochAtReadStart))
         {
-            Remove(session.Id, entry);
+            Remove(id, entry);
         }
     }
 
@@ -124,7 +128,7 @@ internal sealed partial class SessionCache
     public void Invalidate(string id)
     {
         SawChange(id, long.MaxValue);
-        Interlocked.Increment(ref _epoch);
+        RecordChange(id);
         if (_entries.TryRemove(id, out _))
         {
             Interlocked.Decrement(ref _count);
@@ -137,7 +141,7 @@ internal sealed partial class SessionCache
     public void Disable()
     {
         _enabled = false;
-        Interlocked.Increment(ref _epoch);
+        RecordDrop();
         SawEveryChange();
         foreach (var (id, entry) in _entries)
         {
@@ -162,6 +166,7 @@ internal sealed partial class SessionCache
         }
 
         _clock.Compact(_isLive, Count, MaxHandSteps);
+        ForgetOldChanges(now);
         Payloads.Sweep();
     }
 
