@@ -24,6 +24,9 @@ internal sealed class RedisMetricsRecorder : IDisposable
 
     public BffMetrics Metrics { get; }
 
+    /// <summary>The meters <see cref="Metrics"/> records on, for a collector of another of its instruments.</summary>
+    public IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
+
     public MetricCollector<double> Durations { get; }
 
     /// <summary>Each error counted, as (operation, error type); the series at zero that the meter starts with are not errors.</summary>

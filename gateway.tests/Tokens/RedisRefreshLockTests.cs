@@ -1,7 +1,9 @@
 using Bff.Configuration;
 using Bff.Redis;
 using Bff.Sessions;
+using Bff.Telemetry;
 using Bff.Tokens;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -35,6 +37,37 @@ public sealed class RedisRefreshLockTests : IDisposable
     }
 
     [Fact]
+    public async Task HeldPastAThirdOfItsLifetime_RenewedEachThird_NotAfterRelease()
+    {
+        var clock = new FakeTimeProvider();
+        var held = await Lock(Answering(renewed: 1), new SessionStoreHealth(), clock).TryAcquireAsync("s1", default);
+        Assert.NotNull(held);
+
+        clock.Advance(Lifetime / 3);
+        await _redis.Durations.WaitForMeasurementsAsync(2, TimeSpan.FromSeconds(10));
+        clock.Advance(Lifetime / 3);
+        await _redis.Durations.WaitForMeasurementsAsync(3, TimeSpan.FromSeconds(10));
+        await held.DisposeAsync();
+        clock.Advance(Lifetime);
+
+        Assert.Equal(["refresh_lock.acquire", "refresh_lock.renew", "refresh_lock.renew", "refresh_lock.release"], Operations());
+    }
+
+    [Fact]
+    public async Task RenewalRefused_LockCountedLost()
+    {
+        using var lost = new MetricCollector<long>(_redis.Meters, BffTelemetry.MeterName, "bff.token.lock.lost");
+        var clock = new FakeTimeProvider();
+        var held = await Lock(Answering(renewed: 0), new SessionStoreHealth(), clock).TryAcquireAsync("s1", default);
+
+        clock.Advance(Lifetime / 3);
+        await lost.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(10));
+        await held!.DisposeAsync();
+
+        Assert.Equal(["refresh_lock.acquire", "refresh_lock.renew", "refresh_lock.release"], Operations());
+    }
+
+    [Fact]
     public async Task RedisUnreachable_ErrorCounted_StoreMarkedDown()
     {
         var health = new SessionStoreHealth();
@@ -46,7 +79,23 @@ public sealed class RedisRefreshLockTests : IDisposable
         Assert.False(health.IsAvailable);
     }
 
-    // On a clock that never moves, so the held lock is never renewed.
-    private RedisRefreshLock Lock(IConnectionMultiplexer redis, SessionStoreHealth health) =>
-        new(redis, RedisKeys.Default, health, Options.Create(new BffOptions()), new FakeTimeProvider(), NullLogger<RedisRefreshLock>.Instance, _redis.Metrics);
+    private static readonly TimeSpan Lifetime = new BffOptions().Tokens.RefreshLockLifetime;
+
+    // The first script a held lock runs is its renewal, if its clock moves; every later one answers 1.
+    private static IConnectionMultiplexer Answering(long renewed)
+    {
+        var scripts = 0;
+        return FakeRedis.Answering(command => command switch
+        {
+            "StringSetAsync" => true,
+            "ScriptEvaluateAsync" => RedisResult.Create((RedisValue)(Interlocked.Increment(ref scripts) == 1 ? renewed : 1)),
+            _ => throw new NotSupportedException(command),
+        });
+    }
+
+    private string[] Operations() => [.. _redis.Durations.GetMeasurementSnapshot().Select(m => (string)m.Tags["bff.redis.operation"]!)];
+
+    // Without a clock, on one that never moves, so the held lock is never renewed.
+    private RedisRefreshLock Lock(IConnectionMultiplexer redis, SessionStoreHealth health, TimeProvider? clock = null) =>
+        new(redis, RedisKeys.Default, health, Options.Create(new BffOptions()), clock ?? new FakeTimeProvider(), NullLogger<RedisRefreshLock>.Instance, _redis.Metrics);
 }
