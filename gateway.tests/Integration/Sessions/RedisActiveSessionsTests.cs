@@ -63,11 +63,38 @@ public sealed class RedisActiveSessionsTests : IAsyncLifetime
         await store.CreateAsync(session, default);
 
         _time.Advance(TimeSpan.FromMinutes(10));
-        await store.TouchAsync(session, _time.GetUtcNow(), default);
-        Assert.Equal((double?)(_time.GetUtcNow() + Idle).ToUnixTimeMilliseconds(), await Db.SortedSetScoreAsync(Set, session.Id));
+        var touchedAt = _time.GetUtcNow();
+        await store.TouchAsync(session, touchedAt, default);
+        Assert.Equal((double?)(session.LastSeenAt + Idle).ToUnixTimeMilliseconds(), await Db.SortedSetScoreAsync(Set, session.Id));
+        _time.Advance(RedisActiveSessions.FlushInterval);
+        Assert.Equal((double?)(touchedAt + Idle).ToUnixTimeMilliseconds(), await Db.SortedSetScoreAsync(Set, session.Id));
 
         await store.DeleteAsync(session.Id, default);
         Assert.Null(await Db.SortedSetScoreAsync(Set, session.Id));
+    }
+
+    [Fact]
+    public async Task Touches_WrittenTogetherAtTheNextFlush_NotForASessionEndedBefore()
+    {
+        var store = CreateStore();
+        var sessions = Enumerable.Range(0, 4).Select(_ => NewSession()).ToArray();
+        foreach (var session in sessions)
+        {
+            await store.CreateAsync(session, default);
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(10));
+        var touchedAt = _time.GetUtcNow();
+        foreach (var session in sessions)
+        {
+            await store.TouchAsync(session, touchedAt, default);
+        }
+
+        await store.DeleteAsync(sessions[3].Id, default);
+        _time.Advance(RedisActiveSessions.FlushInterval);
+
+        Assert.Equal([.. sessions[..3].Select(s => (double?)(touchedAt + Idle).ToUnixTimeMilliseconds()), null],
+            await Task.WhenAll(sessions.Select(s => Db.SortedSetScoreAsync(Set, s.Id))));
     }
 
     [Fact]

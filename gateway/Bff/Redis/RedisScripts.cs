@@ -77,10 +77,10 @@ internal static class RedisScripts
     // expiry (unix ms), the instant its key's TTL ends, so the live ones are those scored after now even when no
     // script saw them end. GT: a touch that arrives late never pulls an expiry back. The set lives as long as its
     // latest session, so the set of a frontend no longer configured goes too.
-    // KEYS: set. ARGV: expiry, id, ttl.
+    // KEYS: set. ARGV: the longest ttl, then expiry and id of each session (up to RedisActiveSessions.MaxPerCommand).
     public const string ActiveSessionAdd = """
-        redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
-        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+        redis.call('ZADD', KEYS[1], 'GT', unpack(ARGV, 2))
+        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
         return 1
         """;
 

@@ -166,7 +166,7 @@ internal sealed partial class RedisSessionStore(
         var touched = (long)await calls.GuardAsync(calls.Database.ScriptEvaluateAsync(RedisScripts.SessionTouch, [keys.Session(id)], args), "touch", cancellationToken);
         if (touched == 1)
         {
-            active.Add(session, (session with { LastSeenAt = lastSeenAt }).ExpiresAt(_options.Session.IdleTimeout));
+            active.Extend(session, (session with { LastSeenAt = lastSeenAt }).ExpiresAt(_options.Session.IdleTimeout));
             cache.Update(id, s => s with { LastSeenAt = lastSeenAt });
         }
     }
