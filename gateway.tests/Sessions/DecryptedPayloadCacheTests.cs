@@ -86,7 +86,7 @@ public class DecryptedPayloadCacheTests
     }
 
     [Fact]
-    public void TryGet_AtMaxAge_MissAndForgotten()
+    public void TryGet_AtMaxAge_Miss()
     {
         var memo = Filled(out var metadata, out var tokens);
 
@@ -94,7 +94,32 @@ public class DecryptedPayloadCacheTests
         Assert.True(TryGet(memo, "s1", metadata, tokens));
         _time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.False(TryGet(memo, "s1", metadata, tokens));
-        Assert.Equal(0, memo.Count);
+    }
+
+    [Fact]
+    public void Set_SameBytesDecryptedAgainPastMaxAge_KeepsTheEarlierClaimsAndTokens_ServesAnotherMaxAge()
+    {
+        var first = Session();
+        var memo = Filled(out var metadata, out var tokens, first);
+        _time.Advance(DecryptedPayloadCache.MaxAge + TimeSpan.FromSeconds(30));
+
+        var again = Session() with { Version = 9 };
+        var kept = memo.Set(again, metadata, tokens);
+
+        Assert.Same(first.Tokens, kept.Tokens);
+        Assert.Same(first.Claims, kept.Claims);
+        Assert.Equal(9, kept.Version);
+        _time.Advance(DecryptedPayloadCache.MaxAge - TimeSpan.FromMilliseconds(1));
+        Assert.True(TryGet(memo, "s1", metadata, tokens));
+    }
+
+    [Fact]
+    public void Set_OtherBytes_TheNewSession()
+    {
+        var memo = Filled(out _, out _);
+
+        var changed = Session();
+        Assert.Same(changed, memo.Set(changed, Bytes(300, 1), Bytes(900, 3)));
     }
 
     [Fact]
@@ -108,13 +133,16 @@ public class DecryptedPayloadCacheTests
     }
 
     [Fact]
-    public void Sweep_DropsEntriesPastMaxAge_KeepsYoungerOnes()
+    public void Sweep_DropsEntriesAMinutePastMaxAge_KeepsYoungerOnes()
     {
         var memo = Filled(out _, out _);
-        _time.Advance(DecryptedPayloadCache.MaxAge / 2);
+        _time.Advance(DecryptedPayloadCache.MaxAge + TimeSpan.FromSeconds(10));
         memo.Set(Session("s2"), Bytes(1, 1), Bytes(1, 2));
 
-        _time.Advance(DecryptedPayloadCache.MaxAge / 2);
+        _time.Advance(DecryptedPayloadCache.MaxAge - TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
+        memo.Sweep();
+        Assert.Equal(2, memo.Count);
+        _time.Advance(TimeSpan.FromSeconds(10));
         memo.Sweep();
 
         Assert.Equal(1, memo.Count);
@@ -165,7 +193,7 @@ public class DecryptedPayloadCacheTests
         cache.Invalidate("s1");
         Assert.Equal(1, cache.Payloads.Count);
 
-        _time.Advance(DecryptedPayloadCache.MaxAge);
+        _time.Advance(2 * DecryptedPayloadCache.MaxAge);
         cache.Sweep();
         Assert.Equal(0, cache.Payloads.Count);
     }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Bff.Tests.Support;
@@ -8,6 +9,9 @@ internal sealed class CountingDataProtectionProvider(IDataProtectionProvider inn
     private int _unprotects;
 
     public int Unprotects => Volatile.Read(ref _unprotects);
+
+    /// <summary>Every unprotect fails from now on, as after the key ring lost or revoked the key.</summary>
+    public bool Refusing { get; set; }
 
     public IDataProtector CreateProtector(string purpose) => new Counting(inner.CreateProtector(purpose), this);
 
@@ -20,7 +24,7 @@ internal sealed class CountingDataProtectionProvider(IDataProtectionProvider inn
         public byte[] Unprotect(byte[] protectedData)
         {
             Interlocked.Increment(ref owner._unprotects);
-            return protector.Unprotect(protectedData);
+            return owner.Refusing ? throw new CryptographicException("The key ring refuses it.") : protector.Unprotect(protectedData);
         }
     }
 }

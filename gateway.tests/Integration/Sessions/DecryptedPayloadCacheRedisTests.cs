@@ -4,6 +4,8 @@ using Bff.Redis;
 using Bff.Sessions;
 using Bff.Tests.Integration.Infrastructure;
 using Bff.Tests.Support;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace Bff.Tests.Integration.Sessions;
@@ -64,6 +66,47 @@ public sealed class DecryptedPayloadCacheRedisTests : IAsyncLifetime
         // The same claims list, so the authenticator's principal is reused too.
         Assert.Same(first!.Claims, second!.Claims);
         Assert.Same(first.Claims, third.Claims);
+    }
+
+    [Fact]
+    public async Task Read_PastMaxAge_SameBytesDecryptedAgain_TheFirstReadsClaimsAndTokensKept()
+    {
+        var session = await CreatedOnAAsync();
+        var (store, time, counting) = StoreOnAClock();
+
+        var first = await store.GetFreshAsync(session.Id, default);
+        time.Advance(DecryptedPayloadCache.MaxAge);
+        var second = await store.GetFreshAsync(session.Id, default);
+
+        Assert.Equal(4, counting.Unprotects); // the key ring was asked again
+        Assert.Same(first!.Claims, second!.Claims);
+        Assert.Same(first.Tokens, second.Tokens);
+    }
+
+    [Fact]
+    public async Task Read_KeyRingRefusesIt_ServedFromTheMemoUntilMaxAge_ThenRefusedAndDeleted()
+    {
+        var session = await CreatedOnAAsync();
+        var (store, time, counting) = StoreOnAClock();
+        await store.GetFreshAsync(session.Id, default);
+
+        counting.Refusing = true;
+        time.Advance(DecryptedPayloadCache.MaxAge - TimeSpan.FromMilliseconds(1));
+        Assert.NotNull(await store.GetFreshAsync(session.Id, default));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(await store.GetFreshAsync(session.Id, default));
+        Assert.False(await _a.Redis.GetDatabase().KeyExistsAsync(RedisKeys.Default.Session(session.Id)));
+    }
+
+    // A store of its own on a fake clock, on A's connection, decrypting through a counter of its own.
+    private (RedisSessionStore Store, FakeTimeProvider Time, CountingDataProtectionProvider Counting) StoreOnAClock()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var counting = new CountingDataProtectionProvider(_protection.Provider);
+        var options = Options.Create(new BffOptions());
+        var store = TestRedisSessionStore.Create(_a.Redis, new SessionProtector(counting, _protection.Gate), new SessionCache(options, time),
+            new SessionStoreHealth(), options, time);
+        return (store, time, counting);
     }
 
     [Fact]

@@ -17,6 +17,12 @@ namespace Bff.Sessions;
 /// are looked up by session id, never by bytes alone: another session's bytes copied onto this one's key
 /// match nothing remembered for this id, so they are decrypted under this id, which refuses them
 /// (<see cref="SessionProtector"/>).
+/// Past <see cref="MaxAge"/> an entry serves no read, yet is kept another <see cref="MaxAge"/>: when Redis still
+/// holds the same bytes, the read decrypts them afresh (so the key ring is asked again) and then keeps the earlier
+/// session's claims and tokens (<see cref="Set"/>). A session in steady use is read in full about once a minute;
+/// had each read replaced its claims and tokens, the principal and the upstream header built from them would be built
+/// again, and every minute each session's few KB would move to the oldest generation and die there, where garbage
+/// costs the most.
 /// </remarks>
 /// <param name="time">The clock entries age by.</param>
 /// <param name="capacity">
@@ -60,9 +66,8 @@ internal sealed class DecryptedPayloadCache(TimeProvider time, int capacity = De
             return false;
         }
 
-        if (IsOld(entry, time.GetUtcNow()))
+        if (time.GetUtcNow() - entry.DecryptedAt >= MaxAge)
         {
-            _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
             return false;
         }
 
@@ -77,23 +82,35 @@ internal sealed class DecryptedPayloadCache(TimeProvider time, int capacity = De
         return true;
     }
 
-    /// <summary>Remembers a session just decrypted from these bytes.</summary>
-    public void Set(BffSession session, byte[] metadata, byte[] tokens)
+    /// <summary>
+    /// Remembers a session just decrypted from these bytes, and gives the session to use: the one decrypted from the
+    /// same bytes before, when this memo still holds it, with this read's last use and version.
+    /// </summary>
+    public BffSession Set(BffSession session, byte[] metadata, byte[] tokens)
     {
-        if (_entries.Count >= _capacity && !_entries.ContainsKey(session.Id))
+        var known = _entries.TryGetValue(session.Id, out var earlier);
+        if (!known && _entries.Count >= _capacity)
         {
-            return;
+            return session;
         }
 
         var fingerprint = new byte[FingerprintSize];
         Fingerprint(metadata, tokens, fingerprint);
-        _entries[session.Id] = new Entry(fingerprint, session, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        if (known && fingerprint.AsSpan().SequenceEqual(earlier!.Fingerprint))
+        {
+            _entries[session.Id] = earlier with { DecryptedAt = now };
+            return earlier.Session with { LastSeenAt = session.LastSeenAt, Version = session.Version };
+        }
+
+        _entries[session.Id] = new Entry(fingerprint, session, now);
+        return session;
     }
 
     /// <summary>Forgets a session that changed or ended, so its plaintext does not stay in memory.</summary>
     public void Remove(string id) => _entries.TryRemove(id, out _);
 
-    /// <summary>Removes entries past their age, so memory follows the sessions in use.</summary>
+    /// <summary>Removes entries a minute past their age, so memory follows the sessions in use.</summary>
     public void Sweep()
     {
         var now = time.GetUtcNow();
@@ -112,7 +129,7 @@ internal sealed class DecryptedPayloadCache(TimeProvider time, int capacity = De
         }
     }
 
-    private static bool IsOld(Entry entry, DateTimeOffset now) => now - entry.DecryptedAt >= MaxAge;
+    private static bool IsOld(Entry entry, DateTimeOffset now) => now - entry.DecryptedAt >= 2 * MaxAge;
 
     private static void Fingerprint(byte[] metadata, byte[] tokens, Span<byte> destination)
     {

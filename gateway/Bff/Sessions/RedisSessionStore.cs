@@ -129,7 +129,7 @@ internal sealed partial class RedisSessionStore(
             session = await DecodeAsync(id, format, metadata, tokens, version, lastSeen, cancellationToken);
             if (session is not null)
             {
-                RememberPayloads(session, metadata, tokens, epoch);
+                session = RememberPayloads(session, metadata, tokens, epoch);
             }
         }
 
@@ -144,13 +144,15 @@ internal sealed partial class RedisSessionStore(
 
     // Like the cache, never keeps what a read saw when the session may have changed or ended meanwhile:
     // the memo would not serve it wrongly (the bytes decide), but the plaintext would stay in memory.
-    private void RememberPayloads(BffSession session, byte[] metadata, byte[] tokens, long epochAtReadStart)
+    private BffSession RememberPayloads(BffSession session, byte[] metadata, byte[] tokens, long epochAtReadStart)
     {
-        cache.Payloads.Set(session, metadata, tokens);
+        var kept = cache.Payloads.Set(session, metadata, tokens);
         if (cache.ChangedSince(session.Id, epochAtReadStart))
         {
             cache.Payloads.Remove(session.Id);
         }
+
+        return kept;
     }
 
     public async Task TouchAsync(BffSession session, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
