@@ -133,20 +133,26 @@ public class DecryptedPayloadCacheTests
     }
 
     [Fact]
-    public void Sweep_DropsEntriesAMinutePastMaxAge_KeepsYoungerOnes()
+    public void Sweep_PastMaxAge_DropsSessionsNotInUse_KeepsThoseInUseAnotherMaxAge_AndYoungerOnes()
     {
-        var memo = Filled(out _, out _);
-        _time.Advance(DecryptedPayloadCache.MaxAge + TimeSpan.FromSeconds(10));
-        memo.Set(Session("s2"), Bytes(1, 1), Bytes(1, 2));
+        var memo = new DecryptedPayloadCache(_time);
+        memo.Set(Session("used"), Bytes(1, 1), Bytes(1, 2));
+        memo.Set(Session("idle"), Bytes(1, 1), Bytes(1, 2));
+        var sweepInterval = DecryptedPayloadCache.SweepInterval;
 
-        _time.Advance(DecryptedPayloadCache.MaxAge - TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
-        memo.Sweep();
-        Assert.Equal(2, memo.Count);
-        _time.Advance(TimeSpan.FromSeconds(10));
-        memo.Sweep();
-
+        _time.Advance(DecryptedPayloadCache.MaxAge + sweepInterval);
+        memo.Sweep(id => id == "used");
         Assert.Equal(1, memo.Count);
-        Assert.True(TryGet(memo, "s2", Bytes(1, 1), Bytes(1, 2)));
+
+        memo.Set(Session("young"), Bytes(1, 1), Bytes(1, 2));
+        _time.Advance(DecryptedPayloadCache.MaxAge - sweepInterval - TimeSpan.FromMilliseconds(1));
+        memo.Sweep(id => id == "used");
+        Assert.Equal(2, memo.Count);
+
+        _time.Advance(sweepInterval);
+        memo.Sweep(_ => false);
+        Assert.Equal(1, memo.Count);
+        Assert.True(TryGet(memo, "young", Bytes(1, 1), Bytes(1, 2)));
     }
 
     [Fact]

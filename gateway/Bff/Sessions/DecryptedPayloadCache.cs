@@ -17,9 +17,10 @@ namespace Bff.Sessions;
 /// are looked up by session id, never by bytes alone: another session's bytes copied onto this one's key
 /// match nothing remembered for this id, so they are decrypted under this id, which refuses them
 /// (<see cref="SessionProtector"/>).
-/// Past <see cref="MaxAge"/> an entry serves no read, yet is kept another <see cref="MaxAge"/>: when Redis still
-/// holds the same bytes, the read decrypts them afresh (so the key ring is asked again) and then keeps the earlier
-/// session's claims and tokens (<see cref="Set"/>). A session in steady use is read in full about once a minute;
+/// Past <see cref="MaxAge"/> an entry serves no read, yet the entry of a session still in use is kept up to another
+/// <see cref="MaxAge"/>: when Redis still holds the same bytes, the read decrypts them afresh (so the key ring is asked
+/// again) and then keeps the earlier session's claims and tokens (<see cref="Set"/>). A session in steady use is read
+/// in full about once a minute;
 /// had each read replaced its claims and tokens, the principal and the upstream header built from them would be built
 /// again, and every minute each session's few KB would move to the oldest generation and die there, where garbage
 /// costs the most.
@@ -44,7 +45,7 @@ internal sealed class DecryptedPayloadCache(TimeProvider time, int capacity = De
     internal static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
     // The cache's sweep runs with its pings, up to ten times a second; entries age in a minute.
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
 
     private const int FingerprintSize = 2 * SHA256.HashSizeInBytes;
 
@@ -110,8 +111,11 @@ internal sealed class DecryptedPayloadCache(TimeProvider time, int capacity = De
     /// <summary>Forgets a session that changed or ended, so its plaintext does not stay in memory.</summary>
     public void Remove(string id) => _entries.TryRemove(id, out _);
 
-    /// <summary>Removes entries a minute past their age, so memory follows the sessions in use.</summary>
-    public void Sweep()
+    /// <summary>
+    /// Removes the entries past their age, so memory follows the sessions in use: at once those of sessions
+    /// <paramref name="inUse"/> does not name (a session the cache holds, or one just read), the others a minute later.
+    /// </summary>
+    public void Sweep(Func<string, bool> inUse)
     {
         var now = time.GetUtcNow();
         if (now - _swept < SweepInterval)
@@ -122,14 +126,13 @@ internal sealed class DecryptedPayloadCache(TimeProvider time, int capacity = De
         _swept = now;
         foreach (var (id, entry) in _entries)
         {
-            if (IsOld(entry, now))
+            var age = now - entry.DecryptedAt;
+            if (age >= 2 * MaxAge || (age >= MaxAge + SweepInterval && !inUse(id)))
             {
                 _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
             }
         }
     }
-
-    private static bool IsOld(Entry entry, DateTimeOffset now) => now - entry.DecryptedAt >= 2 * MaxAge;
 
     private static void Fingerprint(byte[] metadata, byte[] tokens, Span<byte> destination)
     {

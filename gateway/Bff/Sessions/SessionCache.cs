@@ -167,7 +167,7 @@ internal sealed partial class SessionCache
 
         _clock.Compact(_isLive, Count, MaxHandSteps);
         ForgetOldChanges(now);
-        Payloads.Sweep();
+        Payloads.Sweep(_entries.ContainsKey);
     }
 
     private bool Remove(string id, Entry entry)

@@ -43,10 +43,11 @@ internal sealed partial class SessionCacheRevalidator(
     private bool _failing;
 
     /// <summary>
-    /// How often due entries are collected: a twentieth of the cache duration, between 50 ms and a second. The shorter
-    /// it is, the later an entry can be confirmed (<see cref="MinAge"/>) and the fewer confirmations a busy session costs.
+    /// How often due entries are collected: a tenth of the cache duration, between 50 ms and a second. A twentieth
+    /// (confirming later, so less often) left rounds on a loaded core with hundreds of entries aging out before their
+    /// confirmation came back (docs/performance.md).
     /// </summary>
-    internal TimeSpan Interval => TimeSpan.FromMilliseconds(Math.Clamp(_duration.TotalMilliseconds / 20, 50, 1000));
+    internal TimeSpan Interval => TimeSpan.FromMilliseconds(Math.Clamp(_duration.TotalMilliseconds / 10, 50, 1000));
 
     /// <summary>
     /// The age from which a used entry is confirmed: late, so a session is read about once per cache duration, yet two
