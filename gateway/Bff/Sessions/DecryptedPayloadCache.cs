@@ -20,10 +20,9 @@ namespace Bff.Sessions;
 /// Past <see cref="MaxAge"/> an entry serves no read, yet the entry of a session still in use is kept up to another
 /// <see cref="MaxAge"/>: when Redis still holds the same bytes, the read decrypts them afresh (so the key ring is asked
 /// again) and then keeps the earlier session's claims and tokens (<see cref="Set"/>). A session in steady use is read
-/// in full about once a minute;
-/// had each read replaced its claims and tokens, the principal and the upstream header built from them would be built
-/// again, and every minute each session's few KB would move to the oldest generation and die there, where garbage
-/// costs the most.
+/// in full about once a minute; had each read replaced its claims and tokens, the principal and the upstream header
+/// built from them would be built again, and every minute each session's few KB would move to the oldest generation
+/// and die there, where garbage costs the most.
 /// </remarks>
 /// <param name="time">The clock entries age by.</param>
 /// <param name="capacity">
@@ -112,8 +111,8 @@ internal sealed class DecryptedPayloadCache(TimeProvider time, int capacity = De
     public void Remove(string id) => _entries.TryRemove(id, out _);
 
     /// <summary>
-    /// Removes the entries past their age, so memory follows the sessions in use: at once those of sessions
-    /// <paramref name="inUse"/> does not name (a session the cache holds, or one just read), the others a minute later.
+    /// Removes the entries past their age, so memory follows the sessions in use: an entry whose session is not in use
+    /// (<paramref name="inUse"/>: the session cache holds it) soon after its age, any other a minute later.
     /// </summary>
     public void Sweep(Func<string, bool> inUse)
     {

@@ -43,9 +43,9 @@ internal sealed partial class SessionCacheRevalidator(
     private bool _failing;
 
     /// <summary>
-    /// How often due entries are collected: a tenth of the cache duration, between 50 ms and a second. A twentieth
-    /// (confirming later, so less often) left rounds on a loaded core with hundreds of entries aging out before their
-    /// confirmation came back (docs/performance.md).
+    /// How often due entries are collected: a tenth of the cache duration, between 50 ms and a second. Not finer: with
+    /// <see cref="MinAge"/> two intervals before the end, a finer tick confirms later but leaves a loaded instance too
+    /// little time to get its answer before the entries age out.
     /// </summary>
     internal TimeSpan Interval => TimeSpan.FromMilliseconds(Math.Clamp(_duration.TotalMilliseconds / 10, 50, 1000));
 

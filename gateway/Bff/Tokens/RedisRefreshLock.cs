@@ -71,7 +71,7 @@ internal sealed partial class RedisRefreshLock(
         }
 
         // Stopped by disposing the timer, not by cancelling: nearly every lock is released before its first renewal,
-        // and a cancelled wait throws, which cost more cpu than the rest of a refresh together under load.
+        // and a cancelled wait would throw an exception on nearly every refresh.
         private async Task RenewAsync()
         {
             try
