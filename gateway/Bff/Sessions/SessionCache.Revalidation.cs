@@ -54,30 +54,24 @@ internal sealed partial class SessionCache
             return false;
         }
 
-        // Two tries: this instance's own sliding write replaces the entry (Update) without reading it again.
-        for (var attempt = 0; attempt < 2 && IsEnabled; attempt++)
+        // The entry confirmed, or the copy of it this instance's own sliding write put in its place (Update): the same
+        // slot and version, not renewed or read again since it was collected. Anything else changed it meanwhile.
+        if (!IsEnabled || !_entries.TryGetValue(id, out var current) || current.CachedAt != due.CachedAt
+            || !ReferenceEquals(current.Slot, entry.Slot) || current.Session.Version != version)
         {
-            var session = entry.Session;
-            if (lastSeen > session.LastSeenAt)
-            {
-                session = session with { LastSeenAt = lastSeen };
-            }
-
-            if (_entries.TryUpdate(id, new Entry(session, askedAt, entry.Slot) { ReadAt = entry.ReadAt }, entry))
-            {
-                return true;
-            }
-
-            if (!_entries.TryGetValue(id, out var current) || current.CachedAt != entry.CachedAt
-                || !ReferenceEquals(current.Slot, entry.Slot) || current.Session.Version != version)
-            {
-                return false;
-            }
-
-            entry = current;
+            return false;
         }
 
-        return false;
+        if (lastSeen <= current.Session.LastSeenAt)
+        {
+            // Renewed in place: an entry that leaves or is replaced meanwhile is renewed where nobody finds it any more.
+            current.Renew(askedAt);
+            return true;
+        }
+
+        // Another instance slid the session: the rarer case, so a new entry, with the session's later use.
+        var renewed = new Entry(current.Session with { LastSeenAt = lastSeen }, askedAt, current.Slot) { ReadAt = current.ReadAt };
+        return _entries.TryUpdate(id, renewed, current);
     }
 
     /// <summary>Redis no longer holds the session (or holds another version): the entry and its plaintext go.</summary>
@@ -93,10 +87,17 @@ internal sealed partial class SessionCache
     /// <summary>An entry to confirm, as it was when collected.</summary>
     internal readonly struct Due
     {
-        internal Due(Entry entry) => Entry = entry;
+        internal Due(Entry entry)
+        {
+            Entry = entry;
+            CachedAt = entry.CachedAt;
+        }
 
         public string Id => Entry.Session.Id;
 
         internal Entry Entry { get; }
+
+        /// <summary>When the entry had been read or confirmed when it was collected.</summary>
+        internal DateTimeOffset CachedAt { get; }
     }
 }
