@@ -115,7 +115,7 @@ public sealed class IdpTokenClientTests : IClassFixture<IdpTokenClientTests.Prov
         Assert.Equal(_time.GetUtcNow() + expected, result.Tokens!.AccessTokenExpiresAt);
     }
 
-    private TokenSet Current() => new("at-1", "rt-1", "id-1", _time.GetUtcNow());
+    private TokenSet Current() => new("at-1", "rt-1", _time.GetUtcNow());
 
     public sealed class Provider : IDisposable
     {

@@ -14,7 +14,7 @@ public sealed class InMemorySessionStoreTests : SessionStoreContract
         var store = CreateStore();
         var session = NewSession();
         await store.CreateAsync(session, default);
-        var refreshed = new TokenSet("access-2", "refresh-2", null, Time.GetUtcNow().AddMinutes(5));
+        var refreshed = new TokenSet("access-2", "refresh-2", Time.GetUtcNow().AddMinutes(5));
         await store.TryUpdateTokensAsync(session.Id, 1, refreshed, session.Tokens.RefreshToken, default);
 
         Time.Advance(TimeSpan.FromSeconds(59));

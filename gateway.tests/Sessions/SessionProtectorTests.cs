@@ -19,7 +19,7 @@ public sealed class SessionProtectorTests : IDisposable
     private static readonly SessionMetadata Metadata =
         new("alice", "idp-1", [new SessionClaim("sub", "alice")], DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, null);
 
-    private static readonly TokenSet Tokens = new("at", "rt", "idt", DateTimeOffset.UnixEpoch.AddMinutes(5));
+    private static readonly TokenSet Tokens = new("at", "rt", DateTimeOffset.UnixEpoch.AddMinutes(5));
 
     [Fact]
     public async Task Metadata_ReadsBackUnderItsOwnId_NotUnderAnother()
@@ -88,6 +88,20 @@ public sealed class SessionProtectorTests : IDisposable
         var read = await _protector.UnprotectTokensAsync("session-a", _protector.Protect("session-a", tokens), default);
 
         Assert.Equal("at-a", read.Find("https://a.example", "read")!.AccessToken);
+    }
+
+    [Fact]
+    public async Task Tokens_StoredWithAnIdTokenByAnEarlierRelease_Read_AndWrittenAgainWithout()
+    {
+        var json = """{"accessToken":"at","refreshToken":"rt","idToken":"idt","accessTokenExpiresAt":"1970-01-01T00:05:00+00:00"}""";
+        var raw = _keyRing.Provider.CreateProtector("Bff.Session.Tokens.v2").CreateProtector("session-a");
+
+        var read = await _protector.UnprotectTokensAsync("session-a", raw.Protect(System.Text.Encoding.UTF8.GetBytes(json)), default);
+        var written = System.Text.Encoding.UTF8.GetString(raw.Unprotect(_protector.Protect("session-a", read with { AccessToken = "at-2" })));
+
+        Assert.Equal(("at", "rt"), (read.AccessToken, read.RefreshToken));
+        Assert.Contains("\"accessToken\":\"at-2\"", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("idt", written, StringComparison.Ordinal);
     }
 
     [Fact]

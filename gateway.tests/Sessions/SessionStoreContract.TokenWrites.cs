@@ -12,7 +12,7 @@ public abstract partial class SessionStoreContract
         var store = CreateStore();
         var session = NewSession();
         await store.CreateAsync(session, default);
-        var tokens = new TokenSet("access-2", "refresh-2", null, Time.GetUtcNow().AddMinutes(5));
+        var tokens = new TokenSet("access-2", "refresh-2", Time.GetUtcNow().AddMinutes(5));
         TokenWriteResult written = default;
 
         await ExpectChangeAnnouncedAsync(session.Id, async () => written = await store.TryUpdateTokensAsync(session.Id, 1, tokens, null, default));
@@ -55,7 +55,7 @@ public abstract partial class SessionStoreContract
         var session = NewSession();
         await store.CreateAsync(session, default);
         var replaced = session.Tokens.RefreshToken!;
-        var refreshed = new TokenSet("access-2", "refresh-2", null, Time.GetUtcNow().AddMinutes(5));
+        var refreshed = new TokenSet("access-2", "refresh-2", Time.GetUtcNow().AddMinutes(5));
 
         Assert.Equal(TokenWriteResult.Conflict, await store.TryUpdateTokensAsync(session.Id, 7, refreshed, replaced, default));
 

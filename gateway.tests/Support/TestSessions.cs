@@ -34,7 +34,7 @@ internal static class TestSessions
             Id = SessionCookie.HandleOf(secret),
             Subject = subject,
             Claims = [new SessionClaim("sub", subject), new SessionClaim("name", subject + " (test)")],
-            Tokens = new TokenSet("access-" + subject, "refresh-" + subject, "id-" + subject, at + AccessTokenLifetime),
+            Tokens = new TokenSet("access-" + subject, "refresh-" + subject, at + AccessTokenLifetime),
             CreatedAt = at,
             LastSeenAt = at,
             AbsoluteExpiresAt = at + AbsoluteLifetime,

@@ -157,7 +157,7 @@ public sealed class BffActivitySourceTests : IDisposable
     private async Task<BffSession> SeedAsync()
     {
         var now = _time.GetUtcNow();
-        var session = TestSessions.New("alice", now) with { Tokens = new TokenSet("at-1", "rt-1", "id", now.AddSeconds(30)) };
+        var session = TestSessions.New("alice", now) with { Tokens = new TokenSet("at-1", "rt-1", now.AddSeconds(30)) };
         await _store.CreateAsync(session, default);
         return session;
     }

@@ -129,7 +129,7 @@ public sealed class RefreshWaitersTests : IDisposable
             sessions[i] = TestSessions.New("alice", now) with
             {
                 Id = "s" + i,
-                Tokens = new TokenSet("at-1", "rt-1", "id", now.AddSeconds(30)),
+                Tokens = new TokenSet("at-1", "rt-1", now.AddSeconds(30)),
                 AbsoluteExpiresAt = now.AddHours(8),
             };
             await _store.CreateAsync(sessions[i], default);

@@ -151,7 +151,7 @@ public sealed class StoredTokenRefresherTests : IDisposable
         var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
-            Tokens = new TokenSet("at-1", refreshToken, "id", now + accessTokenLifetime),
+            Tokens = new TokenSet("at-1", refreshToken, now + accessTokenLifetime),
             AbsoluteExpiresAt = now.AddHours(8),
         };
         await _store.CreateAsync(session, default);

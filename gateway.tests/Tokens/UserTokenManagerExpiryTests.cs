@@ -47,7 +47,7 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
         var session = await SeedAsync();
         // A holder used rt-1 and recorded the result (a token for 30 s), then lost its write; 31 s later the
         // grace entry (kept 60 s) still holds it, expired.
-        await _store.TryUpdateTokensAsync("s1", 99, new TokenSet("at-2", "rt-2", "id", _time.GetUtcNow().AddSeconds(30)), "rt-1", default);
+        await _store.TryUpdateTokensAsync("s1", 99, new TokenSet("at-2", "rt-2", _time.GetUtcNow().AddSeconds(30)), "rt-1", default);
         _time.Advance(TimeSpan.FromSeconds(31));
         _idp.RespondTokens("at-3", "rt-3");
 
@@ -73,7 +73,7 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
         // While the IdP answers, another writer saves tokens that expire before this flight reads them back.
         _interleaving.BeforeRefreshWrite = async () =>
         {
-            await _store.TryUpdateTokensAsync("s1", 1, new TokenSet("at-x", "rt-x", "id", _time.GetUtcNow().AddSeconds(5)), null, default);
+            await _store.TryUpdateTokensAsync("s1", 1, new TokenSet("at-x", "rt-x", _time.GetUtcNow().AddSeconds(5)), null, default);
             _time.Advance(TimeSpan.FromSeconds(6));
         };
 
@@ -100,7 +100,7 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
         var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
-            Tokens = new TokenSet("at-1", "rt-1", "id", now.AddSeconds(-1)),
+            Tokens = new TokenSet("at-1", "rt-1", now.AddSeconds(-1)),
             AbsoluteExpiresAt = now.AddHours(8),
         };
         await _store.CreateAsync(session, default);

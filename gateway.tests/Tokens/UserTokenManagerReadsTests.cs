@@ -64,7 +64,7 @@ public sealed class UserTokenManagerReadsTests : IDisposable
         var other = await _lock.TryAcquireAsync("s1", default);
 
         var pending = _manager.GetAsync(session, default).AsTask();
-        await _store.TryUpdateTokensAsync("s1", session.Version, new TokenSet("at-2", "rt-2", "id", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+        await _store.TryUpdateTokensAsync("s1", session.Version, new TokenSet("at-2", "rt-2", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
         await other!.DisposeAsync();
         var result = await pending;
 
@@ -78,7 +78,7 @@ public sealed class UserTokenManagerReadsTests : IDisposable
         var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
-            Tokens = new TokenSet("at-1", "rt-1", "id", now.AddSeconds(10)),
+            Tokens = new TokenSet("at-1", "rt-1", now.AddSeconds(10)),
             AbsoluteExpiresAt = now.AddHours(8),
         };
         await _store.CreateAsync(session, default);

@@ -53,7 +53,7 @@ public sealed class UserTokenManagerResourceTests : IDisposable
         var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
-            Tokens = new TokenSet("at-main", "rt-1", "id", now + mainLifetime, resources.Length == 0 ? null : resources),
+            Tokens = new TokenSet("at-main", "rt-1", now + mainLifetime, resources.Length == 0 ? null : resources),
             AbsoluteExpiresAt = now.AddHours(8),
         };
         await _store.CreateAsync(session, default);

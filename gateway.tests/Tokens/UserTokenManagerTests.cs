@@ -42,7 +42,7 @@ public sealed class UserTokenManagerTests : IDisposable
         var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
-            Tokens = new TokenSet("at-1", refreshToken, "id", now + accessTokenLifetime),
+            Tokens = new TokenSet("at-1", refreshToken, now + accessTokenLifetime),
             AbsoluteExpiresAt = now.AddHours(8),
         };
         await _store.CreateAsync(session, default);
@@ -85,7 +85,7 @@ public sealed class UserTokenManagerTests : IDisposable
     {
         var stale = await SeedAsync(TimeSpan.FromSeconds(30));
         // Another instance refreshed already: the stored session is newer than the caller's copy.
-        await _store.TryUpdateTokensAsync("s1", 1, new TokenSet("at-2", "rt-2", "id", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+        await _store.TryUpdateTokensAsync("s1", 1, new TokenSet("at-2", "rt-2", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
         _idp.RespondTokens("at-3", "rt-3");
 
         var result = await _manager.GetAsync(stale, default);
@@ -164,7 +164,7 @@ public sealed class UserTokenManagerTests : IDisposable
     {
         var session = await SeedAsync(TimeSpan.FromSeconds(-1));
         // A holder used rt-1, recorded the result, then lost its write (its version check failed).
-        await _store.TryUpdateTokensAsync("s1", 99, new TokenSet("at-2", "rt-2", "id", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+        await _store.TryUpdateTokensAsync("s1", 99, new TokenSet("at-2", "rt-2", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
         _idp.RespondTokenError(400, "invalid_grant");
 
         var result = await _manager.GetAsync(session, default);
@@ -178,7 +178,7 @@ public sealed class UserTokenManagerTests : IDisposable
     public async Task GetAsync_NoRefreshTokenAndExpired_EndsSession()
     {
         var now = _time.GetUtcNow();
-        var session = TestSessions.New("alice", now) with { Id = "s2", Tokens = new TokenSet("at-1", null, null, now.AddSeconds(-1)) };
+        var session = TestSessions.New("alice", now) with { Id = "s2", Tokens = new TokenSet("at-1", null, now.AddSeconds(-1)) };
         await _store.CreateAsync(session, default);
 
         var result = await _manager.GetAsync(session, default);

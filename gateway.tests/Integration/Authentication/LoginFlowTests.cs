@@ -2,6 +2,7 @@ using Bff.Tests.Support;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
 
 namespace Bff.Tests.Integration.Authentication;
@@ -135,6 +136,27 @@ public sealed class LoginFlowTests(TwoGatewaysFixture fixture) : IClassFixture<T
             Assert.DoesNotContain("eyJ", text, StringComparison.Ordinal);
             Assert.DoesNotContain("alice", text, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Redis_SessionTokens_AreTheAccessAndRefreshTokens_NoIdToken()
+    {
+        using var browser = await LoggedInAsync();
+        var token = await ForwardedBearerAsync(browser, "/api/stored-tokens");
+        using var user = await browser.GetAsync("/bff/user", Xhr);
+        var id = (await JsonAsync(user)).GetProperty("session").GetProperty("id").GetString()!;
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Servers.Redis.ConnectionString);
+        var stored = await redis.GetDatabase().HashGetAsync($"bff:s:{{{id}}}", "t");
+        using var keyRing = TestDataProtection.InRedis(redis);
+        var json = keyRing.Provider.CreateProtector("Bff.Session.Tokens.v2").CreateProtector(id).Unprotect((byte[])stored!);
+        var tokens = JsonDocument.Parse(json).RootElement;
+
+        Assert.Equal(token, tokens.GetProperty("accessToken").GetString());
+        Assert.False(string.IsNullOrEmpty(tokens.GetProperty("refreshToken").GetString()));
+        Assert.False(tokens.TryGetProperty("idToken", out _));
+        // The dev IdP's ID token is a JWT: none but the access token is stored.
+        Assert.DoesNotContain("eyJ", Encoding.UTF8.GetString(json).Replace(token, "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Theory]

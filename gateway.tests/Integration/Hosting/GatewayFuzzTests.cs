@@ -70,7 +70,7 @@ public sealed class GatewayFuzzTests : IDisposable
             using (browser)
             {
                 fuzzSessions.Add(("__Host-bff=" + browser.Cookies.Get("__Host-bff"), session.Tokens.AccessToken));
-                secrets.AddRange([browser.Cookies.Get("__Host-bff")!, session.Tokens.AccessToken, session.Tokens.RefreshToken!, session.Tokens.IdToken!]);
+                secrets.AddRange([browser.Cookies.Get("__Host-bff")!, session.Tokens.AccessToken, session.Tokens.RefreshToken!]);
                 var headers = await OidcGatewayHost.UnsafeHeadersAsync(browser);
                 antiforgery.Add(("__Host-bff-af=" + browser.Cookies.Get("__Host-bff-af"), headers[1].Value));
                 ids.Add(session.Id);
@@ -82,7 +82,7 @@ public sealed class GatewayFuzzTests : IDisposable
         {
             var (session, browser) = await host.SeedSessionAsync($"user{i}-{seed}");
             users.Add((session.Subject, browser));
-            secrets.AddRange([browser.Cookies.Get("__Host-bff")!, session.Tokens.AccessToken, session.Tokens.RefreshToken!, session.Tokens.IdToken!]);
+            secrets.AddRange([browser.Cookies.Get("__Host-bff")!, session.Tokens.AccessToken, session.Tokens.RefreshToken!]);
             // Knowing a user's session handle must not let anyone end it.
             ids.Add(session.Id);
         }

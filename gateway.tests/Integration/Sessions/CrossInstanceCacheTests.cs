@@ -96,7 +96,7 @@ public sealed class CrossInstanceCacheTests : IAsyncLifetime
         var session = await CachedOnBAsync();
         Assert.NotNull(await _a.Store.GetAsync(session.Id, default));
         var (epochA, epochB) = (_a.Cache.Epoch, _b.Cache.Epoch);
-        var tokens = new Bff.Idp.TokenSet("access-2", "refresh-2", "id", session.Tokens.AccessTokenExpiresAt.AddMinutes(5));
+        var tokens = new Bff.Idp.TokenSet("access-2", "refresh-2", session.Tokens.AccessTokenExpiresAt.AddMinutes(5));
 
         var write = await _a.Store.TryUpdateTokensAsync(session, tokens, session.Tokens.RefreshToken, default);
 

@@ -144,7 +144,7 @@ public sealed class DecryptedPayloadCacheRedisTests : IAsyncLifetime
         // lean on the version: here only the bytes tell.
         var session = await CreatedOnAAsync();
         Assert.NotNull(await ReadOnBAsync(session.Id));
-        var replaced = new TokenSet("at-other", "rt-other", null, DateTimeOffset.UtcNow.AddMinutes(5));
+        var replaced = new TokenSet("at-other", "rt-other", DateTimeOffset.UtcNow.AddMinutes(5));
         await _a.Redis.GetDatabase().HashSetAsync(RedisKeys.Default.Session(session.Id), "t", _protection.SessionProtector().Protect(session.Id, replaced));
 
         var read = await ReadOnBAsync(session.Id);

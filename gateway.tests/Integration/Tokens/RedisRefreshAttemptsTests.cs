@@ -61,7 +61,7 @@ public sealed class RedisRefreshAttemptsTests : IAsyncLifetime
     {
         var session = TestSessions.New();
         await _store.CreateAsync(session, default);
-        var refreshed = new TokenSet("at-2", "rt-2", "id", DateTimeOffset.UtcNow.AddMinutes(5));
+        var refreshed = new TokenSet("at-2", "rt-2", DateTimeOffset.UtcNow.AddMinutes(5));
         await _store.TryUpdateTokensAsync(session.Id, session.Version, refreshed, "rt-1", default);
 
         var (check, trips) = await CountingRoundTripsAsync(() => _attempts.BeforeSendAsync(_store, session.Id, "rt-1", default));

@@ -39,7 +39,7 @@ internal sealed class SessionSeeder : IAsyncDisposable
     public async Task<(string Id, string Cookie)> CreateAsync(string subject, string accessToken, string refreshToken, DateTimeOffset accessTokenExpiresAt)
     {
         var (session, secret) = TestSessions.NewWithSecret(subject);
-        session = session with { Tokens = new TokenSet(accessToken, refreshToken, null, accessTokenExpiresAt) };
+        session = session with { Tokens = new TokenSet(accessToken, refreshToken, accessTokenExpiresAt) };
         await _store.CreateAsync(session, default);
         return (session.Id, "__Host-bff=" + _cookie.Protect(secret));
     }

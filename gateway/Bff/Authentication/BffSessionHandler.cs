@@ -98,7 +98,6 @@ internal sealed partial class BffSessionHandler(
             Tokens = new TokenSet(
                 accessToken,
                 properties!.GetTokenValue("refresh_token"),
-                properties.GetTokenValue("id_token"),
                 ParseExpiry(properties.GetTokenValue("expires_at"), now),
                 IssuedAt: now),
             CreatedAt = now,

@@ -23,7 +23,6 @@ internal static class TokenResponse
                 root.TryGetProperty("refresh_token", out var refresh) && refresh.ValueKind == JsonValueKind.String && refresh.GetString() is { Length: > 0 } rotated
                     ? rotated
                     : current?.RefreshToken,
-                root.TryGetProperty("id_token", out var id) ? id.GetString() : current?.IdToken,
                 now + lifetime,
                 // A refresh renews the session's own token; the APIs' tokens it holds stay valid until their expiry.
                 current?.Resources,

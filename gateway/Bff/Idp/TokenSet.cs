@@ -1,9 +1,12 @@
 namespace Bff.Idp;
 
-/// <summary>The user's tokens. Never leaves the server, never logged; encrypted at rest.</summary>
+/// <summary>
+/// The user's tokens. Never leaves the server, never logged; encrypted at rest. The ID token is not among them: it is
+/// validated at login and its claims kept, but nothing sends it anywhere later (logout sends no <c>id_token_hint</c>),
+/// so a session holds no copy of it, in Redis or in memory.
+/// </summary>
 /// <param name="AccessToken">The session's own access token.</param>
 /// <param name="RefreshToken">The session's one refresh token, for every token it holds; null when the IdP issued none.</param>
-/// <param name="IdToken">The ID token, sent as <c>id_token_hint</c> at logout.</param>
 /// <param name="AccessTokenExpiresAt">When <paramref name="AccessToken"/> expires.</param>
 /// <param name="Resources">
 /// Tokens for the APIs that routes name (<see cref="ResourceToken"/>), obtained with the same refresh token; null in
@@ -13,7 +16,6 @@ namespace Bff.Idp;
 internal sealed record TokenSet(
     string AccessToken,
     string? RefreshToken,
-    string? IdToken,
     DateTimeOffset AccessTokenExpiresAt,
     IReadOnlyList<ResourceToken>? Resources = null,
     DateTimeOffset? IssuedAt = null)

@@ -70,7 +70,7 @@ await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism =
             new SessionClaim("email", $"{subject}@example.com"), new SessionClaim("email_verified", "true"),
             new SessionClaim("sid", $"sid-{i:D6}"), new SessionClaim("auth_time", now.ToUnixTimeSeconds().ToString()),
         ],
-        Tokens = new TokenSet(accessToken, $"rt-{seeding}-{i:D6}-0", accessToken, expires, IssuedAt: expires - lifetime),
+        Tokens = new TokenSet(accessToken, $"rt-{seeding}-{i:D6}-0", expires, IssuedAt: expires - lifetime),
         CreatedAt = now,
         // Last uses spread over the sliding write interval, as continuous traffic leaves them: all at once, every
         // session would slide within the same few seconds a minute later, and again each minute after. It holds
@@ -116,7 +116,7 @@ var end = GC.GetTotalMemory(forceFullCollection: true);
 GC.KeepAlive(cookies);
 var n = (double)(count - 1);
 Console.WriteLine($"sessions read: {count - 1}; cached: {cache.Count}; decrypted payloads kept: {cache.Payloads.Count}; " +
-    $"verified cookies kept: {cookie.RememberedCount}; access token {accessToken.Length} characters (also the ID token)");
+    $"verified cookies kept: {cookie.RememberedCount}; access token {accessToken.Length} characters");
 Console.WriteLine($"managed memory per session: {(end - start) / n:F0} bytes: verified cookie {(cookiesRead - start) / n:F0}, " +
     $"cache entry with its decrypted payload {(end - cookiesRead) / n:F0}");
 return 0;
