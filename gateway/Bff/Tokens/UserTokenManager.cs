@@ -78,42 +78,52 @@ internal sealed partial class UserTokenManager(
         return flight;
     }
 
-    // Not tied to any one request: the requests that joined must all get the result.
+    // Not tied to any one request: the requests that joined must all get the result, and get it once: the holder
+    // hands it out before the lock's release, so a release that fails afterwards changes nothing for them.
     private async Task FlyAsync(BffSession session, TokenAudience? audience, string key, TaskCompletionSource<AccessTokenResult> completion)
     {
-        AccessTokenResult result = default;
-        Exception? failure = null;
-        using (var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.TokenRefresh))
+        using var activity = BffActivitySource.Instance.StartActivity(BffActivitySource.TokenRefresh);
+
+        // The span ends and the flight leaves the table before its requests go on: a request that arrives after the
+        // result must start a new flight, not be handed this one's (possibly already outdated) answer.
+        void Complete(AccessTokenResult result, Exception? failure = null)
         {
-            try
+            if (completion.Task.IsCompleted)
             {
-                result = await RefreshAsync(session.Id, audience, AudienceTokens.Of(session.Tokens, audience)?.AccessToken, activity);
-            }
-            catch (Exception ex)
-            {
-                failure = ex;
+                return;
             }
 
             if (activity is not null)
             {
                 TagResult(activity, result, failure);
+                activity.Stop();
+            }
+
+            _flights.TryRemove(new KeyValuePair<string, Task<AccessTokenResult>>(key, completion.Task));
+            if (failure is null)
+            {
+                completion.TrySetResult(result);
+            }
+            else
+            {
+                completion.TrySetException(failure);
             }
         }
 
-        // Leave the table before completing: a request that arrives after the result must start a new
-        // flight, not be handed this one's (possibly already outdated) answer.
-        _flights.TryRemove(new KeyValuePair<string, Task<AccessTokenResult>>(key, completion.Task));
-        if (failure is null)
+        try
         {
-            completion.TrySetResult(result);
+            Complete(await RefreshAsync(session.Id, audience, AudienceTokens.Of(session.Tokens, audience)?.AccessToken, activity,
+                result => Complete(result)));
         }
-        else
+        catch (Exception ex)
         {
-            completion.TrySetException(failure);
+            Complete(default, ex);
         }
     }
 
-    private async Task<AccessTokenResult> RefreshAsync(string id, TokenAudience? audience, string? startToken, Activity? activity)
+    // holderResult gets the result as soon as this flight has it under the lock, before the lock's release.
+    private async Task<AccessTokenResult> RefreshAsync(string id, TokenAudience? audience, string? startToken, Activity? activity,
+        Action<AccessTokenResult> holderResult)
     {
         var deadline = time.GetUtcNow() + _options.Tokens.IdpTimeout + (2 * _options.Tokens.RefreshLockLifetime);
         var waitStarted = Stopwatch.GetTimestamp();
@@ -145,7 +155,11 @@ internal sealed partial class UserTokenManager(
                     // starts from this read: nobody else writes the tokens while the lock is held.
                     var check = await refresher.CheckStoredAsync(id, audience, startToken);
                     activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", !check.Done);
-                    return check.Done ? check.Result : await refresher.RefreshHeldAsync(check.Stored!, audience);
+                    var result = check.Done ? check.Result : await refresher.RefreshHeldAsync(check.Stored!, audience);
+
+                    // What was refreshed is saved: the flight's requests need not wait for the release's round trip.
+                    holderResult(result);
+                    return result;
                 }
             }
 
@@ -163,39 +177,4 @@ internal sealed partial class UserTokenManager(
             await Task.WhenAny(signal.Task, Task.Delay(remaining < PollInterval ? remaining : PollInterval, time));
         }
     }
-
-    // What the flight's requests were given. A flight the IdP or the store failed is a failed span; a dead grant or an
-    // API token the IdP refused is the IdP's answer, not a failure of the gateway's.
-    private static void TagResult(Activity activity, AccessTokenResult result, Exception? failure)
-    {
-        if (failure is not null)
-        {
-            activity.SetTag("error.type", failure.GetType().Name).SetStatus(ActivityStatusCode.Error);
-            return;
-        }
-
-        var status = result.Status switch
-        {
-            AccessTokenStatus.Usable => "usable",
-            AccessTokenStatus.SessionEnded => "session_ended",
-            AccessTokenStatus.IdpUnavailable => "idp_unavailable",
-            _ => "refused",
-        };
-        activity.SetTag("bff.token.result", status);
-        if (result.Status == AccessTokenStatus.IdpUnavailable)
-        {
-            activity.SetTag("error.type", status).SetStatus(ActivityStatusCode.Error);
-        }
-    }
-
-    private void RecordWait(bool waited, long started)
-    {
-        if (waited)
-        {
-            metrics.LockWait(Stopwatch.GetElapsedTime(started));
-        }
-    }
-
-    [LoggerMessage(EventId = BffEventIds.RefreshWaitTimedOut, Level = LogLevel.Warning, Message = "Gave up waiting for another refresh of session {SessionId}")]
-    private static partial void LogWaitTimedOut(ILogger logger, string sessionId);
 }
