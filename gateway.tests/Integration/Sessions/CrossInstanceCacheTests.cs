@@ -100,9 +100,12 @@ public sealed class CrossInstanceCacheTests : IAsyncLifetime
 
         var write = await _a.Store.TryUpdateTokensAsync(session, tokens, session.Tokens.RefreshToken, default);
 
-        // Both instances heard the write's message.
-        await Eventually.TrueAsync(() => _a.Cache.Epoch > epochA && _b.Cache.Epoch > epochB, WellWithinCacheDuration, "the write's message on both instances");
-        Assert.Null(_b.Cache.TryGet(session.Id));
+        // Both instances heard the write's message. The other instance's eviction is waited for itself: a message
+        // takes its epoch before it evicts, so a raised epoch alone may be seen a moment before the eviction.
+        await Eventually.TrueAsync(() => _a.Cache.Epoch > epochA && _b.Cache.TryGet(session.Id) is null, WellWithinCacheDuration, "the write's message on both instances");
+        // The message evicted it, not a dropped cache.
+        Assert.True(_b.Cache.IsEnabled);
+        Assert.True(_b.Cache.Epoch > epochB);
         var kept = _a.Cache.TryGet(session.Id);
         Assert.NotNull(kept);
         Assert.Equal(write.Version, kept.Version);
@@ -151,8 +154,10 @@ public sealed class CrossInstanceCacheTests : IAsyncLifetime
             await _a.Store.DeleteAsync(session.Id, default);
             await Task.WhenAll(readers);
 
-            // Once the delete's invalidation has landed (the only one this loop publishes), nothing may bring the session back.
-            await Eventually.TrueAsync(() => _b.Cache.Epoch > epoch, WellWithinCacheDuration, "the delete's invalidation to reach the other instance");
+            // Once the delete's invalidation has landed (the only one this loop publishes), nothing may bring the session
+            // back. Its eviction is waited for with its epoch: the epoch is raised a moment before the eviction, and an
+            // entry a reader put back would outlast the wait.
+            await Eventually.TrueAsync(() => _b.Cache.Epoch > epoch && _b.Cache.TryGet(session.Id) is null, WellWithinCacheDuration, "the delete's invalidation to reach the other instance");
             Assert.Null(await _b.Store.GetAsync(session.Id, default));
             Assert.Null(_b.Cache.TryGet(session.Id));
         }
