@@ -17,14 +17,19 @@ ensure_commands() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# npm ci only when node_modules is absent or older than the lock file: npm writes its own copy
-# of the lock (node_modules/.package-lock.json) on every install, so that copy dates the install.
+# The dev IdP's npm packages, pinned by its lock file, in the directory infra/idp/packages.mjs names: outside the
+# repository, one per lock file. The "installed" mark is written only after npm ci succeeded, so an interrupted
+# install counts as missing (the tests' dev IdP fixture checks the same mark).
 ensure_idp_deps() {
-  local installed=infra/idp/node_modules/.package-lock.json
-  if [ ! -f "$installed" ] || [ infra/idp/package-lock.json -nt "$installed" ]; then
-    say "Installing the dev IdP's packages (npm ci) ..."
-    npm ci --prefix infra/idp --no-audit --no-fund --loglevel=error
-  fi
+  local dir
+  dir=$(node infra/idp/packages.mjs) && return 0
+  [ -n "$dir" ] || die "node could not run infra/idp/packages.mjs"
+  say "Installing the dev IdP's packages into $dir (npm ci) ..."
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp infra/idp/package.json infra/idp/package-lock.json "$dir/"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  touch "$dir/installed"
 }
 
 # True when something accepts TCP connections on 127.0.0.1:$1 (no ss/lsof needed).

@@ -3,6 +3,8 @@
 # The test fixtures install nothing themselves: what they need is provisioned here, or they fail naming this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=infra/lib.sh
+source infra/lib.sh
 
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
@@ -16,11 +18,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# The dev IdP's dependencies, pinned by its lock file. npm writes node_modules/.package-lock.json last, so an
-# interrupted install counts as missing (the dev IdP fixture checks the same file).
-if [ ! -f infra/idp/node_modules/.package-lock.json ] || [ infra/idp/package-lock.json -nt infra/idp/node_modules/.package-lock.json ]; then
-  npm ci --prefix infra/idp --no-audit --no-fund
-fi
+# The dev IdP's npm packages, installed outside the repository (infra/lib.sh).
+ensure_idp_deps
 
 # The shipped alert rules and scrape configuration: valid, and every alert fires on the series it is written for
 # (gateway.tests/Integration/Telemetry/ObservabilityTests.cs checks those series against a real gateway's /metrics).

@@ -48,7 +48,7 @@ public sealed class DevIdp : IAsyncDisposable
             throw new InvalidOperationException($"The dev IdP is not in this checkout: {RepoPaths.IdpDirectory}/server.mjs is missing.");
         }
 
-        RequireDependencies();
+        await DevIdpPackages.RequireAsync();
 
         Exception? last = null;
         for (var attempt = 0; attempt < (options.Port is null ? 3 : 1); attempt++)
@@ -168,25 +168,6 @@ public sealed class DevIdp : IAsyncDisposable
         {
             environment[key] = ((long)Math.Ceiling(v.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
-    }
-
-    private static void RequireDependencies()
-    {
-        MachinePrerequisites.Require("node", "install Node.js 20 or later");
-        if (!IsInstalled(RepoPaths.IdpDirectory))
-        {
-            throw MachinePrerequisites.Missing(
-                "The dev IdP's npm packages are missing or older than infra/idp/package-lock.json",
-                "npm ci --prefix infra/idp --no-audit --no-fund");
-        }
-    }
-
-    // npm writes node_modules/.package-lock.json last, so a half-finished install does not count.
-    private static bool IsInstalled(string directory)
-    {
-        var installed = new FileInfo(Path.Combine(directory, "node_modules", ".package-lock.json"));
-        var wanted = new FileInfo(Path.Combine(directory, "package-lock.json"));
-        return installed.Exists && (!wanted.Exists || wanted.LastWriteTimeUtc <= installed.LastWriteTimeUtc);
     }
 
     private sealed class PortTakenException(string message) : Exception(message);

@@ -1,4 +1,7 @@
 using Bff.Tests.Integration.Infrastructure;
+using Bff.Tests.Support;
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Xunit;
@@ -55,5 +58,42 @@ public sealed class DevIdpTests
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             DevIdp.StartAsync(new DevIdpOptions { ExtraEnvironment = { ["IDP_ACCESS_TOKEN_TTL"] = "soon" } }));
         Assert.Contains("IDP_ACCESS_TOKEN_TTL", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Its_packages_are_installed_outside_the_repository()
+    {
+        var directory = Path.GetFullPath(await DevIdpPackages.DirectoryAsync());
+
+        Assert.True(Directory.Exists(Path.Combine(directory, "node_modules", "oidc-provider")), directory);
+        Assert.False(directory.StartsWith(RepoPaths.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal), directory);
+    }
+
+    [Fact]
+    public async Task Without_its_packages_it_exits_naming_where_they_belong()
+    {
+        var empty = Directory.CreateTempSubdirectory("bff-idp-packages-");
+        try
+        {
+            var start = new ProcessStartInfo("node", [Path.Combine(RepoPaths.IdpDirectory, "server.mjs")])
+            {
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                Environment = { ["BFF_IDP_PACKAGES"] = empty.FullName, ["IDP_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture) },
+            };
+            using var node = Process.Start(start)!;
+            // An IdP that starts anyway would serve forever: bounded, only to catch that.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await using var kill = timeout.Token.Register(() => node.Kill(entireProcessTree: true));
+            var error = await node.StandardError.ReadToEndAsync(timeout.Token);
+            await node.WaitForExitAsync(timeout.Token);
+
+            Assert.Equal(2, node.ExitCode);
+            Assert.Contains($"its npm packages are not installed in {empty.FullName}{Path.DirectorySeparatorChar}", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
     }
 }
