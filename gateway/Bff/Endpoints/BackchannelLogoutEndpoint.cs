@@ -6,9 +6,7 @@ using Bff.Sessions;
 using Bff.Telemetry;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
-using Microsoft.Net.Http.Headers;
 
 namespace Bff.Endpoints;
 
@@ -20,8 +18,6 @@ namespace Bff.Endpoints;
 /// </summary>
 internal static partial class BackchannelLogoutEndpoint
 {
-    private const long MaxBodyBytes = 64 * 1024;
-
     public static async Task HandleAsync(
         HttpContext context,
         LogoutTokenValidator validator,
@@ -112,35 +108,6 @@ internal static partial class BackchannelLogoutEndpoint
         LogEnded(logger, ended, logout.IdpSessionId is null ? "sub" : "sid");
         activity?.SetTag("bff.sessions.ended", ended);
         context.Response.StatusCode = StatusCodes.Status200OK;
-    }
-
-    private static async Task<string?> ReadLogoutTokenAsync(HttpContext context)
-    {
-        var request = context.Request;
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
-            || !contentType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
-            || request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxBodyBytes;
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            return null;
-        }
-
-        var values = form["logout_token"];
-        return values.Count == 1 && values[0] is { Length: > 0 } token ? token : null;
     }
 
     private static async Task<IReadOnlyList<string>> FindSessionsAsync(ISessionStore store, LogoutToken logout, CancellationToken cancellationToken)

@@ -13,10 +13,9 @@ namespace Bff.Sessions;
 /// stored under a hash of that secret (its public handle), so someone who reads Redis, or the logs,
 /// learns handles but can never build a working cookie from them.
 /// </summary>
-internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingReloadGate keyRing, IOptions<BffOptions> options)
+internal sealed partial class SessionCookie(IDataProtectionProvider provider, KeyRingReloadGate keyRing, IOptions<BffOptions> options)
 {
     private const int SecretBytes = 32;
-    private const int MaxRemembered = 100_000;
 
     // Unprotecting a cookie (AES-CBC + HMAC) was the gateway's largest single cost per proxied request.
     // A cookie this instance has already verified maps to the same handle until the key ring changes, so
@@ -25,17 +24,10 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingRel
     // Held as its span lookup, so a cookie is found by a slice of the Cookie header; .Dictionary for the rest.
     private readonly ConcurrentDictionary<string, (string Handle, long Until)>.AlternateLookup<ReadOnlySpan<char>> _verified =
         new ConcurrentDictionary<string, (string Handle, long Until)>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-    private int _makingRoom;
     private readonly IDataProtector _protector = provider.CreateProtector("Bff.SessionCookie.v1");
     private readonly BffCookieOptions _cookie = options.Value.Cookie;
 
     public string Name => _cookie.Name;
-
-    /// <summary>How many verified cookies are remembered.</summary>
-    internal int RememberedCount => _verified.Dictionary.Count;
-
-    /// <summary>How many verified cookies can be remembered (tests lower it).</summary>
-    internal int Capacity { get; init; } = MaxRemembered;
 
     public static byte[] NewSecret() => RandomNumberGenerator.GetBytes(SecretBytes);
 
@@ -131,53 +123,6 @@ internal sealed class SessionCookie(IDataProtectionProvider provider, KeyRingRel
         catch (CryptographicException)
         {
             return null;
-        }
-    }
-
-    // Frees a tenth of the memo, expired entries first, then any (in the order of per-process randomized
-    // string hashes): new cookies past the cap cost the cookies in use at most that tenth, never all their
-    // entries, and one pass over the memo makes room for a tenth of it.
-    private void MakeRoom()
-    {
-        if (Interlocked.Exchange(ref _makingRoom, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            var verified = _verified.Dictionary;
-            var excess = verified.Count - (Capacity - Capacity / 10);
-            var now = Environment.TickCount64;
-            foreach (var (value, known) in verified)
-            {
-                if (excess <= 0)
-                {
-                    return;
-                }
-
-                if (known.Until <= now && verified.TryRemove(value, out _))
-                {
-                    excess--;
-                }
-            }
-
-            foreach (var (value, _) in verified)
-            {
-                if (excess <= 0)
-                {
-                    return;
-                }
-
-                if (verified.TryRemove(value, out _))
-                {
-                    excess--;
-                }
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _makingRoom, 0);
         }
     }
 
