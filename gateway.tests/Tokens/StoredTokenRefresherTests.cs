@@ -1,12 +1,8 @@
 using Bff.Configuration;
 using Bff.Idp;
 using Bff.Sessions;
-using Bff.Telemetry;
 using Bff.Tokens;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Tokens;
 
@@ -17,30 +13,18 @@ namespace Bff.Tests.Tokens;
 /// </summary>
 public sealed class StoredTokenRefresherTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly FakeOidcProvider _idp = new();
-    private readonly InMemorySessionStore _store;
-    private readonly UserTokenManager _manager;
-    private readonly ServiceProvider _services;
+    private readonly TestUserTokenManager _parts = new();
     private readonly InMemoryRefreshAttempts _attempts;
     private readonly RecordingSecurityObserver _security = new();
+    private readonly UserTokenManager _manager;
 
     public StoredTokenRefresherTests()
     {
-        var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
-        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        _store = new InMemorySessionStore(options, _time);
-        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
-        _attempts = new InMemoryRefreshAttempts(options, _time);
-        _manager = TestUserTokenManager.Create(_store, client, options, metrics, _time, attempts: _attempts, security: _security);
+        _attempts = new InMemoryRefreshAttempts(_parts.OptionsAccessor, _parts.Time);
+        _manager = _parts.Manager(attempts: _attempts, security: _security);
     }
 
-    public void Dispose()
-    {
-        _idp.Dispose();
-        _services.Dispose();
-    }
+    public void Dispose() => _parts.Dispose();
 
     [Theory]
     [InlineData(true)]
@@ -52,7 +36,7 @@ public sealed class StoredTokenRefresherTests : IDisposable
         // Tokens for 30 s: shorter than the refresh window, and than the grace entry a rotation leaves behind.
         foreach (var accessToken in new[] { "at-2", "at-3", "at-4" })
         {
-            _idp.RespondTokens(accessToken, sentAgain ? "rt-1" : null, expiresIn: 30);
+            _parts.Idp.RespondTokens(accessToken, sentAgain ? "rt-1" : null, expiresIn: 30);
 
             var result = await _manager.GetAsync(session, default);
 
@@ -60,37 +44,37 @@ public sealed class StoredTokenRefresherTests : IDisposable
             Assert.Equal(accessToken, result.Session!.Tokens.AccessToken);
             Assert.Equal("rt-1", result.Session.Tokens.RefreshToken);
             session = result.Session;
-            _time.Advance(TimeSpan.FromSeconds(31));
+            _parts.Time.Advance(TimeSpan.FromSeconds(31));
         }
 
-        Assert.Equal(3, _idp.TokenRequests.Count);
-        Assert.All(_idp.TokenRequests, body => Assert.Contains("refresh_token=rt-1", body, StringComparison.Ordinal));
+        Assert.Equal(3, _parts.Idp.TokenRequests.Count);
+        Assert.All(_parts.Idp.TokenRequests, body => Assert.Contains("refresh_token=rt-1", body, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task NoRefreshToken_UsableUntilExpiry_ThenEndedWithoutAskingTheIdp()
     {
         var session = await SeedAsync(refreshToken: null, TimeSpan.FromMinutes(5));
-        _idp.RespondTokens("at-2", "rt-2");
+        _parts.Idp.RespondTokens("at-2", "rt-2");
 
         // Inside the refresh window: nothing to refresh with, the token is still good.
-        _time.Advance(TimeSpan.FromMinutes(4.5));
+        _parts.Time.Advance(TimeSpan.FromMinutes(4.5));
         var before = await _manager.GetAsync(session, default);
-        _time.Advance(TimeSpan.FromMinutes(0.5));
+        _parts.Time.Advance(TimeSpan.FromMinutes(0.5));
         var after = await _manager.GetAsync(session, default);
 
         Assert.Equal(AccessTokenStatus.Usable, before.Status);
         Assert.Equal("at-1", before.Session!.Tokens.AccessToken);
         Assert.Equal(AccessTokenStatus.SessionEnded, after.Status);
-        Assert.Null(await _store.GetFreshAsync("s1", default));
-        Assert.Empty(_idp.TokenRequests);
+        Assert.Null(await _parts.Store.GetFreshAsync("s1", default));
+        Assert.Empty(_parts.Idp.TokenRequests);
     }
 
     [Fact]
     public async Task InvalidGrant_ForTheCurrentTokenSentOnce_IsRefreshTokenReuse()
     {
         var session = await SeedAsync("rt-1", TimeSpan.FromSeconds(-1));
-        _idp.RespondTokenError(400, "invalid_grant");
+        _parts.Idp.RespondTokenError(400, "invalid_grant");
 
         var result = await _manager.GetAsync(session, default);
 
@@ -104,7 +88,7 @@ public sealed class StoredTokenRefresherTests : IDisposable
         var session = await SeedAsync("rt-1", TimeSpan.FromSeconds(-1));
         // A holder sent rt-1 and died before saving the IdP's answer: this refresh sends it again.
         Assert.False(await _attempts.MarkSentAsync("s1", "rt-1", default));
-        _idp.RespondTokenError(400, "invalid_grant");
+        _parts.Idp.RespondTokenError(400, "invalid_grant");
 
         var result = await _manager.GetAsync(session, default);
 
@@ -116,7 +100,7 @@ public sealed class StoredTokenRefresherTests : IDisposable
     public async Task IdpUnavailable_IsNoSignal()
     {
         var session = await SeedAsync("rt-1", TimeSpan.FromSeconds(-1));
-        _idp.RespondTokenError(503);
+        _parts.Idp.RespondTokenError(503);
 
         await _manager.GetAsync(session, default);
 
@@ -128,33 +112,33 @@ public sealed class StoredTokenRefresherTests : IDisposable
     {
         // Tokens for 60 s, as long as the default RefreshBeforeExpiry: the window is clamped to 30 s.
         var session = await SeedAsync("rt-1", TimeSpan.FromSeconds(-1));
-        _idp.RespondTokens("at-2", "rt-2", expiresIn: 60);
+        _parts.Idp.RespondTokens("at-2", "rt-2", expiresIn: 60);
         session = (await _manager.GetAsync(session, default)).Session!;
 
-        _time.Advance(TimeSpan.FromSeconds(29));
+        _parts.Time.Advance(TimeSpan.FromSeconds(29));
         var result = await _manager.GetAsync(session, default);
 
         Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
-        Assert.Single(_idp.TokenRequests);
+        Assert.Single(_parts.Idp.TokenRequests);
 
-        _idp.RespondTokens("at-3", "rt-3", expiresIn: 60);
-        _time.Advance(TimeSpan.FromSeconds(1));
+        _parts.Idp.RespondTokens("at-3", "rt-3", expiresIn: 60);
+        _parts.Time.Advance(TimeSpan.FromSeconds(1));
         result = await _manager.GetAsync(result.Session, default);
 
         Assert.Equal("at-3", result.Session!.Tokens.AccessToken);
-        Assert.Equal(2, _idp.TokenRequests.Count);
+        Assert.Equal(2, _parts.Idp.TokenRequests.Count);
     }
 
     private async Task<BffSession> SeedAsync(string? refreshToken, TimeSpan accessTokenLifetime)
     {
-        var now = _time.GetUtcNow();
+        var now = _parts.Time.GetUtcNow();
         var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
             Tokens = new TokenSet("at-1", refreshToken, now + accessTokenLifetime),
             AbsoluteExpiresAt = now.AddHours(8),
         };
-        await _store.CreateAsync(session, default);
+        await _parts.Store.CreateAsync(session, default);
         return session;
     }
 }

@@ -1,13 +1,9 @@
 using Bff.Configuration;
 using Bff.Idp;
 using Bff.Sessions;
-using Bff.Telemetry;
 using Bff.Tests.Support;
 using Bff.Tokens;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Tokens;
 
@@ -17,29 +13,17 @@ namespace Bff.Tests.Tokens;
 /// </summary>
 public sealed class UserTokenManagerExpiryTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly FakeOidcProvider _idp = new();
-    private readonly InMemorySessionStore _store;
+    private readonly TestUserTokenManager _parts = new();
     private readonly InterleavingStore _interleaving;
     private readonly UserTokenManager _manager;
-    private readonly ServiceProvider _services;
 
     public UserTokenManagerExpiryTests()
     {
-        var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
-        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        _store = new InMemorySessionStore(options, _time);
-        _interleaving = new InterleavingStore(_store);
-        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
-        _manager = TestUserTokenManager.Create(_interleaving, client, options, metrics, _time);
+        _interleaving = new InterleavingStore(_parts.Store);
+        _manager = _parts.Manager(_interleaving);
     }
 
-    public void Dispose()
-    {
-        _idp.Dispose();
-        _services.Dispose();
-    }
+    public void Dispose() => _parts.Dispose();
 
     [Fact]
     public async Task GetAsync_GraceTokensExpiredSince_NotForwarded_RecoveredRefreshTokenKept()
@@ -47,34 +31,34 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
         var session = await SeedAsync();
         // A holder used rt-1 and recorded the result (a token for 30 s), then lost its write; 31 s later the
         // grace entry (kept 60 s) still holds it, expired.
-        await _store.TryUpdateTokensAsync("s1", 99, new TokenSet("at-2", "rt-2", _time.GetUtcNow().AddSeconds(30)), "rt-1", default);
-        _time.Advance(TimeSpan.FromSeconds(31));
-        _idp.RespondTokens("at-3", "rt-3");
+        await _parts.Store.TryUpdateTokensAsync("s1", 99, new TokenSet("at-2", "rt-2", _parts.Time.GetUtcNow().AddSeconds(30)), "rt-1", default);
+        _parts.Time.Advance(TimeSpan.FromSeconds(31));
+        _parts.Idp.RespondTokens("at-3", "rt-3");
 
         var result = await _manager.GetAsync(session, default);
 
         AssertNotForwardingExpired(result);
         Assert.Equal(AccessTokenStatus.IdpUnavailable, result.Status);
-        Assert.Empty(_idp.TokenRequests);
+        Assert.Empty(_parts.Idp.TokenRequests);
 
         // The session keeps the recovered refresh token: the next request renews with it, never with rt-1.
-        var stored = await _store.GetFreshAsync("s1", default);
+        var stored = await _parts.Store.GetFreshAsync("s1", default);
         Assert.Equal("rt-2", stored!.Tokens.RefreshToken);
         var next = await _manager.GetAsync(stored, default);
         Assert.Equal("at-3", next.Session!.Tokens.AccessToken);
-        Assert.Contains("refresh_token=rt-2", Assert.Single(_idp.TokenRequests), StringComparison.Ordinal);
+        Assert.Contains("refresh_token=rt-2", Assert.Single(_parts.Idp.TokenRequests), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task GetAsync_VersionConflictWithExpiredStoredTokens_NotForwarded()
     {
         var session = await SeedAsync();
-        _idp.RespondTokens("at-2", "rt-2");
+        _parts.Idp.RespondTokens("at-2", "rt-2");
         // While the IdP answers, another writer saves tokens that expire before this flight reads them back.
         _interleaving.BeforeRefreshWrite = async () =>
         {
-            await _store.TryUpdateTokensAsync("s1", 1, new TokenSet("at-x", "rt-x", _time.GetUtcNow().AddSeconds(5)), null, default);
-            _time.Advance(TimeSpan.FromSeconds(6));
+            await _parts.Store.TryUpdateTokensAsync("s1", 1, new TokenSet("at-x", "rt-x", _parts.Time.GetUtcNow().AddSeconds(5)), null, default);
+            _parts.Time.Advance(TimeSpan.FromSeconds(6));
         };
 
         var result = await _manager.GetAsync(session, default);
@@ -82,7 +66,7 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
         AssertNotForwardingExpired(result);
         Assert.Equal(AccessTokenStatus.IdpUnavailable, result.Status);
         // The winner's write stands, and the session with it.
-        Assert.Equal("rt-x", (await _store.GetFreshAsync("s1", default))!.Tokens.RefreshToken);
+        Assert.Equal("rt-x", (await _parts.Store.GetFreshAsync("s1", default))!.Tokens.RefreshToken);
     }
 
     private void AssertNotForwardingExpired(AccessTokenResult result)
@@ -90,20 +74,20 @@ public sealed class UserTokenManagerExpiryTests : IDisposable
         if (result.Status == AccessTokenStatus.Usable)
         {
             var tokens = result.Session!.Tokens;
-            Assert.True(tokens.AccessTokenExpiresAt > _time.GetUtcNow(), $"{tokens.AccessToken} expired at {tokens.AccessTokenExpiresAt:O} and would be forwarded.");
+            Assert.True(tokens.AccessTokenExpiresAt > _parts.Time.GetUtcNow(), $"{tokens.AccessToken} expired at {tokens.AccessTokenExpiresAt:O} and would be forwarded.");
         }
     }
 
     private async Task<BffSession> SeedAsync()
     {
-        var now = _time.GetUtcNow();
+        var now = _parts.Time.GetUtcNow();
         var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
             Tokens = new TokenSet("at-1", "rt-1", now.AddSeconds(-1)),
             AbsoluteExpiresAt = now.AddHours(8),
         };
-        await _store.CreateAsync(session, default);
+        await _parts.Store.CreateAsync(session, default);
         return session;
     }
 

@@ -1,12 +1,8 @@
 using Bff.Configuration;
 using Bff.Idp;
 using Bff.Sessions;
-using Bff.Telemetry;
 using Bff.Tests.Support;
 using Bff.Tokens;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Tokens;
 
@@ -16,43 +12,31 @@ namespace Bff.Tests.Tokens;
 /// </summary>
 public sealed class UserTokenManagerReadsTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly FakeOidcProvider _idp = new();
-    private readonly InMemorySessionStore _store;
+    private readonly TestUserTokenManager _parts = new();
     private readonly CountingStore _counting;
     private readonly RefreshWaiters _waiters = new();
     private readonly InProcessRefreshLock _lock;
     private readonly UserTokenManager _manager;
-    private readonly ServiceProvider _services;
 
     public UserTokenManagerReadsTests()
     {
-        var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
-        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        _store = new InMemorySessionStore(options, _time);
-        _counting = new CountingStore(_store);
+        _counting = new CountingStore(_parts.Store);
         _lock = new InProcessRefreshLock(_waiters);
-        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
-        _manager = TestUserTokenManager.Create(_counting, client, options, metrics, _time, _lock, _waiters);
+        _manager = _parts.Manager(_counting, _lock, _waiters);
     }
 
-    public void Dispose()
-    {
-        _idp.Dispose();
-        _services.Dispose();
-    }
+    public void Dispose() => _parts.Dispose();
 
     [Fact]
     public async Task Refresh_ReadsTheSessionOnce()
     {
         var session = await SeedAsync();
-        _idp.RespondTokens("at-2", "rt-2");
+        _parts.Idp.RespondTokens("at-2", "rt-2");
 
         var result = await _manager.GetAsync(session, default);
 
         Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
-        Assert.Single(_idp.TokenRequests);
+        Assert.Single(_parts.Idp.TokenRequests);
         Assert.Equal(1, _counting.FreshReads);
     }
 
@@ -60,28 +44,28 @@ public sealed class UserTokenManagerReadsTests : IDisposable
     public async Task LockHeldByAnotherWhoSaves_TakesWhatItSaved_WithoutAskingTheIdp()
     {
         var session = await SeedAsync();
-        _idp.RespondTokens("at-3", "rt-3");
+        _parts.Idp.RespondTokens("at-3", "rt-3");
         var other = await _lock.TryAcquireAsync("s1", default);
 
         var pending = _manager.GetAsync(session, default).AsTask();
-        await _store.TryUpdateTokensAsync("s1", session.Version, new TokenSet("at-2", "rt-2", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+        await _parts.Store.TryUpdateTokensAsync("s1", session.Version, new TokenSet("at-2", "rt-2", _parts.Time.GetUtcNow().AddMinutes(5)), "rt-1", default);
         await other!.DisposeAsync();
         var result = await pending;
 
         Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
-        Assert.Empty(_idp.TokenRequests);
+        Assert.Empty(_parts.Idp.TokenRequests);
     }
 
     private async Task<BffSession> SeedAsync()
     {
-        var now = _time.GetUtcNow();
+        var now = _parts.Time.GetUtcNow();
         var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
             Tokens = new TokenSet("at-1", "rt-1", now.AddSeconds(10)),
             AbsoluteExpiresAt = now.AddHours(8),
         };
-        await _store.CreateAsync(session, default);
+        await _parts.Store.CreateAsync(session, default);
         return session;
     }
 

@@ -2,12 +2,8 @@ using Bff.Configuration;
 using Bff.Idp;
 using Bff.Routes;
 using Bff.Sessions;
-using Bff.Telemetry;
 using Bff.Tests.Support;
 using Bff.Tokens;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -24,39 +20,26 @@ public sealed class UserTokenManagerResourceTests : IDisposable
     private static readonly TokenAudience ApiA = TokenAudience.Of("https://a.example", null)!;
     private static readonly TokenAudience ApiB = TokenAudience.Of("https://b.example", "read write")!;
 
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly FakeOidcProvider _idp = new();
-    private readonly BffOptions _options = new() { ClientId = "bff", ClientSecret = "secret" };
-    private readonly InMemorySessionStore _store;
+    private readonly TestUserTokenManager _parts = new();
     private readonly UserTokenManager _manager;
-    private readonly ServiceProvider _services;
 
     public UserTokenManagerResourceTests()
     {
-        var options = Options.Create(_options);
-        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        _store = new InMemorySessionStore(options, _time);
-        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
-        _manager = TestUserTokenManager.Create(_store, client, options, metrics, _time);
+        _manager = _parts.Manager();
     }
 
-    public void Dispose()
-    {
-        _idp.Dispose();
-        _services.Dispose();
-    }
+    public void Dispose() => _parts.Dispose();
 
     private async Task<BffSession> SeedAsync(TimeSpan mainLifetime, params ResourceToken[] resources)
     {
-        var now = _time.GetUtcNow();
+        var now = _parts.Time.GetUtcNow();
         var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
             Tokens = new TokenSet("at-main", "rt-1", now + mainLifetime, resources.Length == 0 ? null : resources),
             AbsoluteExpiresAt = now.AddHours(8),
         };
-        await _store.CreateAsync(session, default);
+        await _parts.Store.CreateAsync(session, default);
         return session;
     }
 
@@ -67,7 +50,7 @@ public sealed class UserTokenManagerResourceTests : IDisposable
             ? $$"""{"access_token":"{{accessToken}}","token_type":"Bearer","expires_in":{{expiresIn}},"refresh_token":"{{refreshToken}}"}"""
             : $$"""{"error":"{{error}}"}""";
         var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
-        _idp.Server.Given(Request.Create().WithPath("/token").UsingPost().WithBody(new WildcardMatcher("*" + match + "*")))
+        _parts.Idp.Server.Given(Request.Create().WithPath("/token").UsingPost().WithBody(new WildcardMatcher("*" + match + "*")))
             // Ahead of the catch-all answer of FakeOidcProvider.RespondTokens.
             .AtPriority(-10)
             .RespondWith(delay is { } d ? response.WithDelay(d) : response);
@@ -85,48 +68,48 @@ public sealed class UserTokenManagerResourceTests : IDisposable
 
         Assert.Equal(AccessTokenStatus.Usable, result.Status);
         Assert.Equal("at-b", result.AccessToken);
-        var body = Assert.Single(_idp.TokenRequests);
+        var body = Assert.Single(_parts.Idp.TokenRequests);
         Assert.Contains("grant_type=refresh_token", body, StringComparison.Ordinal);
         Assert.Contains("refresh_token=rt-1", body, StringComparison.Ordinal);
         Assert.Contains("scope=read+write", body, StringComparison.Ordinal);
-        var stored = (await _store.GetFreshAsync("s1", default))!;
+        var stored = (await _parts.Store.GetFreshAsync("s1", default))!;
         Assert.Equal("at-main", stored.Tokens.AccessToken);
         Assert.Equal("rt-2", stored.Tokens.RefreshToken);
         Assert.Equal("at-b", stored.Tokens.Find(ApiB.Resource, ApiB.Scope)!.AccessToken);
 
         // Kept: the next request needs no IdP call.
         Assert.Equal("at-b", (await _manager.GetAsync(stored, ApiB, default)).AccessToken);
-        Assert.Single(_idp.TokenRequests);
+        Assert.Single(_parts.Idp.TokenRequests);
     }
 
     [Fact]
     public async Task GetAsync_AudienceParameter_SentAsAudience()
     {
-        _options.Tokens.ResourceParameter = ResourceParameters.Audience;
+        _parts.Options.Tokens.ResourceParameter = ResourceParameters.Audience;
         var session = await SeedAsync(TimeSpan.FromMinutes(5));
         RespondFor("audience=" + Form(ApiA.Resource!), "at-a", "rt-2");
 
         var result = await _manager.GetAsync(session, ApiA, default);
 
         Assert.Equal("at-a", result.AccessToken);
-        Assert.DoesNotContain("resource=", Assert.Single(_idp.TokenRequests), StringComparison.Ordinal);
+        Assert.DoesNotContain("resource=", Assert.Single(_parts.Idp.TokenRequests), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task GetAsync_ApiTokenDue_RefreshedBeforeExpiry_OncePerExpiry()
     {
-        var now = _time.GetUtcNow();
+        var now = _parts.Time.GetUtcNow();
         var session = await SeedAsync(TimeSpan.FromMinutes(30), new ResourceToken(ApiA.Resource, null, "at-a1", now.AddSeconds(90)));
         RespondFor("resource=" + Form(ApiA.Resource!), "at-a2", "rt-2", delay: TimeSpan.FromMilliseconds(200));
 
         Assert.Equal("at-a1", (await _manager.GetAsync(session, ApiA, default)).AccessToken);
-        Assert.Empty(_idp.TokenRequests);
+        Assert.Empty(_parts.Idp.TokenRequests);
 
-        _time.Advance(TimeSpan.FromSeconds(40));
+        _parts.Time.Advance(TimeSpan.FromSeconds(40));
         var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => _manager.GetAsync(session, ApiA, default).AsTask()));
 
         Assert.All(results, r => Assert.Equal("at-a2", r.AccessToken));
-        Assert.Single(_idp.TokenRequests);
+        Assert.Single(_parts.Idp.TokenRequests);
     }
 
     [Fact]
@@ -135,7 +118,7 @@ public sealed class UserTokenManagerResourceTests : IDisposable
         var session = await SeedAsync(TimeSpan.FromSeconds(10));
         RespondFor("resource=" + Form(ApiA.Resource!), "at-a", "rt-a", delay: TimeSpan.FromMilliseconds(150));
         RespondFor("resource=" + Form(ApiB.Resource!), "at-b", "rt-b", delay: TimeSpan.FromMilliseconds(150));
-        _idp.RespondTokens("at-main2", "rt-main", delay: TimeSpan.FromMilliseconds(150));
+        _parts.Idp.RespondTokens("at-main2", "rt-main", delay: TimeSpan.FromMilliseconds(150));
 
         var requests = Enumerable.Range(0, 20).SelectMany(_ => new[]
         {
@@ -151,12 +134,12 @@ public sealed class UserTokenManagerResourceTests : IDisposable
         Assert.All(results.Where((_, i) => i % 3 == 2), r => Assert.Equal("at-main2", r.AccessToken));
 
         // Three refreshes, one after the other: each sent the refresh token the one before it got, none was replayed.
-        var sent = _idp.TokenRequests.Select(b => b.Split('&').Single(p => p.StartsWith("refresh_token=", StringComparison.Ordinal))).ToArray();
+        var sent = _parts.Idp.TokenRequests.Select(b => b.Split('&').Single(p => p.StartsWith("refresh_token=", StringComparison.Ordinal))).ToArray();
         Assert.Equal(3, sent.Length);
         Assert.Equal(3, sent.Distinct().Count());
         Assert.Equal("refresh_token=rt-1", sent[0]);
 
-        var stored = (await _store.GetFreshAsync("s1", default))!;
+        var stored = (await _parts.Store.GetFreshAsync("s1", default))!;
         Assert.Equal("at-main2", stored.Tokens.AccessToken);
         Assert.Equal("at-a", stored.Tokens.Find(ApiA.Resource, null)!.AccessToken);
         Assert.Equal("at-b", stored.Tokens.Find(ApiB.Resource, ApiB.Scope)!.AccessToken);
@@ -172,7 +155,7 @@ public sealed class UserTokenManagerResourceTests : IDisposable
     [InlineData(400, "consent_required")]
     public async Task GetAsync_IdpRefusesTheApi_Refused_SessionAndItsTokensStay(int status, string error)
     {
-        var now = _time.GetUtcNow();
+        var now = _parts.Time.GetUtcNow();
         var session = await SeedAsync(TimeSpan.FromMinutes(5), new ResourceToken(ApiB.Resource, ApiB.Scope, "at-b", now.AddMinutes(5)));
         RespondFor("resource=" + Form(ApiA.Resource!), "", "", status: status, error: error);
 
@@ -180,7 +163,7 @@ public sealed class UserTokenManagerResourceTests : IDisposable
 
         Assert.Equal(AccessTokenStatus.Refused, result.Status);
         Assert.Equal(error, result.Error);
-        var stored = await _store.GetFreshAsync("s1", default);
+        var stored = await _parts.Store.GetFreshAsync("s1", default);
         Assert.NotNull(stored);
         Assert.Equal("rt-1", stored.Tokens.RefreshToken);
         Assert.Equal("at-b", (await _manager.GetAsync(stored, ApiB, default)).AccessToken);
@@ -196,19 +179,19 @@ public sealed class UserTokenManagerResourceTests : IDisposable
         var result = await _manager.GetAsync(session, ApiA, default);
 
         Assert.Equal(AccessTokenStatus.SessionEnded, result.Status);
-        Assert.Null(await _store.GetFreshAsync("s1", default));
+        Assert.Null(await _parts.Store.GetFreshAsync("s1", default));
     }
 
     [Fact]
     public async Task GetAsync_SessionsOwnRefresh_KeepsTheApiTokens()
     {
-        var now = _time.GetUtcNow();
+        var now = _parts.Time.GetUtcNow();
         var session = await SeedAsync(TimeSpan.FromSeconds(10), new ResourceToken(ApiA.Resource, null, "at-a", now.AddMinutes(5)));
-        _idp.RespondTokens("at-main2", "rt-2");
+        _parts.Idp.RespondTokens("at-main2", "rt-2");
 
         Assert.Equal("at-main2", (await _manager.GetAsync(session, default)).AccessToken);
 
-        var stored = (await _store.GetFreshAsync("s1", default))!;
+        var stored = (await _parts.Store.GetFreshAsync("s1", default))!;
         Assert.Equal("at-a", stored.Tokens.Find(ApiA.Resource, null)!.AccessToken);
         Assert.Equal("rt-2", stored.Tokens.RefreshToken);
     }
@@ -216,16 +199,16 @@ public sealed class UserTokenManagerResourceTests : IDisposable
     [Fact]
     public async Task GetAsync_IdpDown_ValidApiTokenUsed_ExpiredNotForwarded()
     {
-        var now = _time.GetUtcNow();
+        var now = _parts.Time.GetUtcNow();
         var session = await SeedAsync(TimeSpan.FromMinutes(30), new ResourceToken(ApiA.Resource, null, "at-a", now.AddSeconds(30)));
-        _idp.RespondTokenError(503);
+        _parts.Idp.RespondTokenError(503);
 
         Assert.Equal("at-a", (await _manager.GetAsync(session, ApiA, default)).AccessToken);
 
-        _time.Advance(TimeSpan.FromSeconds(31));
+        _parts.Time.Advance(TimeSpan.FromSeconds(31));
         var expired = await _manager.GetAsync(session, ApiA, default);
 
         Assert.Equal(AccessTokenStatus.IdpUnavailable, expired.Status);
-        Assert.NotNull(await _store.GetFreshAsync("s1", default));
+        Assert.NotNull(await _parts.Store.GetFreshAsync("s1", default));
     }
 }

@@ -1,51 +1,34 @@
 using Bff.Configuration;
 using Bff.Idp;
 using Bff.Sessions;
-using Bff.Telemetry;
 using Bff.Tests.Support;
 using Bff.Tokens;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Tokens;
 
 public sealed class UserTokenManagerTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly FakeOidcProvider _idp = new();
-    private readonly BffOptions _options = new() { ClientId = "bff", ClientSecret = "secret" };
-    private readonly InMemorySessionStore _store;
+    private readonly TestUserTokenManager _parts = new();
     private readonly UserTokenManager _manager;
-    private readonly ServiceProvider _services;
 
     public UserTokenManagerTests()
     {
-        var options = Options.Create(_options);
-        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        _store = new InMemorySessionStore(options, _time);
-        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
-        _manager = TestUserTokenManager.Create(_store, client, options, metrics, _time);
+        _manager = _parts.Manager();
     }
 
-    public void Dispose()
-    {
-        _idp.Dispose();
-        _services.Dispose();
-    }
+    public void Dispose() => _parts.Dispose();
 
     private async Task<BffSession> SeedAsync(TimeSpan accessTokenLifetime, string refreshToken = "rt-1")
     {
-        var now = _time.GetUtcNow();
+        var now = _parts.Time.GetUtcNow();
         var session = TestSessions.New("alice", now) with
         {
             Id = "s1",
             Tokens = new TokenSet("at-1", refreshToken, now + accessTokenLifetime),
             AbsoluteExpiresAt = now.AddHours(8),
         };
-        await _store.CreateAsync(session, default);
+        await _parts.Store.CreateAsync(session, default);
         return session;
     }
 
@@ -53,29 +36,29 @@ public sealed class UserTokenManagerTests : IDisposable
     public async Task GetAsync_FreshToken_NoIdpCall()
     {
         var session = await SeedAsync(TimeSpan.FromMinutes(5));
-        _idp.RespondTokens("at-2", "rt-2");
+        _parts.Idp.RespondTokens("at-2", "rt-2");
 
         var result = await _manager.GetAsync(session, default);
 
         Assert.Equal(AccessTokenStatus.Usable, result.Status);
         Assert.Equal("at-1", result.Session!.Tokens.AccessToken);
-        Assert.Empty(_idp.TokenRequests);
+        Assert.Empty(_parts.Idp.TokenRequests);
     }
 
     [Fact]
     public async Task GetAsync_WithinRefreshWindow_ConcurrentRequestsShareOneRefresh()
     {
         var session = await SeedAsync(TimeSpan.FromSeconds(30));
-        _idp.RespondTokens("at-2", "rt-2", delay: TimeSpan.FromMilliseconds(300));
+        _parts.Idp.RespondTokens("at-2", "rt-2", delay: TimeSpan.FromMilliseconds(300));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => _manager.GetAsync(session, default).AsTask()));
 
-        Assert.Single(_idp.TokenRequests);
+        Assert.Single(_parts.Idp.TokenRequests);
         Assert.All(results, r => Assert.Equal("at-2", r.Session!.Tokens.AccessToken));
-        var body = Assert.Single(_idp.TokenRequests);
+        var body = Assert.Single(_parts.Idp.TokenRequests);
         Assert.Contains("grant_type=refresh_token", body, StringComparison.Ordinal);
         Assert.Contains("refresh_token=rt-1", body, StringComparison.Ordinal);
-        var stored = await _store.GetFreshAsync("s1", default);
+        var stored = await _parts.Store.GetFreshAsync("s1", default);
         Assert.Equal("rt-2", stored!.Tokens.RefreshToken);
         Assert.Equal(2, stored.Version);
     }
@@ -85,29 +68,29 @@ public sealed class UserTokenManagerTests : IDisposable
     {
         var stale = await SeedAsync(TimeSpan.FromSeconds(30));
         // Another instance refreshed already: the stored session is newer than the caller's copy.
-        await _store.TryUpdateTokensAsync("s1", 1, new TokenSet("at-2", "rt-2", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
-        _idp.RespondTokens("at-3", "rt-3");
+        await _parts.Store.TryUpdateTokensAsync("s1", 1, new TokenSet("at-2", "rt-2", _parts.Time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+        _parts.Idp.RespondTokens("at-3", "rt-3");
 
         var result = await _manager.GetAsync(stale, default);
 
         Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
-        Assert.Empty(_idp.TokenRequests);
+        Assert.Empty(_parts.Idp.TokenRequests);
     }
 
     [Fact]
     public async Task GetAsync_ShortLivedTokens_RefreshedOncePerVersionNotPerRequest()
     {
         // The IdP's tokens live shorter than RefreshBeforeExpiry: a fresh token is still "due".
-        _options.Tokens.RefreshBeforeExpiry = TimeSpan.FromMinutes(10);
+        _parts.Options.Tokens.RefreshBeforeExpiry = TimeSpan.FromMinutes(10);
         var session = await SeedAsync(TimeSpan.FromSeconds(30));
-        _idp.RespondTokens("at-2", "rt-2", expiresIn: 60);
+        _parts.Idp.RespondTokens("at-2", "rt-2", expiresIn: 60);
 
         var first = await _manager.GetAsync(session, default);
-        Assert.Single(_idp.TokenRequests);
+        Assert.Single(_parts.Idp.TokenRequests);
 
         // A request holding the old copy joins after the refresh: it gets the new tokens.
         var second = await _manager.GetAsync(session, default);
-        Assert.Single(_idp.TokenRequests);
+        Assert.Single(_parts.Idp.TokenRequests);
         Assert.Equal("at-2", second.Session!.Tokens.AccessToken);
         Assert.Equal(first.Session!.Version, second.Session.Version);
     }
@@ -116,12 +99,12 @@ public sealed class UserTokenManagerTests : IDisposable
     public async Task GetAsync_InvalidGrant_EndsSession()
     {
         var session = await SeedAsync(TimeSpan.FromSeconds(-1));
-        _idp.RespondTokenError(400, "invalid_grant");
+        _parts.Idp.RespondTokenError(400, "invalid_grant");
 
         var result = await _manager.GetAsync(session, default);
 
         Assert.Equal(AccessTokenStatus.SessionEnded, result.Status);
-        Assert.Null(await _store.GetFreshAsync("s1", default));
+        Assert.Null(await _parts.Store.GetFreshAsync("s1", default));
     }
 
     [Theory]
@@ -131,28 +114,28 @@ public sealed class UserTokenManagerTests : IDisposable
     public async Task GetAsync_IdpFailing_ValidTokenStillUsed_SessionKept(int status, string? error)
     {
         var session = await SeedAsync(TimeSpan.FromSeconds(30));
-        _idp.RespondTokenError(status, error);
+        _parts.Idp.RespondTokenError(status, error);
 
         var result = await _manager.GetAsync(session, default);
 
         Assert.Equal(AccessTokenStatus.Usable, result.Status);
         Assert.Equal("at-1", result.Session!.Tokens.AccessToken);
-        Assert.NotNull(await _store.GetFreshAsync("s1", default));
+        Assert.NotNull(await _parts.Store.GetFreshAsync("s1", default));
     }
 
     [Fact]
     public async Task GetAsync_IdpDownAndTokenExpired_UnavailableThenRecovers()
     {
         var session = await SeedAsync(TimeSpan.FromSeconds(30));
-        _idp.RespondTokenError(503);
-        _time.Advance(TimeSpan.FromSeconds(31));
+        _parts.Idp.RespondTokenError(503);
+        _parts.Time.Advance(TimeSpan.FromSeconds(31));
 
         var down = await _manager.GetAsync(session, default);
 
         Assert.Equal(AccessTokenStatus.IdpUnavailable, down.Status);
-        Assert.NotNull(await _store.GetFreshAsync("s1", default));
+        Assert.NotNull(await _parts.Store.GetFreshAsync("s1", default));
 
-        _idp.RespondTokens("at-2", "rt-2");
+        _parts.Idp.RespondTokens("at-2", "rt-2");
         var back = await _manager.GetAsync(session, default);
 
         Assert.Equal(AccessTokenStatus.Usable, back.Status);
@@ -164,26 +147,26 @@ public sealed class UserTokenManagerTests : IDisposable
     {
         var session = await SeedAsync(TimeSpan.FromSeconds(-1));
         // A holder used rt-1, recorded the result, then lost its write (its version check failed).
-        await _store.TryUpdateTokensAsync("s1", 99, new TokenSet("at-2", "rt-2", _time.GetUtcNow().AddMinutes(5)), "rt-1", default);
-        _idp.RespondTokenError(400, "invalid_grant");
+        await _parts.Store.TryUpdateTokensAsync("s1", 99, new TokenSet("at-2", "rt-2", _parts.Time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+        _parts.Idp.RespondTokenError(400, "invalid_grant");
 
         var result = await _manager.GetAsync(session, default);
 
         Assert.Equal(AccessTokenStatus.Usable, result.Status);
         Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
-        Assert.Empty(_idp.TokenRequests);
+        Assert.Empty(_parts.Idp.TokenRequests);
     }
 
     [Fact]
     public async Task GetAsync_NoRefreshTokenAndExpired_EndsSession()
     {
-        var now = _time.GetUtcNow();
+        var now = _parts.Time.GetUtcNow();
         var session = TestSessions.New("alice", now) with { Id = "s2", Tokens = new TokenSet("at-1", null, now.AddSeconds(-1)) };
-        await _store.CreateAsync(session, default);
+        await _parts.Store.CreateAsync(session, default);
 
         var result = await _manager.GetAsync(session, default);
 
         Assert.Equal(AccessTokenStatus.SessionEnded, result.Status);
-        Assert.Empty(_idp.TokenRequests);
+        Assert.Empty(_parts.Idp.TokenRequests);
     }
 }
