@@ -92,8 +92,8 @@ internal sealed class RequestScreeningMiddleware(RequestDelegate next, IOptions<
     private static void RemoveUntrustedHeaders(IHeaderDictionary headers)
     {
         List<string>? untrusted = null;
-        // Pairs, not Keys: Kestrel builds a new HashSet of the names for every call to Keys.
-        foreach (var (name, _) in headers)
+        using var pairs = HeaderPairs.Of(headers);
+        foreach (var (name, _) in pairs.Pairs)
         {
             if (UntrustedHeaders.Contains(name)
                 || name.StartsWith(UntrustedPrefixes[0], StringComparison.OrdinalIgnoreCase)

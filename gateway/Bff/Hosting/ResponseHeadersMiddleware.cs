@@ -1,3 +1,4 @@
+using Bff.Http;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -39,8 +40,8 @@ internal sealed class ResponseHeadersMiddleware(RequestDelegate next)
     private static void RemoveCorsAndServerHeaders(IHeaderDictionary headers)
     {
         List<string>? names = null;
-        // Pairs, not Keys: Kestrel builds a new HashSet of the names for every call to Keys.
-        foreach (var (name, _) in headers)
+        using var pairs = HeaderPairs.Of(headers);
+        foreach (var (name, _) in pairs.Pairs)
         {
             if (name.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase))
             {

@@ -1,3 +1,4 @@
+using Bff.Http;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
@@ -12,7 +13,8 @@ internal static class ForwardableHeaders
 {
     public static bool AreAscii(IHeaderDictionary headers)
     {
-        foreach (var header in headers)
+        using var pairs = HeaderPairs.Of(headers);
+        foreach (var header in pairs.Pairs)
         {
             foreach (var value in header.Value)
             {
