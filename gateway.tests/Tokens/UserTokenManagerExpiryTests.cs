@@ -1,4 +1,3 @@
-using Bff.Configuration;
 using Bff.Idp;
 using Bff.Sessions;
 using Bff.Tests.Support;

@@ -1,6 +1,4 @@
-using Bff.Configuration;
 using Bff.Idp;
-using Bff.Sessions;
 using Bff.Tests.Support;
 using Bff.Tokens;
 
