@@ -108,7 +108,7 @@ internal sealed class RedisSessionIndex(RedisSessionCalls calls, RedisKeys keys,
         foreach (var batch in ids.Chunk(Batch))
         {
             var reads = batch.Select(id => calls.Database.HashGetAsync(keys.Session(id), DeadlineFields)).ToArray();
-            var deadlines = await calls.GuardAsync(Task.WhenAll(reads), "index", cancellationToken);
+            var deadlines = await calls.GuardAsync(RedisBatchReplies.AllAsync(reads), "index", cancellationToken);
             for (var i = 0; i < batch.Length; i++)
             {
                 var (seen, abs, idle) = (deadlines[i][0], deadlines[i][1], deadlines[i][2]);

@@ -103,7 +103,7 @@ internal sealed partial class SessionCacheRevalidator(
         {
             // Throws at once when no connection is available.
             batch.Execute();
-            values = await metrics.TimeRedisAsync(Task.WhenAll(replies), "revalidate", _timeout, cancellationToken);
+            values = await metrics.TimeRedisAsync(RedisBatchReplies.AllAsync(replies), "revalidate", _timeout, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
