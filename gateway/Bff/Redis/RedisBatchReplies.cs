@@ -11,7 +11,7 @@ namespace Bff.Redis;
 /// </remarks>
 internal static class RedisBatchReplies
 {
-    /// <summary>Every reply's value, in the order of <paramref name="replies"/>; throws the first failure found.</summary>
+    /// <summary>Every reply's value, in the order of <paramref name="replies"/>; throws a failed reply's exception.</summary>
     public static async Task<T[]> AllAsync<T>(Task<T>[] replies)
     {
         if (replies.Length == 0)
