@@ -6,10 +6,10 @@ namespace Bff.Tests.Redis;
 public sealed class RedisBatchRepliesTests
 {
     // As StackExchange.Redis makes a reply's task: its continuations never run inline.
-    private static TaskCompletionSource<int>[] Replies(int count) =>
+    internal static TaskCompletionSource<int>[] Replies(int count) =>
         [.. Enumerable.Range(0, count).Select(_ => new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously))];
 
-    private static Task<int>[] Tasks(TaskCompletionSource<int>[] replies) => [.. replies.Select(reply => reply.Task)];
+    internal static Task<int>[] Tasks(TaskCompletionSource<int>[] replies) => [.. replies.Select(reply => reply.Task)];
 
     [Fact]
     public async Task Values_ComeInTheOrderOfTheCommands()
@@ -67,9 +67,8 @@ public sealed class RedisBatchRepliesWorkItemTests
     public async Task ManyReplies_CostAFewWorkItems_NotOneEach()
     {
         const int count = 5_000;
-        var replies = Enumerable.Range(0, count)
-            .Select(_ => new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-        var all = RedisBatchReplies.AllAsync([.. replies.Select(reply => reply.Task)]);
+        var replies = RedisBatchRepliesTests.Replies(count);
+        var all = RedisBatchReplies.AllAsync(RedisBatchRepliesTests.Tasks(replies));
 
         var before = ThreadPool.CompletedWorkItemCount;
         for (var i = 0; i < count; i++)
