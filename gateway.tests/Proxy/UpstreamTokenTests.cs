@@ -1,5 +1,6 @@
-
+using Bff.Idp;
 using Bff.Proxy;
+
 namespace Bff.Tests.Proxy;
 
 public class UpstreamTokenTests
@@ -7,28 +8,18 @@ public class UpstreamTokenTests
     [Fact]
     public void AuthorizationHeader_IsBearerAndToken()
     {
-        Assert.Equal("Bearer eyJ.a.b", UpstreamToken.For("eyJ.a.b").AuthorizationHeader);
+        Assert.Equal("Bearer eyJ.a.b", new UpstreamToken(new BearerToken("eyJ.a.b")).AuthorizationHeader);
     }
 
     [Fact]
-    public void SameToken_SameInstance_HeaderFormattedOnce()
+    public void AuthorizationHeader_IsTheTokenSetsOwnString_NotACopy()
     {
-        var token = new string('t', 1000);
+        var tokens = new TokenSet(new string('t', 1000), "rt", DateTimeOffset.UnixEpoch);
 
-        var first = UpstreamToken.For(token);
-        var second = UpstreamToken.For(token);
+        var first = new UpstreamToken(tokens.Bearer);
+        var second = new UpstreamToken(tokens.Bearer);
 
-        Assert.Same(first, second);
+        Assert.Same(tokens.Bearer.HeaderValue, first.AuthorizationHeader);
         Assert.Same(first.AuthorizationHeader, second.AuthorizationHeader);
-    }
-
-    [Fact]
-    public void NewToken_NewHeader()
-    {
-        var first = UpstreamToken.For(new string('a', 10));
-        var second = UpstreamToken.For(new string('b', 10));
-
-        Assert.Equal("Bearer " + new string('b', 10), second.AuthorizationHeader);
-        Assert.NotEqual(first.AuthorizationHeader, second.AuthorizationHeader);
     }
 }

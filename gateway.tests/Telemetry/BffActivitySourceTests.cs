@@ -93,7 +93,7 @@ public sealed class BffActivitySourceTests : IDisposable
         waiters.OnSessionChanged(session.Id);
         var result = await request;
 
-        Assert.Equal("at-2", result.AccessToken);
+        Assert.Equal("at-2", result.Token?.AccessToken);
         var refresh = Assert.Single(spans.Named(BffActivitySource.TokenRefresh));
         Assert.Equal(true, refresh.GetTagItem("bff.token.lock_waited"));
         Assert.Equal(true, refresh.GetTagItem("bff.token.refreshed_here"));

@@ -81,9 +81,9 @@ public sealed class ClientTokenManagerTests : IDisposable
         RespondFor("resource=" + Uri.EscapeDataString("https://orders.example"), "cc-orders");
         _idp.RespondTokens("cc-own", refreshToken: null, expiresIn: 300);
 
-        Assert.Equal("cc-orders", (await _manager.GetAsync(orders, default)).AccessToken);
+        Assert.Equal("cc-orders", (await _manager.GetAsync(orders, default)).Token?.AccessToken);
         Assert.Equal("cc-own", await _manager.GetAsync(default));
-        Assert.Equal("cc-orders", (await _manager.GetAsync(TokenAudience.Of("https://orders.example", "orders:read"), default)).AccessToken);
+        Assert.Equal("cc-orders", (await _manager.GetAsync(TokenAudience.Of("https://orders.example", "orders:read"), default)).Token?.AccessToken);
 
         Assert.Equal(2, _idp.TokenRequests.Count);
         var ordersGrant = _idp.TokenRequests.Single(b => b.Contains("resource=", StringComparison.Ordinal));
@@ -97,7 +97,7 @@ public sealed class ClientTokenManagerTests : IDisposable
 
         var result = await _manager.GetAsync(TokenAudience.Of("https://nope.example", null), default);
 
-        Assert.Null(result.AccessToken);
+        Assert.Null(result.Token?.AccessToken);
         Assert.Equal("invalid_target", result.Error);
     }
 

@@ -67,7 +67,7 @@ public sealed class UserTokenManagerResourceTests : IDisposable
         var result = await _manager.GetAsync(session, ApiB, default);
 
         Assert.Equal(AccessTokenStatus.Usable, result.Status);
-        Assert.Equal("at-b", result.AccessToken);
+        Assert.Equal("at-b", result.Token?.AccessToken);
         var body = Assert.Single(_parts.Idp.TokenRequests);
         Assert.Contains("grant_type=refresh_token", body, StringComparison.Ordinal);
         Assert.Contains("refresh_token=rt-1", body, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class UserTokenManagerResourceTests : IDisposable
         Assert.Equal("at-b", stored.Tokens.Find(ApiB.Resource, ApiB.Scope)!.AccessToken);
 
         // Kept: the next request needs no IdP call.
-        Assert.Equal("at-b", (await _manager.GetAsync(stored, ApiB, default)).AccessToken);
+        Assert.Equal("at-b", (await _manager.GetAsync(stored, ApiB, default)).Token?.AccessToken);
         Assert.Single(_parts.Idp.TokenRequests);
     }
 
@@ -91,7 +91,7 @@ public sealed class UserTokenManagerResourceTests : IDisposable
 
         var result = await _manager.GetAsync(session, ApiA, default);
 
-        Assert.Equal("at-a", result.AccessToken);
+        Assert.Equal("at-a", result.Token?.AccessToken);
         Assert.DoesNotContain("resource=", Assert.Single(_parts.Idp.TokenRequests), StringComparison.Ordinal);
     }
 
@@ -102,13 +102,13 @@ public sealed class UserTokenManagerResourceTests : IDisposable
         var session = await SeedAsync(TimeSpan.FromMinutes(30), new ResourceToken(ApiA.Resource, null, "at-a1", now.AddSeconds(90)));
         RespondFor("resource=" + Form(ApiA.Resource!), "at-a2", "rt-2", delay: TimeSpan.FromMilliseconds(200));
 
-        Assert.Equal("at-a1", (await _manager.GetAsync(session, ApiA, default)).AccessToken);
+        Assert.Equal("at-a1", (await _manager.GetAsync(session, ApiA, default)).Token?.AccessToken);
         Assert.Empty(_parts.Idp.TokenRequests);
 
         _parts.Time.Advance(TimeSpan.FromSeconds(40));
         var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => _manager.GetAsync(session, ApiA, default).AsTask()));
 
-        Assert.All(results, r => Assert.Equal("at-a2", r.AccessToken));
+        Assert.All(results, r => Assert.Equal("at-a2", r.Token?.AccessToken));
         Assert.Single(_parts.Idp.TokenRequests);
     }
 
@@ -129,9 +129,9 @@ public sealed class UserTokenManagerResourceTests : IDisposable
         var results = await Task.WhenAll(requests);
 
         Assert.All(results, r => Assert.Equal(AccessTokenStatus.Usable, r.Status));
-        Assert.All(results.Where((_, i) => i % 3 == 0), r => Assert.Equal("at-a", r.AccessToken));
-        Assert.All(results.Where((_, i) => i % 3 == 1), r => Assert.Equal("at-b", r.AccessToken));
-        Assert.All(results.Where((_, i) => i % 3 == 2), r => Assert.Equal("at-main2", r.AccessToken));
+        Assert.All(results.Where((_, i) => i % 3 == 0), r => Assert.Equal("at-a", r.Token?.AccessToken));
+        Assert.All(results.Where((_, i) => i % 3 == 1), r => Assert.Equal("at-b", r.Token?.AccessToken));
+        Assert.All(results.Where((_, i) => i % 3 == 2), r => Assert.Equal("at-main2", r.Token?.AccessToken));
 
         // Three refreshes, one after the other: each sent the refresh token the one before it got, none was replayed.
         var sent = _parts.Idp.TokenRequests.Select(b => b.Split('&').Single(p => p.StartsWith("refresh_token=", StringComparison.Ordinal))).ToArray();
@@ -166,8 +166,8 @@ public sealed class UserTokenManagerResourceTests : IDisposable
         var stored = await _parts.Store.GetFreshAsync("s1", default);
         Assert.NotNull(stored);
         Assert.Equal("rt-1", stored.Tokens.RefreshToken);
-        Assert.Equal("at-b", (await _manager.GetAsync(stored, ApiB, default)).AccessToken);
-        Assert.Equal("at-main", (await _manager.GetAsync(stored, default)).AccessToken);
+        Assert.Equal("at-b", (await _manager.GetAsync(stored, ApiB, default)).Token?.AccessToken);
+        Assert.Equal("at-main", (await _manager.GetAsync(stored, default)).Token?.AccessToken);
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public sealed class UserTokenManagerResourceTests : IDisposable
         var session = await SeedAsync(TimeSpan.FromSeconds(10), new ResourceToken(ApiA.Resource, null, "at-a", now.AddMinutes(5)));
         _parts.Idp.RespondTokens("at-main2", "rt-2");
 
-        Assert.Equal("at-main2", (await _manager.GetAsync(session, default)).AccessToken);
+        Assert.Equal("at-main2", (await _manager.GetAsync(session, default)).Token?.AccessToken);
 
         var stored = (await _parts.Store.GetFreshAsync("s1", default))!;
         Assert.Equal("at-a", stored.Tokens.Find(ApiA.Resource, null)!.AccessToken);
@@ -203,7 +203,7 @@ public sealed class UserTokenManagerResourceTests : IDisposable
         var session = await SeedAsync(TimeSpan.FromMinutes(30), new ResourceToken(ApiA.Resource, null, "at-a", now.AddSeconds(30)));
         _parts.Idp.RespondTokenError(503);
 
-        Assert.Equal("at-a", (await _manager.GetAsync(session, ApiA, default)).AccessToken);
+        Assert.Equal("at-a", (await _manager.GetAsync(session, ApiA, default)).Token?.AccessToken);
 
         _parts.Time.Advance(TimeSpan.FromSeconds(31));
         var expired = await _manager.GetAsync(session, ApiA, default);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Bff.Idp;
 
 /// <summary>
@@ -20,6 +22,21 @@ internal sealed record TokenSet(
     IReadOnlyList<ResourceToken>? Resources = null,
     DateTimeOffset? IssuedAt = null)
 {
+    /// <summary>The access token as the proxy sends it: the only copy of it these tokens hold.</summary>
+    [JsonIgnore]
+    public BearerToken Bearer { get; private init; } = new(AccessToken);
+
+    /// <summary>The session's own access token: cut out of <see cref="Bearer"/> on every read.</summary>
+    public string AccessToken
+    {
+        get => Bearer.AccessToken;
+        init => Bearer = new(value);
+    }
+
+    // A record prints every property: its tokens would reach any log that formats a session.
+    public override string ToString() =>
+        $"TokenSet {{ AccessTokenExpiresAt = {AccessTokenExpiresAt:O}, RefreshToken = {(RefreshToken is null ? "none" : "held")}, Resources = {Resources?.Count ?? 0} }}";
+
     /// <summary>The token for a resource and scope (as <see cref="ResourceToken"/> names them), or null.</summary>
     public ResourceToken? Find(string? resource, string? scope)
     {

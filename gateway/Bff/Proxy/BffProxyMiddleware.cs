@@ -106,20 +106,20 @@ internal sealed class BffProxyMiddleware(RequestDelegate next, UserTokenManager 
             return;
         }
 
-        if (token.AccessToken is null)
+        if (token.Token is not { } bearer)
         {
             await BffProblem.IdpUnavailableAsync(context);
             return;
         }
 
-        context.Features.Set(UpstreamToken.For(token.AccessToken));
+        context.Features.Set(new UpstreamToken(bearer));
         await ForwardAsync(context);
     }
 
     private static void Use(HttpContext context, BffSessionFeature feature, AccessTokenResult token)
     {
         feature.Session = token.Session!;
-        context.Features.Set(UpstreamToken.For(token.AccessToken!));
+        context.Features.Set(new UpstreamToken(token.Token!.Value));
     }
 
     private static Task RefuseAsync(HttpContext context, AccessTokenResult token) => token.Status switch

@@ -7,14 +7,14 @@ namespace Bff.Tokens;
 internal static class AudienceTokens
 {
     /// <summary>The token for <paramref name="audience"/>, if the session has one.</summary>
-    public static (string AccessToken, DateTimeOffset ExpiresAt)? Of(TokenSet tokens, TokenAudience? audience)
+    public static (BearerToken Token, DateTimeOffset ExpiresAt)? Of(TokenSet tokens, TokenAudience? audience)
     {
         if (audience is null)
         {
-            return (tokens.AccessToken, tokens.AccessTokenExpiresAt);
+            return (tokens.Bearer, tokens.AccessTokenExpiresAt);
         }
 
-        return tokens.Find(audience.Resource, audience.Scope) is { } token ? (token.AccessToken, token.ExpiresAt) : null;
+        return tokens.Find(audience.Resource, audience.Scope) is { } token ? (token.Bearer, token.ExpiresAt) : null;
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ internal sealed partial class ClientTokenManager(
 
     /// <summary>A valid token for the client's own audience, or null when the IdP cannot issue one now.</summary>
     public async ValueTask<string?> GetAsync(CancellationToken cancellationToken) =>
-        (await GetAsync(null, cancellationToken)).AccessToken;
+        (await GetAsync(null, cancellationToken)).Token?.AccessToken;
 
     /// <summary>A valid token for <paramref name="audience"/>; none when the IdP cannot issue one now, or refused it.</summary>
     public async ValueTask<ClientTokenResult> GetAsync(TokenAudience? audience, CancellationToken cancellationToken)
@@ -43,7 +43,7 @@ internal sealed partial class ClientTokenManager(
         var entry = _entries.GetOrAdd(audience?.Key ?? "", _ => new Entry(KeyOf(audience), audience));
         if (entry.Current is { } current && Fresh(current))
         {
-            return new ClientTokenResult(current.AccessToken, null);
+            return new ClientTokenResult(current.Bearer, null);
         }
 
         await entry.Flight.WaitAsync(cancellationToken);
@@ -51,14 +51,14 @@ internal sealed partial class ClientTokenManager(
         {
             if (entry.Current is { } again && Fresh(again))
             {
-                return new ClientTokenResult(again.AccessToken, null);
+                return new ClientTokenResult(again.Bearer, null);
             }
 
             var (renewed, refusal) = await RenewAsync(entry);
             if (renewed is not null)
             {
                 entry.Current = renewed;
-                return new ClientTokenResult(renewed.AccessToken, null);
+                return new ClientTokenResult(renewed.Bearer, null);
             }
 
             if (refusal is not null)
@@ -67,7 +67,7 @@ internal sealed partial class ClientTokenManager(
             }
 
             // The IdP is down: a token that has not yet expired still works.
-            return new ClientTokenResult(entry.Current is { } stale && time.GetUtcNow() < stale.AccessTokenExpiresAt ? stale.AccessToken : null, null);
+            return new ClientTokenResult(entry.Current is { } stale && time.GetUtcNow() < stale.AccessTokenExpiresAt ? stale.Bearer : null, null);
         }
         finally
         {

@@ -38,7 +38,7 @@ internal sealed partial class StoredTokenRefresher
     // included, so the request after the Retry-After renews from there.
     private AccessTokenResult UsableUnlessExpired(BffSession session, TokenAudience? audience) =>
         AudienceTokens.Of(session.Tokens, audience) is { } token && time.GetUtcNow() < token.ExpiresAt
-            ? AccessTokenResult.Usable(session, token.AccessToken)
+            ? AccessTokenResult.Usable(session, token.Token)
             : AccessTokenResult.IdpUnavailable;
 
     [LoggerMessage(EventId = BffEventIds.RefreshRecovered, Level = LogLevel.Warning, Message = "Session {SessionId} recovered the result of an earlier refresh of the same refresh token")]

@@ -50,7 +50,7 @@ internal sealed partial class StoredTokenRefresher(
     /// <param name="audience">What the token is for; null for the session's own.</param>
     /// <param name="startToken">The token the flight started from: another one stored means someone refreshed it.</param>
     /// <returns>Done with its result, or not done with the session as stored, for the refresh to start from.</returns>
-    public async Task<StoredCheck> CheckStoredAsync(string id, TokenAudience? audience, string? startToken)
+    public async Task<StoredCheck> CheckStoredAsync(string id, TokenAudience? audience, BearerToken? startToken)
     {
         var stored = await store.GetFreshAsync(id, CancellationToken.None);
         if (stored is null)
@@ -62,14 +62,14 @@ internal sealed partial class StoredTokenRefresher(
         // than RefreshBeforeExpiry, or every request would refresh again. The session's version says nothing here:
         // it also moves when another of the session's tokens is refreshed.
         if (AudienceTokens.Of(stored.Tokens, audience) is { } token
-            && ((token.AccessToken != startToken && !IsExpired(stored.Tokens, audience)) || !NeedsRefresh(stored.Tokens, audience)))
+            && ((token.Token != startToken && !IsExpired(stored.Tokens, audience)) || !NeedsRefresh(stored.Tokens, audience)))
         {
-            if (token.AccessToken != startToken)
+            if (token.Token != startToken)
             {
                 metrics.Refresh("reused");
             }
 
-            return new(true, AccessTokenResult.Usable(stored, token.AccessToken));
+            return new(true, AccessTokenResult.Usable(stored, token.Token));
         }
 
         if (stored.Tokens.RefreshToken is null)
@@ -130,7 +130,7 @@ internal sealed partial class StoredTokenRefresher(
                 {
                     metrics.Refresh("success");
                     LogRefreshed(logger, id);
-                    return AccessTokenResult.Usable(session with { Tokens = tokens, Version = write.Version }, response.Tokens!.AccessToken);
+                    return AccessTokenResult.Usable(session with { Tokens = tokens, Version = write.Version }, response.Tokens!.Bearer);
                 }
 
                 if (write.Outcome == TokenWriteOutcome.SessionMissing)

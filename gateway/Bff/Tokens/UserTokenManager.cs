@@ -1,4 +1,5 @@
 using Bff.Configuration;
+using Bff.Idp;
 using Bff.Routes;
 using Bff.Sessions;
 using Bff.Telemetry;
@@ -49,7 +50,7 @@ internal sealed partial class UserTokenManager(
         }
         else if (session.Tokens.Find(audience.Resource, audience.Scope) is { } token && !refresher.NeedsRefresh(session.Tokens, audience))
         {
-            return AccessTokenResult.Usable(session, token.AccessToken);
+            return AccessTokenResult.Usable(session, token.Bearer);
         }
 
         var result = await JoinFlightAsync(session, audience).WaitAsync(cancellationToken);
@@ -57,7 +58,7 @@ internal sealed partial class UserTokenManager(
         // An IdP outage ends nothing: the current token is used for as long as it is valid.
         if (result.Status == AccessTokenStatus.IdpUnavailable && !refresher.IsExpired(session.Tokens, audience))
         {
-            return AccessTokenResult.Usable(session, AudienceTokens.Of(session.Tokens, audience)!.Value.AccessToken);
+            return AccessTokenResult.Usable(session, AudienceTokens.Of(session.Tokens, audience)!.Value.Token);
         }
 
         return result;
@@ -112,7 +113,7 @@ internal sealed partial class UserTokenManager(
 
         try
         {
-            Complete(await RefreshAsync(session.Id, audience, AudienceTokens.Of(session.Tokens, audience)?.AccessToken, activity,
+            Complete(await RefreshAsync(session.Id, audience, AudienceTokens.Of(session.Tokens, audience)?.Token, activity,
                 result => Complete(result)));
         }
         catch (Exception ex)
@@ -122,7 +123,7 @@ internal sealed partial class UserTokenManager(
     }
 
     // holderResult gets the result as soon as this flight has it under the lock, before the lock's release.
-    private async Task<AccessTokenResult> RefreshAsync(string id, TokenAudience? audience, string? startToken, Activity? activity,
+    private async Task<AccessTokenResult> RefreshAsync(string id, TokenAudience? audience, BearerToken? startToken, Activity? activity,
         Action<AccessTokenResult> holderResult)
     {
         var deadline = time.GetUtcNow() + _options.Tokens.IdpTimeout + (2 * _options.Tokens.RefreshLockLifetime);
