@@ -27,6 +27,10 @@ internal class DelegatingSessionStore(ISessionStore inner) : ISessionStore
     public virtual Task<TokenWriteResult> TryUpdateTokensAsync(BffSession read, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken) =>
         inner.TryUpdateTokensAsync(read, tokens, replacedRefreshToken, cancellationToken);
 
+    public virtual Task<TokenWriteResult> TryUpdateTokensAndReleaseAsync(BffSession read, TokenSet tokens, string? replacedRefreshToken, string lockOwner,
+        CancellationToken cancellationToken) =>
+        inner.TryUpdateTokensAndReleaseAsync(read, tokens, replacedRefreshToken, lockOwner, cancellationToken);
+
     public virtual Task<TokenSet?> GetGraceTokensAsync(string id, string refreshToken, CancellationToken cancellationToken) =>
         inner.GetGraceTokensAsync(id, refreshToken, cancellationToken);
 

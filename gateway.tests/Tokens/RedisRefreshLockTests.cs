@@ -37,6 +37,36 @@ public sealed class RedisRefreshLockTests : IDisposable
     }
 
     [Fact]
+    public async Task ReleasedByTheTokenWrite_ReleasesNothingMore()
+    {
+        var clock = new FakeTimeProvider();
+        var held = await Lock(Answering(renewed: 1), new SessionStoreHealth(), clock).TryAcquireAsync("s1", default);
+        string? owner = null;
+
+        await ((IReleasedByTokenWrite)held!).WriteAndReleaseAsync(given =>
+        {
+            owner = given;
+            return Task.FromResult(TokenWriteResult.Written(2) with { LockReleased = true });
+        });
+        clock.Advance(Lifetime);
+        await held.DisposeAsync();
+
+        Assert.Matches("^[0-9A-F]{32}$", owner);
+        Assert.Equal(["refresh_lock.acquire"], Operations());
+    }
+
+    [Fact]
+    public async Task TokenWriteThatKeptTheLock_ReleasedAtDisposal()
+    {
+        var held = await Lock(Answering(renewed: 1), new SessionStoreHealth()).TryAcquireAsync("s1", default);
+
+        await ((IReleasedByTokenWrite)held!).WriteAndReleaseAsync(_ => Task.FromResult(TokenWriteResult.Written(2)));
+        await held.DisposeAsync();
+
+        Assert.Equal(["refresh_lock.acquire", "refresh_lock.release"], Operations());
+    }
+
+    [Fact]
     public async Task HeldPastAThirdOfItsLifetime_RenewedEachThird_NotAfterRelease()
     {
         var clock = new FakeTimeProvider();

@@ -40,6 +40,39 @@ public sealed class UserTokenManagerReadsTests : IDisposable
     }
 
     [Fact]
+    public async Task Refresh_ReadAskedBeforeTheLockAnswers_AndRefreshesFromIt()
+    {
+        var session = await SeedAsync();
+        _parts.Idp.RespondTokens("at-2", "rt-2");
+        var slowLock = new AnsweringLaterLock(_lock);
+        var manager = _parts.Manager(_counting, slowLock, _waiters);
+
+        var pending = manager.GetAsync(session, default).AsTask();
+        Assert.Equal(1, _counting.FreshReads);
+        Assert.False(pending.IsCompleted);
+        slowLock.Answer();
+        var result = await pending;
+
+        Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
+        Assert.Equal(1, _counting.FreshReads);
+    }
+
+    [Fact]
+    public async Task LockHeldByAnotherWhoSaved_TakesWhatItSaved_WithoutWaiting()
+    {
+        var session = await SeedAsync();
+        var other = await _lock.TryAcquireAsync("s1", default);
+        await _parts.Store.TryUpdateTokensAsync("s1", session.Version, new TokenSet("at-2", "rt-2", _parts.Time.GetUtcNow().AddMinutes(5)), "rt-1", default);
+
+        // On a clock that never moves, a flight that waited would wait for good.
+        var result = await _manager.GetAsync(session, default).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
+        Assert.Empty(_parts.Idp.TokenRequests);
+        await other!.DisposeAsync();
+    }
+
+    [Fact]
     public async Task LockHeldByAnotherWhoSaves_TakesWhatItSaved_WithoutAskingTheIdp()
     {
         var session = await SeedAsync();
@@ -66,6 +99,20 @@ public sealed class UserTokenManagerReadsTests : IDisposable
         };
         await _parts.Store.CreateAsync(session, default);
         return session;
+    }
+
+    /// <summary>A lock whose answer comes only when the test says so.</summary>
+    private sealed class AnsweringLaterLock(IRefreshLock inner) : IRefreshLock
+    {
+        private readonly TaskCompletionSource _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Answer() => _answer.SetResult();
+
+        public async Task<IAsyncDisposable?> TryAcquireAsync(string sessionId, CancellationToken cancellationToken)
+        {
+            await _answer.Task;
+            return await inner.TryAcquireAsync(sessionId, cancellationToken);
+        }
     }
 
     /// <summary>The store, counting the reads that bypass any cache.</summary>

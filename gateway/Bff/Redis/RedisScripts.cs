@@ -52,12 +52,20 @@ internal static class RedisScripts
         """;
 
     // The message names the version written ('v:<version>:<id>'), so the writer's own instance can keep what it wrote.
-    // KEYS: session, grace. ARGV: grace hash ('' for none), grace ttl, expected version, t, channel, session id.
+    // A refresh's final write also releases the session's refresh lock when given its owner (the holder then saves
+    // the release's round trip): the write's message wakes the lock's waiters, as the release's own message does
+    // when nothing was written.
+    // KEYS: session, grace, lock. ARGV: grace hash ('' for none), grace ttl, expected version, t, channel, session id,
+    // lock owner ('' for none).
     public const string SessionUpdateTokens = """
+        if ARGV[7] ~= '' and redis.call('GET', KEYS[3]) == ARGV[7] then redis.call('DEL', KEYS[3]) end
         if ARGV[1] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[2]) end
         local v = redis.call('HGET', KEYS[1], 'v')
-        if not v then return -1 end
-        if v ~= ARGV[3] then return 0 end
+        if v ~= ARGV[3] then
+          if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[5], 'r:' .. ARGV[6]) end
+          if not v then return -1 end
+          return 0
+        end
         local next = tonumber(v) + 1
         redis.call('HSET', KEYS[1], 't', ARGV[4], 'v', next)
         redis.call('PUBLISH', ARGV[5], 'v:' .. next .. ':' .. ARGV[6])

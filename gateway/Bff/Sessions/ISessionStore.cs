@@ -45,6 +45,16 @@ internal interface ISessionStore
         TryUpdateTokensAsync(read.Id, read.Version, tokens, replacedRefreshToken, cancellationToken);
 
     /// <summary>
+    /// <see cref="TryUpdateTokensAsync(BffSession, TokenSet, string?, CancellationToken)"/> as the last step of a refresh
+    /// whose lock this store keeps (the Redis lock, owned by <paramref name="lockOwner"/>): the lock is released in the
+    /// same step, whatever the outcome, if that owner still holds it, and <see cref="TokenWriteResult.LockReleased"/> says
+    /// so. A store that keeps no locks only writes; the holder then releases its lock itself.
+    /// </summary>
+    Task<TokenWriteResult> TryUpdateTokensAndReleaseAsync(BffSession read, TokenSet tokens, string? replacedRefreshToken, string lockOwner,
+        CancellationToken cancellationToken) =>
+        TryUpdateTokensAsync(read, tokens, replacedRefreshToken, cancellationToken);
+
+    /// <summary>
     /// The tokens a refresh with <paramref name="refreshToken"/> produced in the last minute, if any: lets a
     /// refresh whose outcome looked lost recover the result instead of replaying a rotated refresh token.
     /// </summary>

@@ -8,18 +8,23 @@ namespace Bff.Sessions;
 internal sealed partial class RedisSessionStore
 {
     public Task<TokenWriteResult> TryUpdateTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken) =>
-        WriteTokensAsync(id, expectedVersion, tokens, replacedRefreshToken, null, cancellationToken);
+        WriteTokensAsync(id, expectedVersion, tokens, replacedRefreshToken, null, null, cancellationToken);
 
     // The writer knows the whole session it wrote: it stays cached here (see SessionCache.BeginWrite), so the
     // session's next request on this instance neither reads it back nor decrypts it.
     public Task<TokenWriteResult> TryUpdateTokensAsync(BffSession read, TokenSet tokens, string? replacedRefreshToken, CancellationToken cancellationToken) =>
-        WriteTokensAsync(read.Id, read.Version, tokens, replacedRefreshToken, read, cancellationToken);
+        WriteTokensAsync(read.Id, read.Version, tokens, replacedRefreshToken, read, null, cancellationToken);
+
+    // The refresh lock lives beside the session, in its slot (Tokens.RedisRefreshLock): one script writes and releases.
+    public async Task<TokenWriteResult> TryUpdateTokensAndReleaseAsync(BffSession read, TokenSet tokens, string? replacedRefreshToken, string lockOwner,
+        CancellationToken cancellationToken) =>
+        await WriteTokensAsync(read.Id, read.Version, tokens, replacedRefreshToken, read, lockOwner, cancellationToken) with { LockReleased = true };
 
     private async Task<TokenWriteResult> WriteTokensAsync(string id, long expectedVersion, TokenSet tokens, string? replacedRefreshToken, BffSession? read,
-        CancellationToken cancellationToken)
+        string? lockOwner, CancellationToken cancellationToken)
     {
         var graceHash = replacedRefreshToken is null ? "" : RedisKeys.Hash(replacedRefreshToken);
-        RedisKey[] scriptKeys = [keys.Session(id), keys.RefreshGrace(id, graceHash)];
+        RedisKey[] scriptKeys = [keys.Session(id), keys.RefreshGrace(id, graceHash), keys.RefreshLock(id)];
         RedisValue[] args =
         [
             graceHash,
@@ -28,6 +33,7 @@ internal sealed partial class RedisSessionStore
             protector.Protect(id, tokens),
             _invalidationChannelName,
             id,
+            lockOwner ?? "",
         ];
         var write = read is null ? null : cache.BeginWrite(id);
         long result;

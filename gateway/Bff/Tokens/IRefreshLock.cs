@@ -4,5 +4,9 @@ namespace Bff.Tokens;
 internal interface IRefreshLock
 {
     /// <summary>The held lock (dispose to release), or null when another holder has it.</summary>
+    /// <remarks>
+    /// The lock is asked for before this returns: a store read asked after it, on the same connection, runs after the
+    /// lock is taken (<see cref="UserTokenManager"/> reads the session beside the lock).
+    /// </remarks>
     Task<IAsyncDisposable?> TryAcquireAsync(string sessionId, CancellationToken cancellationToken);
 }

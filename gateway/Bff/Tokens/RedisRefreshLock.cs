@@ -51,7 +51,7 @@ internal sealed partial class RedisRefreshLock(
         return acquired ? new Held(this, sessionId, key, owner) : null;
     }
 
-    private sealed class Held : IAsyncDisposable
+    private sealed class Held : IAsyncDisposable, IReleasedByTokenWrite
     {
         private readonly RedisRefreshLock _lock;
         private readonly string _sessionId;
@@ -59,6 +59,7 @@ internal sealed partial class RedisRefreshLock(
         private readonly string _owner;
         private readonly PeriodicTimer _timer;
         private readonly Task _renewal;
+        private bool _released;
 
         public Held(RedisRefreshLock owner, string sessionId, RedisKey key, string value)
         {
@@ -95,11 +96,30 @@ internal sealed partial class RedisRefreshLock(
             }
         }
 
-        public async ValueTask DisposeAsync()
+        public async Task<TokenWriteResult> WriteAndReleaseAsync(Func<string, Task<TokenWriteResult>> write)
         {
-            // A renewal under way ends (within the store's timeout) before the lock is released.
+            // A renewal after the write's release would find the lock gone and report it lost.
+            await StopRenewalAsync();
+            var result = await write(_owner);
+            _released = result.LockReleased;
+            return result;
+        }
+
+        // A renewal under way ends (within the store's timeout) before the lock is released.
+        private async Task StopRenewalAsync()
+        {
             _timer.Dispose();
             await _renewal;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopRenewalAsync();
+            if (_released)
+            {
+                return;
+            }
+
             try
             {
                 await _lock._metrics.TimeRedisAsync(_lock._redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.RefreshLockRelease, [_key],

@@ -45,14 +45,17 @@ internal sealed partial class StoredTokenRefresher(
     public bool IsExpired(TokenSet tokens, TokenAudience? audience) =>
         AudienceTokens.Of(tokens, audience) is not { } token || time.GetUtcNow() >= token.ExpiresAt;
 
+    /// <summary>The session as stored, never a cached copy: what a refresh starts from.</summary>
+    public Task<BffSession?> ReadStoredAsync(string id) => store.GetFreshAsync(id, CancellationToken.None);
+
     /// <summary>Is a refresh still needed, judging by the session as stored?</summary>
     /// <param name="id">The session.</param>
+    /// <param name="stored">The session as <see cref="ReadStoredAsync"/> read it.</param>
     /// <param name="audience">What the token is for; null for the session's own.</param>
     /// <param name="startToken">The token the flight started from: another one stored means someone refreshed it.</param>
     /// <returns>Done with its result, or not done with the session as stored, for the refresh to start from.</returns>
-    public async Task<StoredCheck> CheckStoredAsync(string id, TokenAudience? audience, BearerToken? startToken)
+    public async Task<StoredCheck> CheckStoredAsync(string id, BffSession? stored, TokenAudience? audience, BearerToken? startToken)
     {
-        var stored = await store.GetFreshAsync(id, CancellationToken.None);
         if (stored is null)
         {
             return new(true, AccessTokenResult.SessionEnded);
@@ -88,10 +91,10 @@ internal sealed partial class StoredTokenRefresher(
     }
 
     /// <summary>
-    /// The refresh itself, by the holder of the session's lock, from <paramref name="session"/> as
-    /// <see cref="CheckStoredAsync"/> read it under that lock.
+    /// The refresh itself, by the holder of the session's lock (<paramref name="held"/>), from <paramref name="session"/>
+    /// as read under that lock.
     /// </summary>
-    public async Task<AccessTokenResult> RefreshHeldAsync(BffSession session, TokenAudience? audience)
+    public async Task<AccessTokenResult> RefreshHeldAsync(BffSession session, TokenAudience? audience, IAsyncDisposable held)
     {
         var id = session.Id;
         if (session.Tokens.RefreshToken is not { } refreshToken)
@@ -125,7 +128,10 @@ internal sealed partial class StoredTokenRefresher(
                 // was replaced, and a grace entry under it would make the next refresh take these tokens again
                 // (expired by then, when they live under a minute) instead of asking the IdP.
                 var replaced = tokens.RefreshToken == refreshToken ? null : refreshToken;
-                var write = await store.TryUpdateTokensAsync(session, tokens, replaced, CancellationToken.None);
+                // The write is the holder's last step in the store: where the store keeps the lock, it releases it too.
+                var write = held is IReleasedByTokenWrite handover
+                    ? await handover.WriteAndReleaseAsync(owner => store.TryUpdateTokensAndReleaseAsync(session, tokens, replaced, owner, CancellationToken.None))
+                    : await store.TryUpdateTokensAsync(session, tokens, replaced, CancellationToken.None);
                 if (write.Outcome == TokenWriteOutcome.Written)
                 {
                     metrics.Refresh("success");

@@ -133,34 +133,35 @@ internal sealed partial class UserTokenManager(
         {
             using var signal = signals.Register(id);
 
-            // A flight nearly always finds the lock free, so it first takes the lock and reads under it, once. After
-            // a wait it reads first: the holder that let it go has most likely saved what this flight needs.
-            if (waited)
+            // The read is asked right behind the lock, on the same connection, so the store runs it after the lock is
+            // taken: a flight that gets the lock (nearly every one) reads under it in the lock's own round trip. One
+            // that does not may find in it what the holder that kept it out has saved already.
+            var acquiring = refreshLock.TryAcquireAsync(id, CancellationToken.None);
+            var reading = refresher.ReadStoredAsync(id);
+            await using (var held = await AcquireBesideAsync(acquiring, reading))
             {
-                var check = await refresher.CheckStoredAsync(id, audience, startToken);
-                if (check.Done)
-                {
-                    RecordWait(waited, waitStarted);
-                    activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", false);
-                    return check.Result;
-                }
-            }
-
-            await using (var held = await refreshLock.TryAcquireAsync(id, CancellationToken.None))
-            {
+                var stored = await reading;
                 if (held is not null)
                 {
                     RecordWait(waited, waitStarted);
 
                     // The previous holder may have saved new tokens just before it released the lock. The refresh
                     // starts from this read: nobody else writes the tokens while the lock is held.
-                    var check = await refresher.CheckStoredAsync(id, audience, startToken);
+                    var check = await refresher.CheckStoredAsync(id, stored, audience, startToken);
                     activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", !check.Done);
-                    var result = check.Done ? check.Result : await refresher.RefreshHeldAsync(check.Stored!, audience);
+                    var result = check.Done ? check.Result : await refresher.RefreshHeldAsync(check.Stored!, audience, held);
 
                     // What was refreshed is saved: the flight's requests need not wait for the release's round trip.
                     holderResult(result);
                     return result;
+                }
+
+                var seen = await refresher.CheckStoredAsync(id, stored, audience, startToken);
+                if (seen.Done)
+                {
+                    RecordWait(waited, waitStarted);
+                    activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", false);
+                    return seen.Result;
                 }
             }
 
@@ -176,6 +177,21 @@ internal sealed partial class UserTokenManager(
 
             waited = true;
             await Task.WhenAny(signal.Task, Task.Delay(remaining < PollInterval ? remaining : PollInterval, time));
+        }
+    }
+
+    // The read was asked beside the lock: when taking the lock fails, the read's own failure is observed, not left behind.
+    private static async Task<IAsyncDisposable?> AcquireBesideAsync(Task<IAsyncDisposable?> acquiring, Task reading)
+    {
+        try
+        {
+            return await acquiring;
+        }
+        catch
+        {
+            _ = reading.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
     }
 }
