@@ -72,31 +72,35 @@ public sealed class RedisRefreshCommandsTests : IAsyncLifetime
     public async Task FinalWrite_ReleasesOnlyTheLockOfItsOwner()
     {
         var session = await SeedAsync("s1");
-        var database = _connection.GetDatabase();
-        var lockKey = RedisKeys.Default.RefreshLock(session.Id);
-        await database.StringSetAsync(lockKey, "theirs");
+        var lockKey = await HoldLockAsync(session.Id, "theirs");
 
         var write = await _store.TryUpdateTokensAndReleaseAsync(session, Refreshed(), "rt-1", "mine", default);
 
         Assert.Equal((TokenWriteOutcome.Written, true), (write.Outcome, write.LockReleased));
-        Assert.Equal("theirs", (string?)await database.StringGetAsync(lockKey));
+        Assert.Equal("theirs", (string?)await _connection.GetDatabase().StringGetAsync(lockKey));
     }
 
     [Fact]
     public async Task FinalWrite_LosingTheRace_StillReleases_AndWakesTheWaiters()
     {
         var session = await SeedAsync("s1");
-        var database = _connection.GetDatabase();
-        var lockKey = RedisKeys.Default.RefreshLock(session.Id);
-        await database.StringSetAsync(lockKey, "mine");
+        var lockKey = await HoldLockAsync(session.Id, "mine");
         var heard = await _connection.GetSubscriber().SubscribeAsync(RedisKeys.Default.InvalidationChannel);
 
         var write = await _store.TryUpdateTokensAndReleaseAsync(session with { Version = 7 }, Refreshed(), "rt-1", "mine", default);
 
         Assert.Equal((TokenWriteOutcome.VersionConflict, true), (write.Outcome, write.LockReleased));
-        Assert.False(await database.KeyExistsAsync(lockKey));
+        Assert.False(await _connection.GetDatabase().KeyExistsAsync(lockKey));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         Assert.Equal("r:" + session.Id, (string?)(await heard.ReadAsync(timeout.Token)).Message);
+    }
+
+    // The session's refresh lock, as RedisRefreshLock holds it for this owner.
+    private async Task<RedisKey> HoldLockAsync(string id, string owner)
+    {
+        var key = RedisKeys.Default.RefreshLock(id);
+        await _connection.GetDatabase().StringSetAsync(key, owner);
+        return key;
     }
 
     private TokenSet Refreshed() => new("at-2", "rt-2", _parts.Time.GetUtcNow().AddMinutes(5));

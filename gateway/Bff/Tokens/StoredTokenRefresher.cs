@@ -45,51 +45,6 @@ internal sealed partial class StoredTokenRefresher(
     public bool IsExpired(TokenSet tokens, TokenAudience? audience) =>
         AudienceTokens.Of(tokens, audience) is not { } token || time.GetUtcNow() >= token.ExpiresAt;
 
-    /// <summary>The session as stored, never a cached copy: what a refresh starts from.</summary>
-    public Task<BffSession?> ReadStoredAsync(string id) => store.GetFreshAsync(id, CancellationToken.None);
-
-    /// <summary>Is a refresh still needed, judging by the session as stored?</summary>
-    /// <param name="id">The session.</param>
-    /// <param name="stored">The session as <see cref="ReadStoredAsync"/> read it.</param>
-    /// <param name="audience">What the token is for; null for the session's own.</param>
-    /// <param name="startToken">The token the flight started from: another one stored means someone refreshed it.</param>
-    /// <returns>Done with its result, or not done with the session as stored, for the refresh to start from.</returns>
-    public async Task<StoredCheck> CheckStoredAsync(string id, BffSession? stored, TokenAudience? audience, BearerToken? startToken)
-    {
-        if (stored is null)
-        {
-            return new(true, AccessTokenResult.SessionEnded);
-        }
-
-        // Someone refreshed this token since this flight began: take it even when the IdP's lifetime is shorter
-        // than RefreshBeforeExpiry, or every request would refresh again. The session's version says nothing here:
-        // it also moves when another of the session's tokens is refreshed.
-        if (AudienceTokens.Of(stored.Tokens, audience) is { } token
-            && ((token.Token != startToken && !IsExpired(stored.Tokens, audience)) || !NeedsRefresh(stored.Tokens, audience)))
-        {
-            if (token.Token != startToken)
-            {
-                metrics.Refresh("reused");
-            }
-
-            return new(true, AccessTokenResult.Usable(stored, token.Token));
-        }
-
-        if (stored.Tokens.RefreshToken is null)
-        {
-            if (audience is not null)
-            {
-                // Nothing to ask for the API's token with; the session itself is fine.
-                return new(true, await RefusedAsync(id, "no_refresh_token"));
-            }
-
-            // Nothing to refresh with: usable until it expires, then the session is over.
-            return new(true, IsExpired(stored.Tokens) ? await EndAsync(id, "expired") : AccessTokenResult.Usable(stored));
-        }
-
-        return new(false, default, stored);
-    }
-
     /// <summary>
     /// The refresh itself, by the holder of the session's lock (<paramref name="held"/>), from <paramref name="session"/>
     /// as read under that lock.
@@ -196,6 +151,3 @@ internal sealed partial class StoredTokenRefresher(
     [LoggerMessage(EventId = BffEventIds.ResourceTokenRefused, Level = LogLevel.Warning, Message = "The IdP refused session {SessionId} a token for a route's API ({Error}); the session stays")]
     private static partial void LogRefused(ILogger logger, string sessionId, string error);
 }
-
-/// <summary>What <see cref="StoredTokenRefresher.CheckStoredAsync"/> found: a result, or the session to refresh.</summary>
-internal readonly record struct StoredCheck(bool Done, AccessTokenResult Result, BffSession? Stored = null);

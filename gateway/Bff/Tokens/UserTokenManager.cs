@@ -147,7 +147,7 @@ internal sealed partial class UserTokenManager(
 
                     // The previous holder may have saved new tokens just before it released the lock. The refresh
                     // starts from this read: nobody else writes the tokens while the lock is held.
-                    var check = await refresher.CheckStoredAsync(id, stored, audience, startToken);
+                    var check = await refresher.CheckStoredAsync(stored, audience, startToken);
                     activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", !check.Done);
                     var result = check.Done ? check.Result : await refresher.RefreshHeldAsync(check.Stored!, audience, held);
 
@@ -156,7 +156,7 @@ internal sealed partial class UserTokenManager(
                     return result;
                 }
 
-                var seen = await refresher.CheckStoredAsync(id, stored, audience, startToken);
+                var seen = await refresher.CheckStoredAsync(stored, audience, startToken);
                 if (seen.Done)
                 {
                     RecordWait(waited, waitStarted);
