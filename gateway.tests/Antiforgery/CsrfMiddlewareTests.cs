@@ -1,11 +1,15 @@
 using Bff.Antiforgery;
 using Bff.Authentication;
 using Bff.Configuration;
+using Bff.Sessions;
 using Bff.Telemetry;
+using Bff.Tests.Support;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Antiforgery;
 
@@ -13,20 +17,29 @@ namespace Bff.Tests.Antiforgery;
 /// How often the token check decrypts: once per loaded session for the pair a SPA sends on every unsafe
 /// request, and again for any other pair. (What passes and what is refused is in the matrix and the host tests.)
 /// </summary>
-public sealed class CsrfMiddlewareTests
+public sealed class CsrfMiddlewareTests : IDisposable
 {
     private const string CookieName = "__Host-bff-af";
     private readonly CountingAntiforgery _antiforgery = new();
+    private readonly TestDataProtection _keyRing = TestDataProtection.InMemory();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero));
+    private readonly InMemorySessionStore _store;
+    private readonly SessionCookie _sessionCookie;
     private readonly CsrfMiddleware _middleware;
     private int _forwarded;
 
     public CsrfMiddlewareTests()
     {
+        var options = Options.Create(new BffOptions { PublicOrigin = "https://app.example" });
+        _store = new InMemorySessionStore(options, _time);
+        _sessionCookie = _keyRing.Cookie(options.Value);
+        var authenticator = new SessionAuthenticator(_store, _sessionCookie, TestSessionTerminator.Create(_store, _time), options, _time);
         var antiforgeryOptions = Options.Create(new AntiforgeryOptions { Cookie = { Name = CookieName } });
         _middleware = new CsrfMiddleware(_ => { _forwarded++; return Task.CompletedTask; }, _antiforgery, antiforgeryOptions,
-            new ValidatedTokenMemo(), Options.Create(new BffOptions { PublicOrigin = "https://app.example" }),
-            new BffMetrics(new TestMeterFactory()), NullLogger<CsrfMiddleware>.Instance);
+            new ValidatedTokenMemo(), authenticator, options, new BffMetrics(new TestMeterFactory()), NullLogger<CsrfMiddleware>.Instance);
     }
+
+    public void Dispose() => _keyRing.Dispose();
 
     [Fact]
     public async Task SamePairOfTheSameSession_IsDecryptedOnce()
@@ -70,7 +83,40 @@ public sealed class CsrfMiddlewareTests
         Assert.Equal(0, _forwarded);
     }
 
-    private static DefaultHttpContext Post(Bff.Sessions.BffSession session, string cookieToken, string requestToken)
+    [Fact]
+    public async Task ASessionNotReadYet_IsReadOnceAndRecordedForAuthentication()
+    {
+        // The check runs in front of authentication: what it reads, authentication and the session scheme find
+        // recorded (the framework's scheme is not asked: this request has no services to create its handler).
+        var (stored, secret) = TestSessions.NewWithSecret("alice", _time.GetUtcNow());
+        await _store.CreateAsync(stored, default);
+        var context = Post(session: null, "cookie-token", "request-token");
+        context.Request.Headers.Cookie = $"{_sessionCookie.Name}={_sessionCookie.Protect(secret)}; {CookieName}=cookie-token";
+
+        await _middleware.InvokeAsync(context);
+
+        Assert.Equal(1, _forwarded);
+        Assert.Equal(1, _antiforgery.Validations);
+        Assert.Equal(stored.Id, context.Features.Get<BffSessionFeature>()!.Session.Id);
+        Assert.True(context.Features.Get<IAuthenticateResultFeature>()!.AuthenticateResult!.Succeeded);
+        Assert.Equal("alice", context.User.FindFirst("sub")!.Value);
+    }
+
+    [Fact]
+    public async Task TheCookieTokenIsReadUnderItsExactName()
+    {
+        // The pair passed once is remembered as sent; a copy under another case is not that cookie.
+        var session = TestSessions.New();
+        await _middleware.InvokeAsync(Post(session, "cookie-token", "request-token"));
+        var otherCase = Post(session, "cookie-token", "request-token");
+        otherCase.Request.Headers.Cookie = "__HOST-bff-af=cookie-token";
+
+        await _middleware.InvokeAsync(otherCase);
+
+        Assert.Equal(2, _antiforgery.Validations);
+    }
+
+    private static DefaultHttpContext Post(BffSession? session, string cookieToken, string requestToken)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
@@ -82,7 +128,11 @@ public sealed class CsrfMiddlewareTests
         context.Request.Headers["X-XSRF-TOKEN"] = requestToken;
         context.Request.Headers.Cookie = $"{CookieName}={cookieToken}";
         context.Response.Body = new MemoryStream();
-        context.Features.Set(new BffSessionFeature(session));
+        if (session is not null)
+        {
+            context.Features.Set(new BffSessionFeature(session));
+        }
+
         context.SetEndpoint(new Endpoint(null, new EndpointMetadataCollection(CsrfProtected.Instance), "api"));
         return context;
     }

@@ -45,4 +45,26 @@ public sealed class ValidatedTokenMemoTests
 
         Assert.False(_memo.Matches(session, "", "request-token"));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    public void FixedTimeEquals_FindsADifferenceAtAnyPosition_InWordsAndInTheTail(int position)
+    {
+        // 18 characters: four whole words of eight bytes, then a tail of two characters.
+        var expected = "abcdefghijklmnopqr";
+        var actual = expected.ToCharArray();
+        actual[position] = 'X';
+
+        Assert.True(ValidatedTokenMemo.FixedTimeEquals(expected, expected.ToCharArray()));
+        Assert.False(ValidatedTokenMemo.FixedTimeEquals(expected, actual));
+        Assert.False(ValidatedTokenMemo.FixedTimeEquals(expected, expected.AsSpan()[..^1]));
+        // A change in the high byte of a character only.
+        actual[position] = (char)(expected[position] | 0x100);
+        Assert.False(ValidatedTokenMemo.FixedTimeEquals(expected, actual));
+    }
 }

@@ -69,6 +69,23 @@ public sealed class BffAuthenticationMiddlewareTests : IDisposable
     }
 
     [Fact]
+    public async Task ASessionReadInFront_IsNotReadAgain()
+    {
+        // The CSRF check of an unsafe method reads the session before this middleware runs.
+        var cookie = await CreateSessionAsync();
+        var context = NewContext("/api/notes", cookie);
+        await _services.GetRequiredService<SessionAuthenticator>().AuthenticateOnceAsync(context);
+        var read = context.Features.Get<BffSessionFeature>();
+        var recorded = context.Features.Get<IAuthenticateResultFeature>();
+
+        await CreateMiddleware().InvokeAsync(context);
+
+        Assert.True(_nextCalled);
+        Assert.Same(read, context.Features.Get<BffSessionFeature>());
+        Assert.Same(recorded, context.Features.Get<IAuthenticateResultFeature>());
+    }
+
+    [Fact]
     public async Task RequestWithoutEndpoint_SessionNotRead_NextCalled()
     {
         // A static file or a 404: served without the session, so even a store outage cannot fail it.

@@ -4,6 +4,7 @@ using Bff.Frontends;
 using Bff.Http;
 using Bff.Problems;
 using Bff.Routes;
+using Bff.Sessions;
 using Bff.Telemetry;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +32,7 @@ internal sealed partial class CsrfMiddleware(
     IAntiforgery antiforgery,
     IOptions<AntiforgeryOptions> antiforgeryOptions,
     ValidatedTokenMemo validated,
+    SessionAuthenticator authenticator,
     IOptions<BffOptions> options,
     BffMetrics metrics,
     ILogger<CsrfMiddleware> logger,
@@ -119,7 +121,7 @@ internal sealed partial class CsrfMiddleware(
 
     private async Task<string?> CheckTokenAsync(HttpContext context)
     {
-        if (await context.GetBffSessionAsync() is not { } session)
+        if (await context.GetBffSessionAsync(authenticator) is not { } session)
         {
             return null;
         }
@@ -138,8 +140,7 @@ internal sealed partial class CsrfMiddleware(
 
         // The cookie's name, here and inside antiforgery, is the request's frontend's.
         using var request = AntiforgeryRequest.Enter(context);
-        var cookieToken = context.Request.Cookies[antiforgeryOptions.Value.Cookie.Name!];
-        if (validated.Matches(session, cookieToken, token[0]!))
+        if (RememberedPass(context, session, token[0]!, out var cookieToken))
         {
             return null;
         }
@@ -155,6 +156,22 @@ internal sealed partial class CsrfMiddleware(
             // Its message can quote the user name the token was made for: it is not logged.
             return "invalid_token";
         }
+    }
+
+    // The cookie as sent, read under its exact name (as screening has let at most one copy in any case through,
+    // antiforgery reads the same one): the raw value decides what antiforgery decodes from it, so a pair that
+    // passed as sent passes again as sent. Null when there is no such cookie: nothing to remember then.
+    private bool RememberedPass(HttpContext context, BffSession session, string requestToken, out string? cookieToken)
+    {
+        var value = CookieHeader.ValueOf(context.Request.Headers.Cookie, antiforgeryOptions.Value.Cookie.Name!);
+        if (validated.Matches(session, value, requestToken))
+        {
+            cookieToken = null;
+            return true;
+        }
+
+        cookieToken = value.IsEmpty ? null : value.ToString();
+        return false;
     }
 
     private static string Title(string refusal) => refusal switch

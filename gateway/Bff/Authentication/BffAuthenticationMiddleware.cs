@@ -5,7 +5,6 @@ using Bff.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -67,12 +66,10 @@ internal sealed partial class BffAuthenticationMiddleware
         }
 
         // A session in the cache is read without awaiting anything: then no state machine is needed here.
-        var pending = _authenticator.AuthenticateAsync(context);
+        var pending = _authenticator.AuthenticateOnceAsync(context);
         if (pending.IsCompletedSuccessfully)
         {
-            var result = pending.Result;
-            Record(context, result);
-            return result.Succeeded || !RequiresSession(endpoint) ? _next(context) : ChallengeAsync(context);
+            return pending.Result.Succeeded || !RequiresSession(endpoint) ? _next(context) : ChallengeAsync(context);
         }
 
         return AwaitedAsync(context, pending);
@@ -116,7 +113,6 @@ internal sealed partial class BffAuthenticationMiddleware
     private async Task AwaitedAsync(HttpContext context, ValueTask<AuthenticateResult> pending)
     {
         var result = await pending;
-        Record(context, result);
         await (result.Succeeded || !RequiresSession(context.GetEndpoint()) ? _next(context) : ChallengeAsync(context));
     }
 
@@ -126,23 +122,6 @@ internal sealed partial class BffAuthenticationMiddleware
     private static bool RequiresSession(Endpoint? endpoint) => endpoint?.Metadata.GetMetadata<BffSessionRequired>() is not null;
 
     private static Task ChallengeAsync(HttpContext context) => context.ChallengeAsync(BffSessionDefaults.Scheme);
-
-    private static void Record(HttpContext context, AuthenticateResult result)
-    {
-        if (result.Succeeded)
-        {
-            // What the framework leaves for authorization, so it does not authenticate a second time. The
-            // feature carries the user too: setting context.User first, as the framework does, would create
-            // the default authentication feature only for this one to replace it.
-            var feature = new AuthenticationResultFeature(result);
-            context.Features.Set<IHttpAuthenticationFeature>(feature);
-            context.Features.Set<IAuthenticateResultFeature>(feature);
-        }
-        else if (result.Principal is not null)
-        {
-            context.User = result.Principal;
-        }
-    }
 
     [LoggerMessage(EventId = BffEventIds.LoginCallbackSessionDeleted, Level = LogLevel.Warning, Message = "Login callback failed after session {SessionId} was created; the session was deleted")]
     private static partial void LogCallbackSessionDeleted(ILogger logger, string sessionId);

@@ -30,4 +30,20 @@ internal static class BffSessionAccessor
         context.User = result.Principal;
         return feature.Session;
     }
+
+    /// <summary>
+    /// The same for middleware in front of authentication (the CSRF check of an unsafe method): the session is
+    /// read by <paramref name="authenticator"/> and recorded, so authentication finds it instead of reading it
+    /// again, and no scheme handler is created for it through a request service scope.
+    /// </summary>
+    public static async ValueTask<BffSession?> GetBffSessionAsync(this HttpContext context, SessionAuthenticator authenticator)
+    {
+        if (context.Features.Get<BffSessionFeature>() is { } found)
+        {
+            return found.Session;
+        }
+
+        var result = await authenticator.AuthenticateOnceAsync(context);
+        return result.Succeeded ? context.Features.Get<BffSessionFeature>()?.Session : null;
+    }
 }

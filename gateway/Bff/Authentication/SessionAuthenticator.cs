@@ -8,6 +8,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Bff.Authentication;
@@ -99,6 +100,54 @@ internal sealed class SessionAuthenticator(
 
         context.Features.Set(new BffSessionFeature(session));
         return ResultOf(session);
+    }
+
+    /// <summary>
+    /// The request's session read once and its outcome recorded the way the framework records it: whoever
+    /// asks first (the CSRF check of an unsafe method, or <see cref="BffAuthenticationMiddleware"/>) reads it,
+    /// and a success is found in the request's features by every later asker, the session scheme included.
+    /// </summary>
+    public ValueTask<AuthenticateResult> AuthenticateOnceAsync(HttpContext context)
+    {
+        // Kestrel keeps this feature in a field of its own: the check costs a request without a session nothing.
+        if (context.Features.Get<IHttpAuthenticationFeature>() is AuthenticationResultFeature { AuthenticateResult: { Succeeded: true } recorded }
+            && context.Features.Get<BffSessionFeature>() is not null)
+        {
+            return new(recorded);
+        }
+
+        var pending = AuthenticateAsync(context);
+        if (pending.IsCompletedSuccessfully)
+        {
+            Record(context, pending.Result);
+            return pending;
+        }
+
+        return RecordedAsync(context, pending);
+    }
+
+    private static async ValueTask<AuthenticateResult> RecordedAsync(HttpContext context, ValueTask<AuthenticateResult> pending)
+    {
+        var result = await pending;
+        Record(context, result);
+        return result;
+    }
+
+    private static void Record(HttpContext context, AuthenticateResult result)
+    {
+        if (result.Succeeded)
+        {
+            // What the framework leaves for authorization, so it does not authenticate a second time. The
+            // feature carries the user too: setting context.User first, as the framework does, would create
+            // the default authentication feature only for this one to replace it.
+            var feature = new AuthenticationResultFeature(result);
+            context.Features.Set<IHttpAuthenticationFeature>(feature);
+            context.Features.Set<IAuthenticateResultFeature>(feature);
+        }
+        else if (result.Principal is not null)
+        {
+            context.User = result.Principal;
+        }
     }
 
     // The callback is made once, so that a session in the cache costs no delegate per request.
