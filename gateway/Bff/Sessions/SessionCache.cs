@@ -43,6 +43,7 @@ internal sealed partial class SessionCache
         _idle = options.Value.Session.IdleTimeout;
         _capacity = options.Value.Session.CacheMaxEntries;
         Payloads = new DecryptedPayloadCache(time, _capacity);
+        Admission = new SessionCacheAdmission(time, _duration);
         _isLive = IsLive;
         metrics?.ObserveSessionCache(() => Count, () => Interlocked.Read(ref _hits), () => Interlocked.Read(ref _misses),
             () => Interlocked.Read(ref _evictions));
@@ -60,6 +61,9 @@ internal sealed partial class SessionCache
     /// cache, because it never answers without Redis.
     /// </summary>
     public DecryptedPayloadCache Payloads { get; }
+
+    /// <summary>Which sessions read from Redis are kept: all of them unless the cache turns over fast.</summary>
+    internal SessionCacheAdmission Admission { get; }
 
     public BffSession? TryGet(string id)
     {
@@ -98,7 +102,8 @@ internal sealed partial class SessionCache
     public void Set(BffSession session, long epochAtReadStart, DateTimeOffset readStartedAt)
     {
         var id = session.Id;
-        if (!IsEnabled || _time.GetUtcNow() - readStartedAt >= ChangeMemory || ChangedSince(id, epochAtReadStart))
+        if (!IsEnabled || _time.GetUtcNow() - readStartedAt >= ChangeMemory || ChangedSince(id, epochAtReadStart)
+            || !Admission.Admits(id))
         {
             return;
         }
@@ -166,6 +171,7 @@ internal sealed partial class SessionCache
         }
 
         _clock.Compact(_isLive, Count, MaxHandSteps);
+        Admission.Observe(Interlocked.Read(ref _misses));
         ForgetOldChanges(now);
         Payloads.Sweep(_entries.ContainsKey);
     }
