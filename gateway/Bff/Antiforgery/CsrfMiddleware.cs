@@ -158,9 +158,9 @@ internal sealed partial class CsrfMiddleware(
         }
     }
 
-    // The cookie as sent, read under its exact name (as screening has let at most one copy in any case through,
-    // antiforgery reads the same one): the raw value decides what antiforgery decodes from it, so a pair that
-    // passed as sent passes again as sent. Null when there is no such cookie: nothing to remember then.
+    // The cookie as sent, under its exact name: screening lets no request in with two copies of it in any case, so
+    // antiforgery reads this same one, and what it decodes follows from the raw value, so a pair that passed as sent
+    // passes again as sent. The cookie token is null when there is no such cookie: nothing to remember then.
     private bool RememberedPass(HttpContext context, BffSession session, string requestToken, out string? cookieToken)
     {
         var value = CookieHeader.ValueOf(context.Request.Headers.Cookie, antiforgeryOptions.Value.Cookie.Name!);

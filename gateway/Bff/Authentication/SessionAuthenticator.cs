@@ -109,7 +109,7 @@ internal sealed class SessionAuthenticator(
     /// </summary>
     public ValueTask<AuthenticateResult> AuthenticateOnceAsync(HttpContext context)
     {
-        // Kestrel keeps this feature in a field of its own: the check costs a request without a session nothing.
+        // Kestrel keeps this feature in a field of its own, so the check costs next to nothing where nothing is recorded.
         if (context.Features.Get<IHttpAuthenticationFeature>() is AuthenticationResultFeature { AuthenticateResult: { Succeeded: true } recorded }
             && context.Features.Get<BffSessionFeature>() is not null)
         {
