@@ -14,8 +14,9 @@ public sealed class SessionCacheAdmissionTests
     public void Quiet_EveryReadIsKept()
     {
         var admission = new SessionCacheAdmission(_time, Duration);
+        ReadCold(admission, SessionCacheAdmission.BusyReads - 1);
         _time.Advance(Duration);
-        admission.Observe(SessionCacheAdmission.BusyReads - 1);
+        admission.Observe();
 
         Assert.False(admission.IsBusy);
         Assert.True(admission.Admits("a"));
@@ -42,9 +43,10 @@ public sealed class SessionCacheAdmissionTests
     {
         var admission = Busy();
 
-        // The next sweep comes late: 10 s with as many reads as a busy 5 s is half the rate.
+        // The next sweep comes late: 10 s with as many first reads as a busy 5 s is half the rate.
+        ReadCold(admission, SessionCacheAdmission.BusyReads, "later-");
         _time.Advance(2 * Duration);
-        admission.Observe(2 * SessionCacheAdmission.BusyReads);
+        admission.Observe();
 
         Assert.False(admission.IsBusy);
         Assert.True(admission.Admits("c"));
@@ -54,26 +56,45 @@ public sealed class SessionCacheAdmissionTests
     public void AWindowIsJudgedOnlyOnceItHasLastedTheDuration()
     {
         var admission = new SessionCacheAdmission(_time, Duration);
+        ReadCold(admission, 2 * SessionCacheAdmission.BusyReads);
         _time.Advance(Duration - TimeSpan.FromMilliseconds(1));
-        admission.Observe(10 * SessionCacheAdmission.BusyReads);
+        admission.Observe();
 
         Assert.False(admission.IsBusy);
     }
 
     [Fact]
-    public void Cache_ManyReadsInADuration_KeepsASessionFromItsSecondRead()
+    public void ReadsOfSessionsReadWithinTheDuration_DoNotCount()
+    {
+        // A few sessions read over and over (as sessions the filter turned away are read again) are no sign of a
+        // cache turning over: counting them would keep the filter on by its own doing.
+        var admission = new SessionCacheAdmission(_time, Duration);
+        for (var i = 0; i < 10 * SessionCacheAdmission.BusyReads; i++)
+        {
+            admission.Admits("hot-" + (i % 100));
+        }
+
+        _time.Advance(Duration);
+        admission.Observe();
+
+        Assert.False(admission.IsBusy);
+    }
+
+    [Fact]
+    public void Cache_ManyColdReadsInADuration_KeepsASessionFromItsSecondRead()
     {
         var options = new BffOptions();
         var cache = new SessionCache(Options.Create(options), _time);
         cache.Enable();
+        var session = TestSessions.New("alice", _time.GetUtcNow());
         for (var i = 0; i < SessionCacheAdmission.BusyReads; i++)
         {
-            Assert.Null(cache.TryGet("unknown-" + i));
+            cache.Set(session with { Id = "cold-" + i }, cache.Epoch);
         }
 
         _time.Advance(options.Session.CacheDuration);
         cache.Sweep();
-        var session = TestSessions.New("alice", _time.GetUtcNow());
+        session = session with { LastSeenAt = _time.GetUtcNow() };
 
         cache.Set(session, cache.Epoch);
         Assert.Null(cache.TryGet(session.Id));
@@ -84,9 +105,18 @@ public sealed class SessionCacheAdmissionTests
     private SessionCacheAdmission Busy()
     {
         var admission = new SessionCacheAdmission(_time, Duration);
+        ReadCold(admission, SessionCacheAdmission.BusyReads);
         _time.Advance(Duration);
-        admission.Observe(SessionCacheAdmission.BusyReads);
+        admission.Observe();
         Assert.True(admission.IsBusy);
         return admission;
+    }
+
+    private static void ReadCold(SessionCacheAdmission admission, int count, string prefix = "cold-")
+    {
+        for (var i = 0; i < count; i++)
+        {
+            admission.Admits(prefix + i);
+        }
     }
 }

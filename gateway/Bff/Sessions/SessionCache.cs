@@ -171,7 +171,7 @@ internal sealed partial class SessionCache
         }
 
         _clock.Compact(_isLive, Count, MaxHandSteps);
-        Admission.Observe(Interlocked.Read(ref _misses));
+        Admission.Observe();
         ForgetOldChanges(now);
         Payloads.Sweep(_entries.ContainsKey);
     }

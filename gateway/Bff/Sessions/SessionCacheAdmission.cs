@@ -1,9 +1,9 @@
 namespace Bff.Sessions;
 
 /// <summary>
-/// Which sessions read from Redis the cache keeps: every one while reads are few, and only those read a second time
-/// within the cache duration once the cache turns over fast (past <see cref="BusyReads"/> reads a cache duration).
-/// What cache designs call a doorkeeper, or an admission filter.
+/// Which sessions read from Redis the cache keeps: every one while few sessions come cold, and only those read a second
+/// time within the cache duration once many do (past <see cref="BusyReads"/> first reads a cache duration). What cache
+/// designs call a doorkeeper, or an admission filter.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -15,6 +15,10 @@ namespace Bff.Sessions;
 /// comes back after a pause while the cache is busy; under the threshold nothing changes.
 /// </para>
 /// <para>
+/// Busy is judged by first reads (a session not read within the duration before), not by every read from Redis: a
+/// session the filter turns away is read again, and counting those would keep the filter on by its own doing.
+/// </para>
+/// <para>
 /// The sightings are a fixed table, each slot a tag of the session id's hash and the time it was read: nothing is
 /// allocated per read. A collision either admits a session one read early or asks it for one more read; the hash is
 /// randomised per process, so nobody can choose ids that collide on purpose.
@@ -22,7 +26,7 @@ namespace Bff.Sessions;
 /// </remarks>
 internal sealed class SessionCacheAdmission
 {
-    /// <summary>Reads from Redis within one cache duration past which only second sightings are kept.</summary>
+    /// <summary>First reads (sessions not read within the duration before) per cache duration past which only second reads are kept.</summary>
     internal const int BusyReads = 5_000;
 
     private const int SlotBits = 16;
@@ -34,7 +38,8 @@ internal sealed class SessionCacheAdmission
     private readonly long _origin;
     private readonly object _window = new();
     private DateTimeOffset _windowStart;
-    private long _readsAtWindowStart;
+    private long _firstReads;
+    private long _firstReadsAtWindowStart;
     private volatile bool _busy;
 
     public SessionCacheAdmission(TimeProvider time, TimeSpan duration)
@@ -62,15 +67,15 @@ internal sealed class SessionCacheAdmission
         }
 
         Volatile.Write(ref slot, tag | now);
+        Interlocked.Increment(ref _firstReads);
         return !_busy;
     }
 
     /// <summary>
-    /// Judges the window that ends once a cache duration has passed since it began, from the cache's count of reads
-    /// (<paramref name="reads"/>, all so far): busy when they came at <see cref="BusyReads"/> a duration or faster.
-    /// Called by the cache's sweep.
+    /// Judges the window that ends once a cache duration has passed since it began: busy when its first reads came at
+    /// <see cref="BusyReads"/> a duration or faster. Called by the cache's sweep.
     /// </summary>
-    public void Observe(long reads)
+    public void Observe()
     {
         var now = _time.GetUtcNow();
         lock (_window)
@@ -81,9 +86,10 @@ internal sealed class SessionCacheAdmission
                 return;
             }
 
-            _busy = (reads - _readsAtWindowStart) * _duration.Ticks >= BusyReads * elapsed.Ticks;
+            var firstReads = Interlocked.Read(ref _firstReads);
+            _busy = (firstReads - _firstReadsAtWindowStart) * _duration.Ticks >= BusyReads * elapsed.Ticks;
             _windowStart = now;
-            _readsAtWindowStart = reads;
+            _firstReadsAtWindowStart = firstReads;
         }
     }
 }
