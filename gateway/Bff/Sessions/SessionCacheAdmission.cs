@@ -50,7 +50,7 @@ internal sealed class SessionCacheAdmission
         _windowStart = time.GetUtcNow();
     }
 
-    /// <summary>Whether only second sightings are kept now (as of the last window that ended).</summary>
+    /// <summary>Whether only second reads are kept now (as judged at the end of the last window).</summary>
     public bool IsBusy => _busy;
 
     /// <summary>Records that <paramref name="id"/> was just read from Redis, and says whether to keep it.</summary>
