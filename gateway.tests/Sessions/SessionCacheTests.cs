@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Sessions;
 
-public class SessionCacheTests
+public partial class SessionCacheTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly BffOptions _options = new();

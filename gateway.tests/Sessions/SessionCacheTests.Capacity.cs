@@ -1,25 +1,10 @@
-using Bff.Configuration;
 using Bff.Sessions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Sessions;
 
 /// <summary>How a full cache makes room: one entry at a time, the clock hand giving used entries a second chance.</summary>
-public class SessionCacheCapacityTests
+public partial class SessionCacheTests
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly BffOptions _options = new();
-
-    private SessionCache Create()
-    {
-        var cache = new SessionCache(Options.Create(_options), _time);
-        cache.Enable();
-        return cache;
-    }
-
-    private BffSession Session(string id = "s1") => TestSessions.New("alice", _time.GetUtcNow()) with { Id = id };
-
     [Fact]
     public void Set_BeyondMaxEntries_EvictsOneAtATime_NeverMoreThanTheBound()
     {
