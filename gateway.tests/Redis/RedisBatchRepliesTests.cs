@@ -1,5 +1,6 @@
 using Bff.Redis;
 using Bff.Tests.Support;
+using StackExchange.Redis;
 
 namespace Bff.Tests.Redis;
 
@@ -56,6 +57,27 @@ public sealed class RedisBatchRepliesTests
 
         var thrown = await Assert.ThrowsAsync<TimeoutException>(() => all);
         Assert.Equal("reply 1", thrown.Message);
+    }
+
+    [Fact]
+    public async Task FailedRepliesBesideTheOneThrown_AreObserved()
+    {
+        using var faults = new UnobservedTaskFaults();
+
+        await UnobservedTaskFaults.Isolated(async () =>
+        {
+            var replies = Replies(3);
+            var all = RedisBatchReplies.AllAsync(Tasks(replies));
+            replies[2].SetException(new RedisTimeoutException(faults.Message("last"), CommandStatus.Sent));
+            await Assert.ThrowsAsync<RedisTimeoutException>(() => all);
+
+            // The failures that come after the caller heard of one.
+            replies[0].SetException(new RedisTimeoutException(faults.Message("first"), CommandStatus.Sent));
+            replies[1].SetException(new RedisTimeoutException(faults.Message("middle"), CommandStatus.Sent));
+            await Task.Yield();
+        });
+
+        Assert.Empty(faults.AfterCollection());
     }
 }
 

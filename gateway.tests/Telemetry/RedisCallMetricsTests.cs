@@ -1,4 +1,5 @@
 using Bff.Telemetry;
+using Bff.Tests.Support;
 using StackExchange.Redis;
 
 namespace Bff.Tests.Telemetry;
@@ -50,5 +51,22 @@ public sealed class RedisCallMetricsTests : IDisposable
 
         Assert.Empty(_redis.Errors());
         Assert.Empty(_redis.Durations.GetMeasurementSnapshot());
+    }
+
+    [Fact]
+    public async Task ACallGivenUpOn_FailsLater_ItsFailureIsObserved()
+    {
+        using var faults = new UnobservedTaskFaults();
+
+        await UnobservedTaskFaults.Isolated(async () =>
+        {
+            var late = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                _redis.Metrics.TimeRedisAsync(late.Task, "refresh_lock.renew", TimeSpan.FromSeconds(1), new CancellationToken(canceled: true)));
+            late.SetException(new RedisConnectionException(ConnectionFailureType.UnableToConnect, faults.Message("late")));
+            await Task.Yield();
+        });
+
+        Assert.Empty(faults.AfterCollection());
     }
 }

@@ -19,18 +19,29 @@ internal static class RedisBatchReplies
             return [];
         }
 
-        await replies[^1].ConfigureAwait(false);
-        if (!Array.TrueForAll(replies, static reply => reply.IsCompleted))
+        try
         {
-            await Task.WhenAll(replies).ConfigureAwait(false);
-        }
+            await replies[^1].ConfigureAwait(false);
+            if (!Array.TrueForAll(replies, static reply => reply.IsCompleted))
+            {
+                await Task.WhenAll(replies).ConfigureAwait(false);
+            }
 
-        var values = new T[replies.Length];
-        for (var i = 0; i < replies.Length; i++)
+            var values = new T[replies.Length];
+            for (var i = 0; i < replies.Length; i++)
+            {
+                values[i] = replies[i].GetAwaiter().GetResult();
+            }
+
+            return values;
+        }
+        catch
         {
-            values[i] = replies[i].GetAwaiter().GetResult();
+            // One failure goes to the caller; the others, now or still to come, are observed here (WhenAll takes each
+            // reply's, and the continuation its own), so none is reported as an unobserved task exception later.
+            _ = Task.WhenAll(replies).ContinueWith(static all => all.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
-
-        return values;
     }
 }

@@ -33,9 +33,21 @@ internal static class RedisCallMetrics
             metrics.RedisOperation(operation, Stopwatch.GetElapsedTime(started));
             return result;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex)
         {
-            metrics.RedisError(operation, ex.GetType().Name);
+            if (!call.IsCompleted)
+            {
+                // Given up on (its time ran out, or the caller went away), the call still ends later: a failure then
+                // is nobody's news, and left unobserved it would be reported when the task is collected.
+                _ = call.ContinueWith(static given => given.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            if (ex is RedisException or TimeoutException)
+            {
+                metrics.RedisError(operation, ex.GetType().Name);
+            }
+
             throw;
         }
     }
