@@ -1,8 +1,10 @@
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Hosting;
 using Bff.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using System.Net;
 
@@ -89,11 +91,52 @@ public sealed class RequestScreeningMiddlewareTests : IClassFixture<ProxyGateway
         context.Request.Method = HttpMethods.Connect;
         context.Features.Set<IHttpExtendedConnectFeature>(new ExtendedConnect());
         var passed = false;
-        var screening = new RequestScreeningMiddleware(_ => { passed = true; return Task.CompletedTask; }, Options.Create(new BffOptions()));
+        var screening = Screening(new BffOptions(), () => passed = true);
 
         await screening.InvokeAsync(context);
 
         Assert.True(passed);
+    }
+
+    [Fact]
+    public async Task ScreeningAnApiCall_CreatesNoRequestServiceScope()
+    {
+        // Asking the request's services for anything creates a service scope, disposed when the request ends: a cost
+        // on every request for what the middleware can hold itself.
+        var options = new BffOptions { ClientId = "bff" };
+        var context = new DefaultHttpContext();
+        var services = new CountingServiceProviders();
+        context.Features.Set<IServiceProvidersFeature>(services);
+        context.Request.Method = HttpMethods.Get;
+        context.Request.Headers.Cookie = $"{options.Cookie.Name}=v; {options.AntiforgeryCookieName}=t";
+        var passed = false;
+
+        await Screening(options, () => passed = true).InvokeAsync(context);
+
+        Assert.True(passed);
+        Assert.Equal(0, services.Asked);
+    }
+
+    private static RequestScreeningMiddleware Screening(BffOptions options, Action onPassed)
+    {
+        var wrapped = Options.Create(options);
+        return new RequestScreeningMiddleware(_ => { onPassed(); return Task.CompletedTask; }, wrapped, new FrontendCatalog(wrapped));
+    }
+
+    private sealed class CountingServiceProviders : IServiceProvidersFeature
+    {
+        public int Asked { get; private set; }
+
+        public IServiceProvider RequestServices
+        {
+            get
+            {
+                Asked++;
+                return new ServiceCollection().BuildServiceProvider();
+            }
+
+            set => throw new NotSupportedException();
+        }
     }
 
     private sealed class ExtendedConnect : IHttpExtendedConnectFeature

@@ -19,4 +19,11 @@ internal static class BffFrontendAccessor
     /// <summary>The client (OIDC client, cookie, session settings) of the request's frontend; the top-level one without frontends.</summary>
     public static BffClientOptions GetBffClient(this HttpContext context, BffOptions options) =>
         context.GetBffFrontend()?.Client ?? options;
+
+    /// <summary>
+    /// The same, for middleware that holds the catalog: it runs on every request, and asking the request's services
+    /// for the catalog would create a service scope (and dispose it at the end) for that one lookup.
+    /// </summary>
+    public static BffClientOptions GetBffClient(this HttpContext context, BffOptions options, FrontendCatalog catalog) =>
+        catalog.Of(context)?.Client ?? options;
 }

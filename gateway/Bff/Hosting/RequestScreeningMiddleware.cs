@@ -28,7 +28,7 @@ namespace Bff.Hosting;
 /// <c>t=x,__Host-bff=v</c> is a cookie named <c>t</c> and no copy of the session cookie.</description></item>
 /// </list>
 /// </summary>
-internal sealed class RequestScreeningMiddleware(RequestDelegate next, IOptions<BffOptions> options)
+internal sealed class RequestScreeningMiddleware(RequestDelegate next, IOptions<BffOptions> options, FrontendCatalog frontends)
 {
     internal const string AllowedMethods = "GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE";
 
@@ -78,7 +78,7 @@ internal sealed class RequestScreeningMiddleware(RequestDelegate next, IOptions<
     {
         var sessionCookie = options.Value.Cookie.Name;
         // The one antiforgery will read: the request's frontend's.
-        var antiforgeryCookie = context.GetBffClient(options.Value).AntiforgeryCookieName;
+        var antiforgeryCookie = context.GetBffClient(options.Value, frontends).AntiforgeryCookieName;
         var (sessions, antiforgery) = CookieHeader.Count(context.Request.Headers.Cookie, sessionCookie, antiforgeryCookie);
         return sessions > 1 ? sessionCookie : antiforgery > 1 ? antiforgeryCookie : null;
     }
