@@ -1,12 +1,14 @@
 using Bff.Antiforgery;
 using Bff.Authentication;
 using Bff.Configuration;
+using Bff.Frontends;
 using Bff.Sessions;
 using Bff.Telemetry;
 using Bff.Tests.Support;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -34,9 +36,9 @@ public sealed class CsrfMiddlewareTests : IDisposable
         _store = new InMemorySessionStore(options, _time);
         _sessionCookie = _keyRing.Cookie(options.Value);
         var authenticator = new SessionAuthenticator(_store, _sessionCookie, TestSessionTerminator.Create(_store, _time), options, _time);
-        var antiforgeryOptions = Options.Create(new AntiforgeryOptions { Cookie = { Name = CookieName } });
-        _middleware = new CsrfMiddleware(_ => { _forwarded++; return Task.CompletedTask; }, _antiforgery, antiforgeryOptions,
-            new ValidatedTokenMemo(), authenticator, options, new BffMetrics(new TestMeterFactory()), NullLogger<CsrfMiddleware>.Instance);
+        _middleware = new CsrfMiddleware(_ => { _forwarded++; return Task.CompletedTask; }, _antiforgery,
+            new ValidatedTokenMemo(), authenticator, options, new BffMetrics(new TestMeterFactory()), NullLogger<CsrfMiddleware>.Instance,
+            new FrontendCatalog(options));
     }
 
     public void Dispose() => _keyRing.Dispose();
@@ -52,6 +54,23 @@ public sealed class CsrfMiddlewareTests : IDisposable
 
         Assert.Equal(1, _antiforgery.Validations);
         Assert.Equal(3, _forwarded);
+    }
+
+    [Fact]
+    public async Task ARememberedPair_PassesWithoutAskingTheRequestServices()
+    {
+        // In a host, asking them creates a service scope that the request's end disposes: a cost on every unsafe call.
+        var session = TestSessions.New();
+        await _middleware.InvokeAsync(Post(session, "cookie-token", "request-token"));
+        var again = Post(session, "cookie-token", "request-token");
+        var services = new CountingRequestServices();
+        again.Features.Set<IServiceProvidersFeature>(services);
+
+        await _middleware.InvokeAsync(again);
+
+        Assert.Equal(1, _antiforgery.Validations);
+        Assert.Equal(2, _forwarded);
+        Assert.Equal(0, services.Asked);
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using Bff.Hosting;
 using Bff.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using System.Net;
 
@@ -105,7 +104,7 @@ public sealed class RequestScreeningMiddlewareTests : IClassFixture<ProxyGateway
         // on every request for what the middleware can hold itself.
         var options = new BffOptions { ClientId = "bff" };
         var context = new DefaultHttpContext();
-        var services = new CountingServiceProviders();
+        var services = new CountingRequestServices();
         context.Features.Set<IServiceProvidersFeature>(services);
         context.Request.Method = HttpMethods.Get;
         context.Request.Headers.Cookie = $"{options.Cookie.Name}=v; {options.AntiforgeryCookieName}=t";
@@ -121,22 +120,6 @@ public sealed class RequestScreeningMiddlewareTests : IClassFixture<ProxyGateway
     {
         var wrapped = Options.Create(options);
         return new RequestScreeningMiddleware(_ => { onPassed(); return Task.CompletedTask; }, wrapped, new FrontendCatalog(wrapped));
-    }
-
-    private sealed class CountingServiceProviders : IServiceProvidersFeature
-    {
-        public int Asked { get; private set; }
-
-        public IServiceProvider RequestServices
-        {
-            get
-            {
-                Asked++;
-                return new ServiceCollection().BuildServiceProvider();
-            }
-
-            set => throw new NotSupportedException();
-        }
     }
 
     private sealed class ExtendedConnect : IHttpExtendedConnectFeature

@@ -30,7 +30,6 @@ namespace Bff.Antiforgery;
 internal sealed partial class CsrfMiddleware(
     RequestDelegate next,
     IAntiforgery antiforgery,
-    IOptions<AntiforgeryOptions> antiforgeryOptions,
     ValidatedTokenMemo validated,
     SessionAuthenticator authenticator,
     IOptions<BffOptions> options,
@@ -138,13 +137,13 @@ internal sealed partial class CsrfMiddleware(
             return "invalid_token";
         }
 
-        // The cookie's name, here and inside antiforgery, is the request's frontend's.
-        using var request = AntiforgeryRequest.Enter(context);
         if (RememberedPass(context, session, token[0]!, out var cookieToken))
         {
             return null;
         }
 
+        // The cookie's name inside antiforgery is the request's frontend's too.
+        using var request = AntiforgeryRequest.Enter(context);
         try
         {
             await antiforgery.ValidateRequestAsync(context);
@@ -163,7 +162,7 @@ internal sealed partial class CsrfMiddleware(
     // passes again as sent. The cookie token is null when there is no such cookie: nothing to remember then.
     private bool RememberedPass(HttpContext context, BffSession session, string requestToken, out string? cookieToken)
     {
-        var value = CookieHeader.ValueOf(context.Request.Headers.Cookie, antiforgeryOptions.Value.Cookie.Name!);
+        var value = CookieHeader.ValueOf(context.Request.Headers.Cookie, context.GetBffClient(options.Value, frontends).AntiforgeryCookieName);
         if (validated.Matches(session, value, requestToken))
         {
             cookieToken = null;

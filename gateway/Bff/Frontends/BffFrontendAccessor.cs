@@ -24,6 +24,6 @@ internal static class BffFrontendAccessor
     /// The same, for middleware that holds the catalog: it runs on every request, and asking the request's services
     /// for the catalog would create a service scope (and dispose it at the end) for that one lookup.
     /// </summary>
-    public static BffClientOptions GetBffClient(this HttpContext context, BffOptions options, FrontendCatalog catalog) =>
-        catalog.Of(context)?.Client ?? options;
+    public static BffClientOptions GetBffClient(this HttpContext context, BffOptions options, FrontendCatalog? catalog) =>
+        (catalog is null ? context.GetBffFrontend() : catalog.Of(context))?.Client ?? options;
 }
