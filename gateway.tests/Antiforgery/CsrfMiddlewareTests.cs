@@ -21,7 +21,8 @@ namespace Bff.Tests.Antiforgery;
 /// </summary>
 public sealed class CsrfMiddlewareTests : IDisposable
 {
-    private const string CookieName = "__Host-bff-af";
+    // Not the gateway's default: a remembered pair is the cookie under the name antiforgery reads, whatever that is.
+    private const string CookieName = "__Host-host-af";
     private readonly CountingAntiforgery _antiforgery = new();
     private readonly TestDataProtection _keyRing = TestDataProtection.InMemory();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero));
@@ -36,7 +37,8 @@ public sealed class CsrfMiddlewareTests : IDisposable
         _store = new InMemorySessionStore(options, _time);
         _sessionCookie = _keyRing.Cookie(options.Value);
         var authenticator = new SessionAuthenticator(_store, _sessionCookie, TestSessionTerminator.Create(_store, _time), options, _time);
-        _middleware = new CsrfMiddleware(_ => { _forwarded++; return Task.CompletedTask; }, _antiforgery,
+        var antiforgeryOptions = Options.Create(new AntiforgeryOptions { Cookie = { Name = CookieName } });
+        _middleware = new CsrfMiddleware(_ => { _forwarded++; return Task.CompletedTask; }, _antiforgery, antiforgeryOptions,
             new ValidatedTokenMemo(), authenticator, options, new BffMetrics(new TestMeterFactory()), NullLogger<CsrfMiddleware>.Instance,
             new FrontendCatalog(options));
     }

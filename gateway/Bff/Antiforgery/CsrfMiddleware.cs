@@ -30,6 +30,7 @@ namespace Bff.Antiforgery;
 internal sealed partial class CsrfMiddleware(
     RequestDelegate next,
     IAntiforgery antiforgery,
+    IOptions<AntiforgeryOptions> antiforgeryOptions,
     ValidatedTokenMemo validated,
     SessionAuthenticator authenticator,
     IOptions<BffOptions> options,
@@ -142,7 +143,7 @@ internal sealed partial class CsrfMiddleware(
             return null;
         }
 
-        // The cookie's name inside antiforgery is the request's frontend's too.
+        // Inside antiforgery the cookie's name is the request's frontend's (FrontendAntiforgeryCookieBuilder).
         using var request = AntiforgeryRequest.Enter(context);
         try
         {
@@ -162,7 +163,8 @@ internal sealed partial class CsrfMiddleware(
     // passes again as sent. The cookie token is null when there is no such cookie: nothing to remember then.
     private bool RememberedPass(HttpContext context, BffSession session, string requestToken, out string? cookieToken)
     {
-        var value = CookieHeader.ValueOf(context.Request.Headers.Cookie, context.GetBffClient(options.Value, frontends).AntiforgeryCookieName);
+        var name = FrontendAntiforgeryCookieBuilder.NameOf(antiforgeryOptions.Value.Cookie, context.GetBffFrontend(frontends));
+        var value = CookieHeader.ValueOf(context.Request.Headers.Cookie, name!);
         if (validated.Matches(session, value, requestToken))
         {
             cookieToken = null;

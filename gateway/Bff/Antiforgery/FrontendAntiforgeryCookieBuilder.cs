@@ -1,4 +1,5 @@
 using Bff.Frontends;
+using Microsoft.AspNetCore.Http;
 
 namespace Bff.Antiforgery;
 
@@ -14,7 +15,16 @@ internal sealed class FrontendAntiforgeryCookieBuilder : AlwaysSecureCookieBuild
 {
     public override string? Name
     {
-        get => AntiforgeryRequest.Current?.GetBffFrontend() is { IsDefault: false } frontend ? frontend.AntiforgeryCookieName : base.Name;
+        get => NameFor(AntiforgeryRequest.Current?.GetBffFrontend());
         set => base.Name = value;
     }
+
+    /// <summary>
+    /// The name antiforgery reads the cookie under for a request of <paramref name="frontend"/>, whatever the
+    /// builder of <paramref name="cookie"/> (a host may have replaced the gateway's).
+    /// </summary>
+    public static string? NameOf(CookieBuilder cookie, BffFrontend? frontend) =>
+        cookie is FrontendAntiforgeryCookieBuilder builder ? builder.NameFor(frontend) : cookie.Name;
+
+    private string? NameFor(BffFrontend? frontend) => frontend is { IsDefault: false } ? frontend.AntiforgeryCookieName : base.Name;
 }
