@@ -4,6 +4,8 @@ using Bff.Lifecycle;
 using Bff.Telemetry;
 using Bff.Tests.Support;
 using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,17 +21,22 @@ public sealed class RevocationRetryServiceTests : IDisposable
     private readonly FakeOidcProvider _idp = new();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly InMemoryRevocationQueue _queue = new();
+    private readonly IOptions<BffOptions> _options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
+    private readonly BffMetrics _metrics;
     private readonly RefreshTokenRevoker _revoker;
     private readonly RevocationRetryService _service;
 
     public RevocationRetryServiceTests()
     {
-        var options = Options.Create(new BffOptions { ClientId = "bff", ClientSecret = "secret" });
-        var metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var client = TestIdpTokenClient.Create(_idp, options, metrics, _time);
-        _revoker = new RefreshTokenRevoker(client, _queue, _time, metrics, NullLogger<RefreshTokenRevoker>.Instance);
-        _service = new RevocationRetryService(_queue, _revoker, _time, metrics, NullLogger<RevocationRetryService>.Instance);
+        _metrics = new BffMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        _revoker = RevokerAt(revocationEndpoint: null);
+        _service = new RevocationRetryService(_queue, _revoker, _time, _metrics, NullLogger<RevocationRetryService>.Instance);
     }
+
+    // The fake IdP's revocation endpoint, or another one.
+    private RefreshTokenRevoker RevokerAt(string? revocationEndpoint) =>
+        new(TestIdpTokenClient.Create(_idp, _options, _metrics, _time, revocationEndpoint), _queue, _time, _metrics,
+            NullLogger<RefreshTokenRevoker>.Instance);
 
     public void Dispose()
     {
@@ -135,11 +142,16 @@ public sealed class RevocationRetryServiceTests : IDisposable
     [Fact]
     public async Task RevokeNow_IdpUnreachable_Queued()
     {
-        _idp.Server.Stop();
+        // Bound but never listening, the address refuses every connection; and held for the test, no other test's
+        // server can take it, as one can take a stopped server's port (and answer the revocation).
+        using var refused = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        refused.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var revoker = RevokerAt($"http://127.0.0.1:{((IPEndPoint)refused.LocalEndPoint!).Port}/revoke");
 
-        Assert.False(await _revoker.RevokeNowAsync("s1", "rt-1"));
+        Assert.False(await revoker.RevokeNowAsync("s1", "rt-1"));
 
         Assert.Equal(1, _queue.Count);
+        Assert.Equal(0, Calls);
     }
 
     [Fact]

@@ -13,7 +13,9 @@ internal sealed class StaticOidcOptions(OpenIdConnectOptions value) : IOptionsMo
 {
     public OpenIdConnectOptions CurrentValue => value;
 
-    public static StaticOidcOptions For(FakeOidcProvider idp)
+    /// <param name="idp">The provider whose endpoints are named.</param>
+    /// <param name="revocationEndpoint">Another revocation endpoint than the provider's, one that cannot answer, say.</param>
+    public static StaticOidcOptions For(FakeOidcProvider idp, string? revocationEndpoint = null)
     {
         var configuration = new OpenIdConnectConfiguration
         {
@@ -21,7 +23,7 @@ internal sealed class StaticOidcOptions(OpenIdConnectOptions value) : IOptionsMo
             TokenEndpoint = idp.TokenEndpoint,
         };
         configuration.TokenEndpointAuthMethodsSupported.Add("client_secret_post");
-        configuration.AdditionalData["revocation_endpoint"] = idp.RevocationEndpoint;
+        configuration.AdditionalData["revocation_endpoint"] = revocationEndpoint ?? idp.RevocationEndpoint;
         return new StaticOidcOptions(new OpenIdConnectOptions
         {
             ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration),

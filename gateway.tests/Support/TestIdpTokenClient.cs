@@ -9,7 +9,8 @@ namespace Bff.Tests.Support;
 /// <summary>The gateway's IdP client against a <see cref="FakeOidcProvider"/>, with no discovery request.</summary>
 internal static class TestIdpTokenClient
 {
-    public static IdpTokenClient Create(FakeOidcProvider idp, IOptions<BffOptions> options, BffMetrics metrics, TimeProvider time) =>
-        new(new SingleClientFactory(), new IdpMetadata(StaticOidcOptions.For(idp)),
+    public static IdpTokenClient Create(
+        FakeOidcProvider idp, IOptions<BffOptions> options, BffMetrics metrics, TimeProvider time, string? revocationEndpoint = null) =>
+        new(new SingleClientFactory(), new IdpMetadata(StaticOidcOptions.For(idp, revocationEndpoint)),
             new ClientAuthenticator(options.Value, BffOptions.SectionName, time), options, metrics, time, NullLogger<IdpTokenClient>.Instance);
 }
