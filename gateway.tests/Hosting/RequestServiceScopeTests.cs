@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json;
 using Bff.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
 
 namespace Bff.Tests.Hosting;
 
@@ -18,36 +17,18 @@ namespace Bff.Tests.Hosting;
 /// disposed when the request ends: work on every API call for nothing any of it needs.
 /// </summary>
 [Collection(InProcessHostCollection.Name)]
-public sealed class RequestServiceScopeTests : IAsyncLifetime
+public sealed class RequestServiceScopeTests(ProxyGatewayFixture gateway) : IClassFixture<ProxyGatewayFixture>
 {
-    private readonly ConcurrentDictionary<string, int> _asks = new();
-    private WireMockServer _upstream = null!;
-    private GatewayFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _upstream = WireMockServer.Start();
-        _upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
-        _factory = new GatewayFactory(GatewayFactory.BaseSettings(_upstream.Url + "/"),
-            configureServices: services => services.AddSingleton<IStartupFilter>(new CountingFilter(_asks)));
-        _client = _factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        _upstream.Stop();
-    }
-
     [Fact]
     public async Task ProxiedCalls_OfACachedSession_AskTheRequestServicesForNothing()
     {
-        var alice = await TestSessions.SeedAsync(_factory.Services, "alice");
-        var csrf = await _client.SendAsync(GatewayRequest.Browser("GET", "/bff/csrf", alice.Cookie).ToMessage());
-        var token = System.Text.Json.JsonDocument.Parse(await csrf.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
+        var asks = new ConcurrentDictionary<string, int>();
+        await using var factory = gateway.Factory.WithWebHostBuilder(host =>
+            host.ConfigureTestServices(services => services.AddSingleton<IStartupFilter>(new CountingFilter(asks))));
+        using var client = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        var alice = await TestSessions.SeedAsync(factory.Services, "alice");
+        var csrf = await client.SendAsync(GatewayRequest.Browser("GET", "/bff/csrf", alice.Cookie).ToMessage());
+        var token = JsonDocument.Parse(await csrf.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
         var antiforgeryCookie = csrf.Headers.GetValues("Set-Cookie").Single().Split(';', 2)[0];
         var get = GatewayRequest.Browser("GET", "/api/data", alice.Cookie);
         var post = GatewayRequest.Browser("POST", "/api/data", alice.Cookie, antiforgeryCookie) with { Token = token };
@@ -55,14 +36,14 @@ public sealed class RequestServiceScopeTests : IAsyncLifetime
         // The first of each reads the session and validates the pair; the second finds both remembered.
         foreach (var request in new[] { get, post, get with { Path = "/api/again" }, post with { Path = "/api/again" } })
         {
-            var response = await _client.SendAsync(request.ToMessage());
+            var response = await client.SendAsync(request.ToMessage());
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        Assert.Equal(0, _asks.GetValueOrDefault("GET /api/again"));
-        Assert.Equal(0, _asks.GetValueOrDefault("POST /api/again"));
+        Assert.Equal(0, asks.GetValueOrDefault("GET /api/again"));
+        Assert.Equal(0, asks.GetValueOrDefault("POST /api/again"));
         // The count is live: the gateway's own endpoints still ask (antiforgery's token is made through them).
-        Assert.True(_asks.GetValueOrDefault("GET /bff/csrf") > 0);
+        Assert.True(asks.GetValueOrDefault("GET /bff/csrf") > 0);
     }
 
     // In front of the whole pipeline: counts, per method and path, what the request's services were asked.
