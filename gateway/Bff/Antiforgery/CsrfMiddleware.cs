@@ -36,7 +36,7 @@ internal sealed partial class CsrfMiddleware(
     IOptions<BffOptions> options,
     BffMetrics metrics,
     ILogger<CsrfMiddleware> logger,
-    FrontendCatalog? frontends = null,
+    FrontendCatalog frontends,
     ISecurityObserver? security = null)
 {
     public const string HeaderName = BffHeaders.CsrfHeaderName;
@@ -47,7 +47,7 @@ internal sealed partial class CsrfMiddleware(
     private readonly BrowserContextCheck _browserContext = new(options.Value.PublicOrigin);
 
     // Each named frontend's origin, parsed once; the default frontend's is the check's own.
-    private readonly Dictionary<string, Uri> _frontendOrigins = frontends is { HasNamed: true }
+    private readonly Dictionary<string, Uri> _frontendOrigins = frontends.HasNamed
         ? frontends.All.Where(f => !f.IsDefault).ToDictionary(f => f.Name, f => new Uri(f.Origin!, UriKind.Absolute), StringComparer.Ordinal)
         : [];
 
@@ -59,7 +59,7 @@ internal sealed partial class CsrfMiddleware(
             return next(context);
         }
 
-        var refusal = _frontendOrigins.Count > 0 && frontends!.Of(context) is { IsDefault: false } frontend
+        var refusal = _frontendOrigins.Count > 0 && frontends.Of(context) is { IsDefault: false } frontend
             ? BrowserContextCheck.Check(context.Request, _frontendOrigins[frontend.Name])
             : _browserContext.Check(context.Request);
         if (refusal is null && requirement == CsrfRequirement.Full)

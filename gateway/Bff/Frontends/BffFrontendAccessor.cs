@@ -24,10 +24,9 @@ internal static class BffFrontendAccessor
     /// The request's frontend, for middleware that holds the catalog: it runs on every request, and asking the
     /// request's services for the catalog would create a service scope (and dispose it at the end) for that one lookup.
     /// </summary>
-    public static BffFrontend? GetBffFrontend(this HttpContext context, FrontendCatalog? catalog) =>
-        catalog is null ? context.GetBffFrontend() : catalog.Of(context);
+    public static BffFrontend? GetBffFrontend(this HttpContext context, FrontendCatalog catalog) => catalog.Of(context);
 
     /// <summary>The client of the request's frontend, found through the catalog (see the overload above).</summary>
-    public static BffClientOptions GetBffClient(this HttpContext context, BffOptions options, FrontendCatalog? catalog) =>
+    public static BffClientOptions GetBffClient(this HttpContext context, BffOptions options, FrontendCatalog catalog) =>
         context.GetBffFrontend(catalog)?.Client ?? options;
 }
