@@ -32,6 +32,22 @@ public sealed class BffMetricsTests : IDisposable
     }
 
     [Fact]
+    public void EveryHistogramInSeconds_AdvisesBucketsFromMillisecondsToSeconds()
+    {
+        var histograms = InstrumentsOf(new BffMetrics(Meters)).OfType<Histogram<double>>().Where(h => h.Unit == "s").ToList();
+
+        Assert.Contains(histograms, h => h.Name == "bff.idp.token_endpoint.duration");
+        // Without advice the SDK's boundaries are for milliseconds (0, 5, 10, ...): in seconds, one bucket for everything.
+        Assert.All(histograms, histogram =>
+        {
+            var bounds = histogram.Advice?.HistogramBucketBoundaries;
+            Assert.True(bounds is { Count: > 0 }, histogram.Name + " advises no buckets");
+            Assert.True(bounds[0] <= 0.001, histogram.Name + " starts above 1 ms");
+            Assert.True(bounds[^1] >= 5, histogram.Name + " ends below 5 s");
+        });
+    }
+
+    [Fact]
     public void RareEventCounters_StartAsSeriesAtZero()
     {
         var zeros = new List<(string Name, string? Tag)>();

@@ -23,15 +23,26 @@ internal sealed class BffMetrics : IDisposable
     private readonly Counter<long> _idpCallsRejected;
     private Measurement<long>[] _activeSessions = [];
 
+    // A histogram in seconds without advice gets the SDK's default boundaries, made for milliseconds (0, 5, 10, ...):
+    // every IdP call and lock wait would fall in the first bucket. These are HTTP's (from 5 ms to 10 s, the default
+    // Bff:Tokens:IdpTimeout) with 1 and 2.5 ms in front, where a refresh against a near IdP and a wait for a
+    // replica's refresh fall.
+    private static readonly InstrumentAdvice<double> IdpCallBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    };
+
     public BffMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
         _sessionsCreated = _meter.CreateCounter<long>("bff.sessions.created", "{session}", "Sessions created by a login.");
         _sessionsEnded = _meter.CreateCounter<long>("bff.sessions.ended", "{session}", "Sessions ended, by reason.");
         _refreshes = _meter.CreateCounter<long>("bff.token.refreshes", "{refresh}", "Refresh-token grants, by outcome.");
-        _lockWait = _meter.CreateHistogram<double>("bff.token.lock_wait", "s", "Time a request waited for another refresh of its session.");
+        _lockWait = _meter.CreateHistogram<double>("bff.token.lock_wait", "s", "Time a request waited for another refresh of its session.",
+            advice: IdpCallBuckets);
         _racesRecovered = _meter.CreateCounter<long>("bff.token.races_recovered", "{request}", "Requests holding a rotated refresh token that were given the new tokens.");
-        _tokenEndpointLatency = _meter.CreateHistogram<double>("bff.idp.token_endpoint.duration", "s", "Latency of calls to the IdP's token endpoint.");
+        _tokenEndpointLatency = _meter.CreateHistogram<double>("bff.idp.token_endpoint.duration", "s", "Latency of calls to the IdP's token endpoint.",
+            advice: IdpCallBuckets);
         _csrfRejections = _meter.CreateCounter<long>("bff.csrf.rejections", "{request}", "Requests refused by the CSRF checks, by reason.");
         _rateLimited = _meter.CreateCounter<long>("bff.rate_limited", "{request}", "Requests refused with 429 by a rate limit, by limit.");
         _idpCircuitChanges = _meter.CreateCounter<long>("bff.idp.circuit.changes", "{change}", "State changes of the IdP client's circuit breaker, by the state entered.");
