@@ -12,7 +12,9 @@ ratio and p99s, cpu per request of each, and what tells the suspected causes of 
 - the session cache: hit ratio, entries and evictions during the round (the gateway's /metrics);
 - Redis commands per request (as Redis counts them, the commands scripts run included) and the gateway's own
   round trips to Redis per request (its bff.redis.operation.duration count); refresh grants per request;
-- in the refresh mode, the stub's refresh grants per refresh token.
+- in the refresh mode, the stub's refresh grants per refresh token;
+- the gateway's awaited calls (Redis by operation, the IdP's token endpoint): calls per request and their latency as
+  the caller saw it, which under load includes its wait for a turn on the core.
 """
 import glob
 import json
@@ -101,6 +103,31 @@ def delta(res, name, label=None):
     return metric(a, name, label) - metric(b, name, label) if a else None
 
 
+def awaited_calls(results):
+    """The gateway's timed calls over the given rounds (its latency histograms): per series, calls and bucket counts.
+
+    They time a call from its start until the code that awaits it runs again, so under load they hold the wait for a
+    turn on the core as well as the call itself: what a request that makes the call waits the longer."""
+    series = {}
+    for res in results:
+        b, a = res["metrics_before"], res["metrics_after"]
+        for key, value in a.items():
+            m = re.match(r'^(bff_redis_operation_duration_seconds|bff_idp_token_endpoint_duration_seconds)_bucket\{(.*)\}$', key)
+            if not m:
+                continue
+            labels = ", ".join(re.findall(r'(?:bff_redis_operation|outcome)="([^"]*)"', m.group(2)))
+            le = float(re.search(r'le="([^"]+)"', m.group(2)).group(1).replace("+Inf", "inf"))
+            buckets = series.setdefault((m.group(1), labels), {})
+            buckets[le] = buckets.get(le, 0) + value - b.get(key, 0)
+    return series
+
+
+def bucket_bound(buckets, share):
+    """The upper bound of the bucket that holds the given share of the calls."""
+    total = buckets[max(buckets)]
+    return next(le for le in sorted(buckets) if buckets[le] >= share * total)
+
+
 def main():
     root = sys.argv[1]
     meta = json.load(open(os.path.join(root, "meta.json")))
@@ -158,6 +185,21 @@ def main():
             return f"{f.format(statistics.median(values))} ({f.format(min(values))}–{f.format(max(values))})" if values else "n/a"
 
         summary.append((c, med(ratios), med(p99s), med(redis_per_req, "{:.4f}"), med(trips_per_req, "{:.4f}"), med(hit_ratios, "{:.4f}"), med(per_token)))
+        measured = [runs[(r, c, "gateway")] for r in rounds]
+        requests = sum(res["requests"] for res in measured) or 1
+        calls = sorted(((name, labels, buckets) for (name, labels), buckets in awaited_calls(measured).items()
+                        if buckets[max(buckets)] / requests >= 0.001), key=lambda x: -x[2][max(x[2])])
+        if calls:
+            w("The gateway's awaited calls, all rounds together (the start of a call until its caller runs again, so a "
+              "turn on the core included; bucket bounds):")
+            w("")
+            w("| call | per request | median ≤ ms | p99 ≤ ms |")
+            w("|---|---:|---:|---:|")
+            for name, labels, buckets in calls:
+                what = "IdP token endpoint" if name.startswith("bff_idp") else "Redis"
+                w(f"| {what} {labels} | {buckets[max(buckets)] / requests:.4f} | {1000 * bucket_bound(buckets, 0.5):g} "
+                  f"| {1000 * bucket_bound(buckets, 0.99):g} |")
+            w("")
         gc = runs[(rounds[0], c, "gateway")]["after"] + [0] * 17
         w(f"Gateway runtime: {'Server' if gc[SERVER_GC] else 'Workstation'} GC, {gc[CPUS]} processor(s) visible.")
         w("")
