@@ -13,7 +13,8 @@ namespace Bff.Tests.Integration.Tokens;
 
 /// <summary>
 /// Against a real Redis: before a refresh token is sent, the grace entry its earlier use left and the mark that it is
-/// being sent are one round trip; a token answered from its grace entry is not sent, so not marked.
+/// being sent are one round trip; a token answered from its grace entry is not sent, so not marked. Asked beside the
+/// lock, the same check is made only for the lock's owner, and never over another token's mark.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class RedisRefreshAttemptsTests : IAsyncLifetime
@@ -71,6 +72,56 @@ public sealed class RedisRefreshAttemptsTests : IAsyncLifetime
         await _connection.GetDatabase().KeyDeleteAsync(RedisKeys.Default.RefreshGrace(session.Id, RedisKeys.Hash("rt-1")));
         Assert.Equal(new SendCheck(null, false), await _attempts.BeforeSendAsync(_store, session.Id, "rt-1", default));
     }
+
+    [Fact]
+    public async Task BesideTheLock_ItsOwner_MarksAsBeforeSend()
+    {
+        await HoldLockAsync("s1", "mine");
+
+        var first = await _attempts.BeforeSendBesideLockAsync("s1", "rt-1", "mine");
+        var second = await _attempts.BeforeSendBesideLockAsync("s1", "rt-1", "mine");
+
+        Assert.Equal(new SendCheck(null, false), first);
+        Assert.Equal(new SendCheck(null, true), second);
+        Assert.Equal(new SendCheck(null, true), await _attempts.BeforeSendAsync(_store, "s1", "rt-1", default));
+    }
+
+    [Fact]
+    public async Task BesideTheLock_HeldByAnother_NotMade_NothingMarked()
+    {
+        await HoldLockAsync("s1", "theirs");
+
+        Assert.Null(await _attempts.BeforeSendBesideLockAsync("s1", "rt-1", "mine"));
+        Assert.False(await _connection.GetDatabase().KeyExistsAsync(RedisKeys.Default.RefreshSent("s1")));
+    }
+
+    [Fact]
+    public async Task BesideTheLock_AnotherTokenMarked_NotMade_ItsMarkKept()
+    {
+        await HoldLockAsync("s1", "mine");
+        // rt-2 was sent, and its holder died before saving: the check of rt-2 must still find it sent.
+        await _attempts.BeforeSendAsync(_store, "s1", "rt-2", default);
+
+        Assert.Null(await _attempts.BeforeSendBesideLockAsync("s1", "rt-1", "mine"));
+        Assert.Equal(new SendCheck(null, true), await _attempts.BeforeSendAsync(_store, "s1", "rt-2", default));
+    }
+
+    [Fact]
+    public async Task BesideTheLock_GraceEntry_Returned_TokenNotMarked()
+    {
+        var session = TestSessions.New();
+        await _store.CreateAsync(session, default);
+        var refreshed = new TokenSet("at-2", "rt-2", DateTimeOffset.UtcNow.AddMinutes(5));
+        await _store.TryUpdateTokensAsync(session.Id, session.Version, refreshed, "rt-1", default);
+        await HoldLockAsync(session.Id, "mine");
+
+        var check = await _attempts.BeforeSendBesideLockAsync(session.Id, "rt-1", "mine");
+
+        Assert.Equal(refreshed, check?.Grace);
+        Assert.False(await _connection.GetDatabase().KeyExistsAsync(RedisKeys.Default.RefreshSent(session.Id)));
+    }
+
+    private Task HoldLockAsync(string id, string owner) => _connection.GetDatabase().StringSetAsync(RedisKeys.Default.RefreshLock(id), owner);
 
     // The commands this client sent, as StackExchange.Redis's profiler saw them; after the script is loaded, which
     // happens once per connection.

@@ -11,8 +11,9 @@ using StackExchange.Redis.Profiling;
 namespace Bff.Tests.Integration.Tokens;
 
 /// <summary>
-/// What one refresh asks of a real Redis: the lock and the session's read asked together, the grace check and the
-/// mark that the token is being sent, and the write of the new tokens, which also releases the lock: four commands.
+/// What one refresh asks of a real Redis: the lock, the session's read, and the grace check and the mark that the token
+/// is being sent, asked together; then the write of the new tokens, which also releases the lock: four commands in two
+/// round trips.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class RedisRefreshCommandsTests : IAsyncLifetime
@@ -66,6 +67,41 @@ public sealed class RedisRefreshCommandsTests : IAsyncLifetime
         Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
         // As the client asked for them (a script goes out as EVALSHA once loaded).
         Assert.Equal(["SET", "HMGET", "EVAL", "EVAL"], profiling.FinishProfiling().OrderBy(c => c.CommandCreated).Select(c => c.Command));
+    }
+
+    [Fact]
+    public async Task Refresh_TwoRoundTrips_TheMarkAskedWithTheLock()
+    {
+        _parts.Idp.RespondTokens("at-2", "rt-2");
+        await _manager.GetAsync(await SeedAsync("warm-up"), default);
+        var session = await SeedAsync("s1");
+
+        var profiling = new ProfilingSession();
+        _connection.RegisterProfiler(() => profiling);
+        await _manager.GetAsync(session, default);
+        _connection.RegisterProfiler(() => null);
+
+        var commands = profiling.FinishProfiling().OrderBy(c => c.CommandCreated).ToList();
+        var lockAnswered = commands[0].CommandCreated + commands[0].CreationToEnqueued + commands[0].EnqueuedToSending + commands[0].SentToResponse;
+        Assert.Equal(["SET", "HMGET", "EVAL"], commands.Take(3).Select(c => c.Command));
+        // The read and the mark went out before the lock's answer came back: one round trip for the three.
+        Assert.All(commands.Take(3), c => Assert.True(c.CommandCreated < lockAnswered, c.Command + " asked after the lock's answer"));
+        Assert.True(commands[3].CommandCreated > lockAnswered, "the write asked before the lock's answer");
+    }
+
+    [Fact]
+    public async Task Refresh_StartedFromAnOlderToken_ChecksTheStoredOne()
+    {
+        _parts.Idp.RespondTokens("at-2", "rt-2");
+        var stored = await SeedAsync("s1");
+        var started = stored with { Tokens = stored.Tokens with { RefreshToken = "rt-0" } };
+
+        var result = await _manager.GetAsync(started, default);
+
+        Assert.Equal("at-2", result.Session!.Tokens.AccessToken);
+        Assert.Contains("refresh_token=rt-1", Assert.Single(_parts.Idp.TokenRequests), StringComparison.Ordinal);
+        // The stored token's check was made: its mark, not the older token's, is what a later holder finds.
+        Assert.Equal(RedisKeys.Hash("rt-1"), (string?)await _connection.GetDatabase().StringGetAsync(RedisKeys.Default.RefreshSent("s1")));
     }
 
     [Fact]

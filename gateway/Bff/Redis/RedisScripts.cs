@@ -6,7 +6,7 @@ namespace Bff.Redis;
 /// <see cref="RedisKeys"/>), and everything else as ARGV, by position: StackExchange.Redis's named-parameter
 /// <c>LuaScript</c> would compile an expression tree per argument type.
 /// </summary>
-internal static class RedisScripts
+internal static partial class RedisScripts
 {
     // Sessions (RedisSessionStore): every change publishes on the invalidation channel in the same script.
 
@@ -97,31 +97,6 @@ internal static class RedisScripts
     public const string ActiveSessionCount = """
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
         return redis.call('ZCARD', KEYS[1])
-        """;
-
-    // Refresh locks (RedisRefreshLock).
-
-    // KEYS: lock. ARGV: owner, ttl.
-    public const string RefreshLockRenew = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-        return 0
-        """;
-
-    // KEYS: lock. ARGV: owner, channel, message.
-    public const string RefreshLockRelease = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-        redis.call('PUBLISH', ARGV[2], ARGV[3])
-        return 1
-        """;
-
-    // Refresh attempts (RedisRefreshAttempts): one round trip before a refresh token is sent. The grace entry its
-    // earlier use left, if any (the token is then not sent, so not marked); else the mark, and whether it was there.
-    // KEYS: grace, sent. ARGV: token hash, window (ms). Returns { 1, grace } or { 0, 1 when sent before else 0 }.
-    public const string RefreshGraceOrMarkSent = """
-        local grace = redis.call('GET', KEYS[1])
-        if grace then return { 1, grace } end
-        if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'GET') == ARGV[1] then return { 0, 1 } end
-        return { 0, 0 }
         """;
 
     // The revocation queue (RedisRevocationQueue). Every script: KEYS = queue, items.

@@ -22,7 +22,18 @@ internal interface IRefreshAttempts
         await store.GetGraceTokensAsync(sessionId, refreshToken, cancellationToken) is { } grace
             ? new SendCheck(grace, false)
             : new SendCheck(null, await MarkSentAsync(sessionId, refreshToken, cancellationToken));
+
+    /// <summary>
+    /// <see cref="BeforeSendAsync"/> asked right behind the session's lock (<see cref="IRefreshLock.TryAcquireNamed"/>),
+    /// on the same connection, for the refresh token the flight holds: made only when that took the lock for
+    /// <paramref name="lockOwner"/> and no other token is marked. Null when not made or when it failed; the check is
+    /// then made before the send, as without it. Never fails, so a flight that does not refresh may leave it.
+    /// </summary>
+    Task<SendCheck?> BeforeSendBesideLockAsync(string sessionId, string refreshToken, string lockOwner) => Task.FromResult<SendCheck?>(null);
 }
 
 /// <summary>What <see cref="IRefreshAttempts.BeforeSendAsync"/> found: a grace entry to take, or whether the token was sent before.</summary>
 internal readonly record struct SendCheck(TokenSet? Grace, bool SentBefore);
+
+/// <summary>A <see cref="SendCheck"/> asked beside the lock for <paramref name="RefreshToken"/>, the token the flight held.</summary>
+internal readonly record struct SendCheckAhead(string RefreshToken, Task<SendCheck?> Check);

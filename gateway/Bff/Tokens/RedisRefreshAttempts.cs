@@ -66,4 +66,32 @@ internal sealed class RedisRefreshAttempts(IConnectionMultiplexer redis, RedisKe
         // Unreadable, the entry is as good as absent: the token is sent, so it is marked as any other.
         return new SendCheck(null, await MarkSentAsync(sessionId, refreshToken, cancellationToken));
     }
+
+    public async Task<SendCheck?> BeforeSendBesideLockAsync(string sessionId, string refreshToken, string lockOwner)
+    {
+        var hash = RedisKeys.Hash(refreshToken);
+        try
+        {
+            // Asked before the first await, so it goes out right behind what the caller asked just before.
+            health.ThrowIfUnavailable();
+            var answer = (RedisResult[])(await metrics.TimeRedisAsync(redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.RefreshGraceOrMarkSentUnderLock,
+                [keys.RefreshLock(sessionId), keys.RefreshGrace(sessionId, hash), keys.RefreshSent(sessionId)],
+                [lockOwner, hash, (long)_window.TotalMilliseconds]), "refresh_attempt.mark", _timeout, CancellationToken.None))!;
+            if ((long)answer[0] == 0)
+            {
+                return new SendCheck(null, (long)answer[1] == 1);
+            }
+
+            // Not made (-1), or a grace entry that does not decrypt: the check before the send handles both, as ever.
+            return (long)answer[0] == 1 && await protector.TryUnprotectGraceTokensAsync(sessionId, (byte[])answer[1]!, CancellationToken.None) is { } grace
+                ? new SendCheck(grace, false)
+                : null;
+        }
+        catch (Exception)
+        {
+            // Whatever failed, only the shortcut is lost: the check before the send is made as without it, and meets and
+            // reports the failure itself. A flight that does not refresh leaves this task unawaited, so it must not fault.
+            return null;
+        }
+    }
 }

@@ -31,11 +31,22 @@ internal sealed partial class RedisRefreshLock(
     private readonly TimeSpan _lifetime = options.Value.Tokens.RefreshLockLifetime;
     private readonly TimeSpan _storeTimeout = options.Value.SessionStoreTimeout;
 
-    public async Task<IAsyncDisposable?> TryAcquireAsync(string sessionId, CancellationToken cancellationToken)
+    public Task<IAsyncDisposable?> TryAcquireAsync(string sessionId, CancellationToken cancellationToken) =>
+        AcquireAsync(sessionId, NewOwner(), cancellationToken);
+
+    public (Task<IAsyncDisposable?> Acquiring, string Owner)? TryAcquireNamed(string sessionId)
+    {
+        var owner = NewOwner();
+        return (AcquireAsync(sessionId, owner, CancellationToken.None), owner);
+    }
+
+    // Random, so only its holder can renew or release the lock.
+    private static string NewOwner() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+
+    private async Task<IAsyncDisposable?> AcquireAsync(string sessionId, string owner, CancellationToken cancellationToken)
     {
         health.ThrowIfUnavailable();
         var key = keys.RefreshLock(sessionId);
-        var owner = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         bool acquired;
         try
         {

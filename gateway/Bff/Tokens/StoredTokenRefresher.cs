@@ -46,10 +46,19 @@ internal sealed partial class StoredTokenRefresher(
         AudienceTokens.Of(tokens, audience) is not { } token || time.GetUtcNow() >= token.ExpiresAt;
 
     /// <summary>
-    /// The refresh itself, by the holder of the session's lock (<paramref name="held"/>), from <paramref name="session"/>
-    /// as read under that lock.
+    /// The check before <paramref name="refreshToken"/> would be sent, asked right behind the session's lock taken as
+    /// <paramref name="lockOwner"/>; null where the store cannot (<see cref="IRefreshAttempts.BeforeSendBesideLockAsync"/>).
     /// </summary>
-    public async Task<AccessTokenResult> RefreshHeldAsync(BffSession session, TokenAudience? audience, IAsyncDisposable held)
+    public SendCheckAhead? CheckSendBesideLock(string id, string? refreshToken, string lockOwner) =>
+        attempts is null || refreshToken is null ? null : new(refreshToken, attempts.BeforeSendBesideLockAsync(id, refreshToken, lockOwner));
+
+    /// <summary>
+    /// The refresh itself, by the holder of the session's lock (<paramref name="held"/>), from <paramref name="session"/>
+    /// as read under that lock. <paramref name="ahead"/>: the check asked beside the lock, used when it was made for the
+    /// refresh token stored.
+    /// </summary>
+    public async Task<AccessTokenResult> RefreshHeldAsync(BffSession session, TokenAudience? audience, IAsyncDisposable held,
+        SendCheckAhead? ahead = null)
     {
         var id = session.Id;
         if (session.Tokens.RefreshToken is not { } refreshToken)
@@ -62,9 +71,10 @@ internal sealed partial class StoredTokenRefresher(
         // answered from what is stored (503 once expired), and the next request asks with the recovered token.
         // Otherwise the token is marked sent, in the same round trip: should this holder die with the IdP's answer
         // unsaved, the next one knows its invalid_grant may be the IdP's answer to this very attempt, not someone else's.
-        var check = attempts is null
+        var made = ahead is { } asked && asked.RefreshToken == refreshToken ? await asked.Check : null;
+        var check = made ?? (attempts is null
             ? new SendCheck(await store.GetGraceTokensAsync(id, refreshToken, CancellationToken.None), false)
-            : await attempts.BeforeSendAsync(store, id, refreshToken, CancellationToken.None);
+            : await attempts.BeforeSendAsync(store, id, refreshToken, CancellationToken.None));
         if (check.Grace is { } grace)
         {
             return Answer(await TakeGraceAsync(session, grace), audience);

@@ -113,8 +113,8 @@ internal sealed partial class UserTokenManager(
 
         try
         {
-            Complete(await RefreshAsync(session.Id, audience, AudienceTokens.Of(session.Tokens, audience)?.Token, activity,
-                result => Complete(result)));
+            Complete(await RefreshAsync(session.Id, audience, AudienceTokens.Of(session.Tokens, audience)?.Token, session.Tokens.RefreshToken,
+                activity, result => Complete(result)));
         }
         catch (Exception ex)
         {
@@ -123,8 +123,8 @@ internal sealed partial class UserTokenManager(
     }
 
     // holderResult gets the result as soon as this flight has it under the lock, before the lock's release.
-    private async Task<AccessTokenResult> RefreshAsync(string id, TokenAudience? audience, BearerToken? startToken, Activity? activity,
-        Action<AccessTokenResult> holderResult)
+    private async Task<AccessTokenResult> RefreshAsync(string id, TokenAudience? audience, BearerToken? startToken, string? startRefreshToken,
+        Activity? activity, Action<AccessTokenResult> holderResult)
     {
         var deadline = time.GetUtcNow() + _options.Tokens.IdpTimeout + (2 * _options.Tokens.RefreshLockLifetime);
         var waitStarted = Stopwatch.GetTimestamp();
@@ -135,9 +135,13 @@ internal sealed partial class UserTokenManager(
 
             // The read is asked right behind the lock, on the same connection, so the store runs it after the lock is
             // taken: a flight that gets the lock (nearly every one) reads under it in the lock's own round trip. One
-            // that does not may find in it what the holder that kept it out has saved already.
-            var acquiring = refreshLock.TryAcquireAsync(id, CancellationToken.None);
+            // that does not may find in it what the holder that kept it out has saved already. The first turn also asks
+            // the check before the send there, for the refresh token the flight started from (nearly always the one
+            // stored); a later turn follows another holder's refresh, which replaced that token.
+            var named = waited ? null : refreshLock.TryAcquireNamed(id);
+            var acquiring = named?.Acquiring ?? refreshLock.TryAcquireAsync(id, CancellationToken.None);
             var reading = refresher.ReadStoredAsync(id);
+            var ahead = named is { Owner: var owner } ? refresher.CheckSendBesideLock(id, startRefreshToken, owner) : null;
             await using (var held = await AcquireBesideAsync(acquiring, reading))
             {
                 var stored = await reading;
@@ -149,7 +153,7 @@ internal sealed partial class UserTokenManager(
                     // starts from this read: nobody else writes the tokens while the lock is held.
                     var check = await refresher.CheckStoredAsync(stored, audience, startToken);
                     activity?.SetTag("bff.token.lock_waited", waited).SetTag("bff.token.refreshed_here", !check.Done);
-                    var result = check.Done ? check.Result : await refresher.RefreshHeldAsync(check.Stored!, audience, held);
+                    var result = check.Done ? check.Result : await refresher.RefreshHeldAsync(check.Stored!, audience, held, ahead);
 
                     // What was refreshed is saved: the flight's requests need not wait for the release's round trip.
                     holderResult(result);
