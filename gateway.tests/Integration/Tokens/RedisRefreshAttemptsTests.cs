@@ -60,10 +60,7 @@ public sealed class RedisRefreshAttemptsTests : IAsyncLifetime
     [Fact]
     public async Task GraceEntry_Returned_TokenNotMarked()
     {
-        var session = TestSessions.New();
-        await _store.CreateAsync(session, default);
-        var refreshed = new TokenSet("at-2", "rt-2", DateTimeOffset.UtcNow.AddMinutes(5));
-        await _store.TryUpdateTokensAsync(session.Id, session.Version, refreshed, "rt-1", default);
+        var (session, refreshed) = await RefreshedFromRt1Async();
 
         var (check, trips) = await CountingRoundTripsAsync(() => _attempts.BeforeSendAsync(_store, session.Id, "rt-1", default));
 
@@ -109,16 +106,23 @@ public sealed class RedisRefreshAttemptsTests : IAsyncLifetime
     [Fact]
     public async Task BesideTheLock_GraceEntry_Returned_TokenNotMarked()
     {
-        var session = TestSessions.New();
-        await _store.CreateAsync(session, default);
-        var refreshed = new TokenSet("at-2", "rt-2", DateTimeOffset.UtcNow.AddMinutes(5));
-        await _store.TryUpdateTokensAsync(session.Id, session.Version, refreshed, "rt-1", default);
+        var (session, refreshed) = await RefreshedFromRt1Async();
         await HoldLockAsync(session.Id, "mine");
 
         var check = await _attempts.BeforeSendBesideLockAsync(session.Id, "rt-1", "mine");
 
         Assert.Equal(refreshed, check?.Grace);
         Assert.False(await _connection.GetDatabase().KeyExistsAsync(RedisKeys.Default.RefreshSent(session.Id)));
+    }
+
+    // A session whose rt-1 was used: its grace entry holds what that refresh got.
+    private async Task<(BffSession Session, TokenSet Refreshed)> RefreshedFromRt1Async()
+    {
+        var session = TestSessions.New();
+        await _store.CreateAsync(session, default);
+        var refreshed = new TokenSet("at-2", "rt-2", DateTimeOffset.UtcNow.AddMinutes(5));
+        await _store.TryUpdateTokensAsync(session.Id, session.Version, refreshed, "rt-1", default);
+        return (session, refreshed);
     }
 
     private Task HoldLockAsync(string id, string owner) => _connection.GetDatabase().StringSetAsync(RedisKeys.Default.RefreshLock(id), owner);
