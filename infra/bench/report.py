@@ -106,7 +106,7 @@ def main():
           "gateway B, each warmed up again; the spread across rounds includes what one process start gives or takes.")
     if compared:
         w("")
-        w(f"Gateway B: `{meta.get('compare', '').strip()}`, measured in the same rounds right after the gateway.")
+        w(f"Gateway B: `{meta.get('compare', '').strip()}`, measured in the same rounds, right after the gateway in odd rounds and right before it in even ones.")
     w("")
     w("### Throughput and latency")
     w("")
