@@ -135,9 +135,8 @@ internal sealed partial class UserTokenManager(
 
             // The read is asked right behind the lock, on the same connection, so the store runs it after the lock is
             // taken: a flight that gets the lock (nearly every one) reads under it in the lock's own round trip. One
-            // that does not may find in it what the holder that kept it out has saved already. The first turn also asks
-            // the check before the send there, for the refresh token the flight started from (nearly always the one
-            // stored); a later turn follows another holder's refresh, which replaced that token.
+            // that does not may find in it what the holder that kept it out has saved already. The first turn asks there the
+            // check before the send, for the refresh token the flight started from (later turns follow a replaced one).
             var named = waited ? null : refreshLock.TryAcquireNamed(id);
             var acquiring = named?.Acquiring ?? refreshLock.TryAcquireAsync(id, CancellationToken.None);
             var reading = refresher.ReadStoredAsync(id);
